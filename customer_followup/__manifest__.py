@@ -1,0 +1,31 @@
+# Copyright 2026 customer_followup contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Customer Follow-up",
+    "summary": "Touchpoint ledger, ABCD customer tiers, capacity-aware follow-up "
+    "planning and replacement-part reminders for repeat customers",
+    "version": "19.0.1.0.0",
+    "category": "Sales/CRM",
+    "website": "https://github.com/customer-followup/customer_followup",
+    "author": "customer_followup contributors",
+    "maintainers": ["customer-followup"],
+    "license": "LGPL-3",
+    "development_status": "Beta",
+    "application": True,
+    "installable": True,
+    "depends": ["sale_management", "crm", "mail"],
+    "data": [
+        "security/customer_followup_security.xml",
+        "security/ir.model.access.csv",
+        "data/customer_touchpoint_type_data.xml",
+        "views/customer_touchpoint_type_views.xml",
+        "views/customer_touchpoint_views.xml",
+        "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
+        "views/crm_lead_views.xml",
+        "views/customer_followup_menus.xml",
+    ],
+    "demo": [
+        "demo/customer_followup_demo.xml",
+    ],
+}

@@ -1,0 +1,185 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+ORIGINS = [
+    ("manual", "Manual"),
+    ("activity", "Activity"),
+    ("reminder", "Replacement reminder"),
+    ("mailing", "Mailing"),
+]
+
+
+class CustomerTouchpoint(models.Model):
+    _name = "customer.touchpoint"
+    _description = "Customer Touchpoint"
+    _order = "date desc, id desc"
+    _rec_names_search = ["partner_id", "summary"]
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        domain="[('is_company', '=', True)]",
+        help="Always the commercial partner (the company, or the individual customer).",
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        string="Contact Person",
+        index="btree_not_null",
+        ondelete="set null",
+        domain="[('commercial_partner_id', '=', partner_id)]",
+    )
+    date = fields.Datetime(
+        required=True, default=fields.Datetime.now, index=True
+    )
+    type_id = fields.Many2one(
+        "customer.touchpoint.type",
+        string="Type",
+        required=True,
+        ondelete="restrict",
+        index=True,
+    )
+    channel = fields.Selection(related="type_id.channel", store=True)
+    weight = fields.Float(
+        compute="_compute_weight",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Copied from the type when logged: changing the type's weight later "
+        "does not rewrite history.",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        default=lambda self: self.env.user,
+        index=True,
+    )
+    summary = fields.Char()
+    feedback = fields.Html(
+        help="What the customer said: how the product is used, what should improve."
+    )
+    sale_order_id = fields.Many2one(
+        "sale.order", string="Sale Order", index="btree_not_null", ondelete="set null"
+    )
+    lead_id = fields.Many2one(
+        "crm.lead",
+        string="Lead/Opportunity",
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    activity_id = fields.Many2one(
+        "mail.activity",
+        string="Activity",
+        ondelete="set null",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+    )
+    origin = fields.Selection(ORIGINS, required=True, default="manual")
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+
+    _weight_positive = models.Constraint(
+        "CHECK(weight > 0)", "The weight of a touchpoint must be positive."
+    )
+    _activity_unique = models.UniqueIndex(
+        "(activity_id) WHERE activity_id IS NOT NULL",
+        "An activity logs one touchpoint only.",
+    )
+
+    @api.depends("type_id")
+    def _compute_weight(self):
+        for touchpoint in self:
+            touchpoint.weight = touchpoint.type_id.weight
+
+    @api.depends("partner_id", "type_id", "date")
+    def _compute_display_name(self):
+        for touchpoint in self:
+            parts = [touchpoint.partner_id.name, touchpoint.type_id.name]
+            if touchpoint.date:
+                parts.append(fields.Date.to_string(touchpoint.date))
+            touchpoint.display_name = " - ".join(p for p in parts if p)
+
+    @api.onchange("contact_id")
+    def _onchange_contact_id(self):
+        if self.contact_id and not self.partner_id:
+            self.partner_id = self.contact_id.commercial_partner_id
+
+    @api.constrains("weight", "date", "partner_id")
+    def _check_values(self):
+        now = fields.Datetime.now()
+        for touchpoint in self:
+            if touchpoint.weight <= 0:
+                raise ValidationError(
+                    self.env._("The weight of a touchpoint must be greater than zero.")
+                )
+            if touchpoint.date and touchpoint.date > now:
+                raise ValidationError(
+                    self.env._(
+                        "A touchpoint cannot be dated in the future "
+                        "(%(date)s). Schedule an activity instead.",
+                        date=touchpoint.date,
+                    )
+                )
+
+    @api.model
+    def _normalize_partner_vals(self, vals):
+        """Keep the commercial partner in ``partner_id`` and the person in
+        ``contact_id``, whichever of the two the caller gave."""
+        if not vals.get("partner_id"):
+            if vals.get("contact_id"):
+                contact = self.env["res.partner"].browse(vals["contact_id"])
+                vals["partner_id"] = contact.commercial_partner_id.id
+            elif "partner_id" in vals or not self:
+                raise ValidationError(
+                    self.env._("A touchpoint needs a customer.")
+                )
+            return vals
+        partner = self.env["res.partner"].browse(vals["partner_id"])
+        commercial = partner.commercial_partner_id
+        if commercial != partner:
+            vals["partner_id"] = commercial.id
+            vals.setdefault("contact_id", partner.id)
+        return vals
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._normalize_partner_vals(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "partner_id" in vals or "contact_id" in vals:
+            vals = self._normalize_partner_vals(dict(vals))
+        return super().write(vals)
+
+    @api.model
+    def _action_log_dialog(self, partner, contact=None, order=None, lead=None):
+        """Open the quick "Log touchpoint" dialog with the context filled in."""
+        context = {
+            "default_partner_id": partner.id,
+            "default_origin": "manual",
+        }
+        if contact:
+            context["default_contact_id"] = contact.id
+        if order:
+            context["default_sale_order_id"] = order.id
+        if lead:
+            context["default_lead_id"] = lead.id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log Touchpoint"),
+            "res_model": "customer.touchpoint",
+            "view_mode": "form",
+            "views": [
+                (self.env.ref("customer_followup.customer_touchpoint_view_form_quick").id, "form")
+            ],
+            "target": "new",
+            "context": context,
+        }

@@ -1,0 +1,81 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+CHANNELS = [
+    ("visit", "Visit"),
+    ("call", "Phone call"),
+    ("letter", "Letter"),
+    ("postcard", "Postcard"),
+    ("printed_mail", "Printed mail"),
+    ("email", "Email"),
+    ("other", "Other"),
+]
+
+
+class CustomerTouchpointType(models.Model):
+    _name = "customer.touchpoint.type"
+    _description = "Touchpoint Type"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    channel = fields.Selection(CHANNELS, required=True, default="other")
+    weight = fields.Float(
+        required=True,
+        default=1.0,
+        help="Effort and effect of one contact of this type, e.g. printed card 1, "
+        "personal letter 3, face-to-face visit 10.",
+    )
+    activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        string="Activity Type",
+        ondelete="set null",
+        help="Marking an activity of this type as done logs a touchpoint of this type.",
+    )
+    capacity_per_user_month = fields.Integer(
+        string="Capacity per Salesperson and Month",
+        default=0,
+        help="How many planned contacts of this type one salesperson can make in a "
+        "month. 0 means unlimited.",
+    )
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    color = fields.Integer()
+
+    _weight_positive = models.Constraint(
+        "CHECK(weight > 0)", "The weight of a touchpoint type must be positive."
+    )
+    _capacity_positive = models.Constraint(
+        "CHECK(capacity_per_user_month >= 0)",
+        "The monthly capacity cannot be negative.",
+    )
+    _activity_type_unique = models.UniqueIndex(
+        "(activity_type_id) WHERE activity_type_id IS NOT NULL AND active",
+        "An activity type can be mapped to one active touchpoint type only.",
+    )
+
+    @api.constrains("weight", "capacity_per_user_month")
+    def _check_weight(self):
+        for touchpoint_type in self:
+            if touchpoint_type.weight <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The weight of the touchpoint type “%(name)s” must be "
+                        "greater than zero.",
+                        name=touchpoint_type.name,
+                    )
+                )
+            if touchpoint_type.capacity_per_user_month < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The monthly capacity of the touchpoint type “%(name)s” "
+                        "cannot be negative.",
+                        name=touchpoint_type.name,
+                    )
+                )
+
+    @api.model
+    def _for_activity_type(self, activity_type):
+        """Return the active touchpoint type mapped to ``activity_type``."""
+        if not activity_type:
+            return self.browse()
+        return self.search([("activity_type_id", "=", activity_type.id)], limit=1)

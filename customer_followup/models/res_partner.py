@@ -1,0 +1,95 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    touchpoint_ids = fields.One2many(
+        "customer.touchpoint", "partner_id", string="Touchpoints"
+    )
+    touchpoint_count = fields.Integer(compute="_compute_touchpoint_stats")
+    followup_points_12m = fields.Float(
+        string="Points (12 months)",
+        compute="_compute_touchpoint_stats",
+        help="Weighted touchpoints of the last twelve months.",
+    )
+    last_touchpoint_date = fields.Datetime(
+        string="Last Contact",
+        compute="_compute_last_touchpoint_date",
+        store=True,
+        compute_sudo=True,
+        help="Date of the latest touchpoint with this customer.",
+    )
+    followup_no_visit = fields.Boolean(
+        string="No Visits", help="The customer does not want to be visited."
+    )
+    followup_no_call = fields.Boolean(
+        string="No Calls", help="The customer does not want phone calls."
+    )
+    followup_no_postal = fields.Boolean(
+        string="No Postal Mail",
+        help="The customer does not want letters, postcards or printed mail.",
+    )
+
+    @api.model
+    def _commercial_fields(self):
+        return super()._commercial_fields() + [
+            "followup_no_visit",
+            "followup_no_call",
+            "followup_no_postal",
+        ]
+
+    @api.depends("touchpoint_ids.date")
+    def _compute_last_touchpoint_date(self):
+        partners = self.filtered("id")
+        last_dates = dict(
+            self.env["customer.touchpoint"]._read_group(
+                [("partner_id", "in", partners.ids)], ["partner_id"], ["date:max"]
+            )
+        )
+        for partner in self:
+            partner.last_touchpoint_date = last_dates.get(partner._origin)
+
+    def _compute_touchpoint_stats(self):
+        partners = self.filtered("id")
+        commercial = partners.commercial_partner_id
+        touchpoints = self.env["customer.touchpoint"]
+        counts = dict(
+            touchpoints._read_group(
+                [("partner_id", "in", commercial.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        since = fields.Datetime.now() - relativedelta(months=12)
+        points = dict(
+            touchpoints._read_group(
+                [("partner_id", "in", commercial.ids), ("date", ">=", since)],
+                ["partner_id"],
+                ["weight:sum"],
+            )
+        )
+        for partner in self:
+            key = partner._origin.commercial_partner_id
+            partner.touchpoint_count = counts.get(key, 0)
+            partner.followup_points_12m = points.get(key, 0.0)
+
+    def action_view_touchpoints(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_followup.action_customer_touchpoint"
+        )
+        commercial = self.commercial_partner_id
+        action["domain"] = [("partner_id", "=", commercial.id)]
+        action["context"] = {
+            "default_partner_id": commercial.id,
+            "search_default_groupby_type": 0,
+        }
+        return action
+
+    def action_log_touchpoint(self):
+        self.ensure_one()
+        return self.env["customer.touchpoint"]._action_log_dialog(
+            partner=self.commercial_partner_id,
+            contact=self if self != self.commercial_partner_id else None,
+        )
