@@ -24,6 +24,13 @@
         "views/sale_order_views.xml",
         "views/crm_lead_views.xml",
         "views/customer_followup_menus.xml",
+        "data/customer_tier_data.xml",
+        "data/customer_followup_tier_cron_data.xml",
+        "views/customer_tier_views.xml",
+        "views/res_partner_followup_views.xml",
+        "wizard/customer_followup_workload_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/customer_followup_tier_menus.xml",
     ],
     "demo": [
         "demo/customer_followup_demo.xml",

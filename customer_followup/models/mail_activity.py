@@ -1,8 +1,34 @@
-from odoo import models
+from odoo import fields, models
 
 
 class MailActivity(models.Model):
     _inherit = "mail.activity"
+
+    followup_planned = fields.Boolean(
+        string="Planned Follow-up",
+        readonly=True,
+        copy=False,
+        help="Scheduled by the customer follow-up planner.",
+    )
+    followup_touchpoint_type_id = fields.Many2one(
+        "customer.touchpoint.type",
+        string="Planned Touchpoint Type",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        index="btree_not_null",
+    )
+    followup_plan_date = fields.Date(
+        string="Planned For",
+        readonly=True,
+        copy=False,
+        help="Day the planner counted this follow-up against the monthly capacity.",
+    )
+
+    _followup_planned_unique = models.UniqueIndex(
+        "(res_model_id, res_id) WHERE followup_planned AND active",
+        "A customer has one open planned follow-up at most.",
+    )
 
     def _action_done(self, feedback=False, attachment_ids=None):
         self._log_followup_touchpoints(feedback)
@@ -68,3 +94,4 @@ class MailActivity(models.Model):
                 }
             )
         return touchpoint_model.create(vals_list)
+

@@ -1,6 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.fields import Domain
 
 
 class ResPartner(models.Model):
@@ -93,3 +94,127 @@ class ResPartner(models.Model):
             partner=self.commercial_partner_id,
             contact=self if self != self.commercial_partner_id else None,
         )
+
+    # ------------------------------------------------------------------
+    # Tiers and follow-up planning
+    # ------------------------------------------------------------------
+
+    followup_score = fields.Float(
+        string="Follow-up Score",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="0-100, from recency, frequency, monetary value and margin of the "
+        "confirmed orders of the scoring window, plus the strategic bonus. "
+        "Recomputed every day.",
+    )
+    followup_strategic = fields.Boolean(
+        string="Strategic Customer",
+        help="Raises the score by the strategic bonus of the settings: a strategic "
+        "customer is not decided by sales alone.",
+    )
+    followup_tier_id = fields.Many2one(
+        "customer.tier",
+        string="Tier",
+        index="btree_not_null",
+        ondelete="set null",
+        tracking=True,
+        copy=False,
+    )
+    followup_tier_locked = fields.Boolean(
+        string="Tier Locked",
+        help="Keep the tier set by hand; the daily analysis does not change it.",
+    )
+    next_followup_date = fields.Date(
+        string="Next Follow-up",
+        compute="_compute_next_followup_date",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="Last touchpoint plus the cadence of the tier; the day the tier was "
+        "set for a customer never contacted.",
+    )
+    followup_status = fields.Selection(
+        [
+            ("on_track", "On Track"),
+            ("due_soon", "Due Soon"),
+            ("overdue", "Overdue"),
+            ("none", "Not Followed"),
+        ],
+        string="Follow-up Status",
+        compute="_compute_followup_status",
+        search="_search_followup_status",
+    )
+    followup_deferred_reason = fields.Char(
+        string="Deferred",
+        readonly=True,
+        copy=False,
+        help="Why the planner did not schedule the due follow-up.",
+    )
+    followup_plan_note = fields.Char(
+        string="Planning Note",
+        readonly=True,
+        copy=False,
+        help="How the planner adapted the contact (opt-outs, fallback salesperson).",
+    )
+
+    @api.depends("last_touchpoint_date", "followup_tier_id.cadence_days")
+    def _compute_next_followup_date(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            cadence = partner.followup_tier_id.cadence_days
+            if not cadence:
+                partner.next_followup_date = False
+            elif partner.last_touchpoint_date:
+                partner.next_followup_date = fields.Date.add(
+                    partner.last_touchpoint_date.date(), days=cadence
+                )
+            else:
+                partner.next_followup_date = today
+
+    def _followup_horizon_date(self, today=None):
+        today = today or fields.Date.context_today(self)
+        return fields.Date.add(today, days=self.env.company.followup_horizon_days)
+
+    @api.depends("next_followup_date", "followup_tier_id.touchpoint_type_id")
+    @api.depends_context("company")
+    def _compute_followup_status(self):
+        today = fields.Date.context_today(self)
+        horizon = self._followup_horizon_date(today)
+        for partner in self:
+            date = partner.next_followup_date
+            if not date or not partner.followup_tier_id.touchpoint_type_id:
+                partner.followup_status = "none"
+            elif date < today:
+                partner.followup_status = "overdue"
+            elif date <= horizon:
+                partner.followup_status = "due_soon"
+            else:
+                partner.followup_status = "on_track"
+
+    def _search_followup_status(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        today = fields.Date.context_today(self)
+        horizon = self._followup_horizon_date(today)
+        followed = [
+            ("next_followup_date", "!=", False),
+            ("followup_tier_id.touchpoint_type_id", "!=", False),
+        ]
+        domains = {
+            "overdue": Domain.AND([followed, [("next_followup_date", "<", today)]]),
+            "due_soon": Domain.AND(
+                [
+                    followed,
+                    [
+                        ("next_followup_date", ">=", today),
+                        ("next_followup_date", "<=", horizon),
+                    ],
+                ]
+            ),
+            "on_track": Domain.AND(
+                [followed, [("next_followup_date", ">", horizon)]]
+            ),
+            "none": ~Domain.AND(followed),
+        }
+        return Domain.OR(domains[v] for v in value if v in domains)

@@ -1,0 +1,34 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    followup_window_months = fields.Integer(
+        related="company_id.followup_window_months", readonly=False
+    )
+    followup_weight_recency = fields.Float(
+        related="company_id.followup_weight_recency", readonly=False
+    )
+    followup_weight_frequency = fields.Float(
+        related="company_id.followup_weight_frequency", readonly=False
+    )
+    followup_weight_monetary = fields.Float(
+        related="company_id.followup_weight_monetary", readonly=False
+    )
+    followup_weight_margin = fields.Float(
+        related="company_id.followup_weight_margin", readonly=False
+    )
+    followup_strategic_bonus = fields.Float(
+        related="company_id.followup_strategic_bonus", readonly=False
+    )
+    followup_horizon_days = fields.Integer(
+        related="company_id.followup_horizon_days", readonly=False
+    )
+    followup_user_id = fields.Many2one(
+        related="company_id.followup_user_id", readonly=False
+    )
+    followup_margin_available = fields.Boolean(compute="_compute_followup_margin")
+
+    def _compute_followup_margin(self):
+        self.followup_margin_available = "margin" in self.env["sale.order"]._fields

@@ -1,0 +1,123 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+
+
+class CustomerFollowupWorkload(models.TransientModel):
+    _name = "customer.followup.workload"
+    _description = "Follow-up Workload Preview"
+
+    date_from = fields.Date(
+        string="From", required=True, default=fields.Date.context_today
+    )
+    horizon_days = fields.Integer(string="Days Ahead", required=True, default=30)
+    line_ids = fields.One2many(
+        "customer.followup.workload.line", "wizard_id", string="Workload"
+    )
+    planned_count = fields.Integer(compute="_compute_totals")
+    deferred_count = fields.Integer(compute="_compute_totals")
+    skipped_count = fields.Integer(compute="_compute_totals")
+
+    @api.depends("line_ids.planned_count", "line_ids.deferred_count")
+    def _compute_totals(self):
+        for wizard in self:
+            wizard.planned_count = sum(wizard.line_ids.mapped("planned_count"))
+            wizard.deferred_count = sum(wizard.line_ids.mapped("deferred_count"))
+            wizard.skipped_count = sum(wizard.line_ids.mapped("skipped_count"))
+
+    def _get_plan(self):
+        """The planner's own decisions, in a dry run."""
+        self.ensure_one()
+        return self.env["customer.followup.planner"]._plan(
+            today=self.date_from, horizon_days=self.horizon_days, dry_run=True
+        )
+
+    @api.model
+    def _line_values(self, plan_lines):
+        groups = defaultdict(
+            lambda: {"planned_count": 0, "deferred_count": 0, "skipped_count": 0}
+        )
+        for line in plan_lines:
+            month = fields.Date.start_of(line["plan_date"], "month")
+            key = (line["user"].id, line["touchpoint_type"].id, month)
+            counter = {
+                "create": "planned_count",
+                "deferred": "deferred_count",
+                "skipped": "skipped_count",
+            }[line["action"]]
+            groups[key][counter] += 1
+        vals_list = []
+        for (user_id, type_id, month), counts in sorted(
+            groups.items(), key=lambda item: (item[0][2], item[0][0], item[0][1])
+        ):
+            vals_list.append(
+                {
+                    "user_id": user_id,
+                    "touchpoint_type_id": type_id,
+                    "month": month,
+                    **counts,
+                }
+            )
+        return vals_list
+
+    def action_compute(self):
+        self.ensure_one()
+        self.line_ids.unlink()
+        self.line_ids = [
+            fields.Command.create(vals)
+            for vals in self._line_values(self._get_plan())
+        ]
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Workload Preview"),
+        }
+
+
+class CustomerFollowupWorkloadLine(models.TransientModel):
+    _name = "customer.followup.workload.line"
+    _description = "Follow-up Workload Preview Line"
+    _order = "month, user_id, touchpoint_type_id"
+
+    wizard_id = fields.Many2one(
+        "customer.followup.workload", required=True, ondelete="cascade"
+    )
+    user_id = fields.Many2one("res.users", string="Salesperson")
+    touchpoint_type_id = fields.Many2one(
+        "customer.touchpoint.type", string="Contact"
+    )
+    month = fields.Date()
+    planned_count = fields.Integer(string="To Plan")
+    deferred_count = fields.Integer(string="Deferred")
+    skipped_count = fields.Integer(string="Not Planned")
+    capacity = fields.Integer(related="touchpoint_type_id.capacity_per_user_month")
+    used_count = fields.Integer(
+        string="Already Planned",
+        compute="_compute_used_count",
+        help="Planned follow-ups of this salesperson, contact and month already "
+        "scheduled or done.",
+    )
+    load_percent = fields.Float(string="Load (%)", compute="_compute_used_count")
+
+    @api.depends("user_id", "touchpoint_type_id", "month")
+    def _compute_used_count(self):
+        usage = {}
+        keys = {
+            (line.user_id.id, line.touchpoint_type_id.id, line.month)
+            for line in self
+            if line.user_id and line.touchpoint_type_id and line.month
+        }
+        if keys:
+            self.env["customer.followup.planner"]._load_capacity_usage(usage, keys)
+        for line in self:
+            used = usage.get(
+                (line.user_id.id, line.touchpoint_type_id.id, line.month), 0
+            )
+            line.used_count = used
+            capacity = line.touchpoint_type_id.capacity_per_user_month
+            line.load_percent = (
+                100.0 * (used + line.planned_count) / capacity if capacity else 0.0
+            )
