@@ -181,47 +181,68 @@ class CustomerTier(models.Model):
 
     @api.model
     def _get_followup_score_changes(self, company=None, today=None):
-        """Return {(score, tier_id): [partner ids]} for the customers whose score
-        or (unlocked) tier must change."""
+        """Return [(partner_id, score, old tier id, new tier id)] for the
+        customers whose score or (unlocked) tier changes."""
         self.env["res.partner"].flush_model(
             ["followup_score", "followup_tier_id", "followup_strategic"]
         )
         rows = self.env.execute_query(self._followup_score_query(company, today))
         tiers = self.search([])
-        changes = {}
+        changes = []
         for partner_id, score, old_score, old_tier_id, locked in rows:
             tier_id = old_tier_id if locked else self._tier_for_score(score, tiers).id
             if score != (old_score or 0.0) or (tier_id or None) != old_tier_id:
-                changes.setdefault((score, tier_id or False), []).append(partner_id)
+                changes.append((partner_id, score, old_tier_id, tier_id or False))
         return changes
+
+    @api.model
+    def _write_followup_scores(self, changes):
+        """Scores are analysis output nothing depends on: one UPDATE for all."""
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE res_partner p
+                   SET followup_score = v.score
+                  FROM (VALUES %s) AS v(id, score)
+                 WHERE p.id = v.id
+                """,
+                SQL(", ").join(
+                    SQL("(%s, %s::float)", partner_id, score)
+                    for partner_id, score, _old, _new in changes
+                ),
+            )
+        )
+        self.env["res.partner"].invalidate_model(["followup_score"])
 
     @api.model
     def _recompute_followup_tiers(self, company=None, today=None, cron=False):
         """Write the new scores and tiers in batches. With ``cron``, commit after
         each batch and stop when the cron's time budget is used (the next run
-        recomputes what is still to change)."""
+        recomputes what is still to change).
+
+        Tier changes are tracked in the chatter; the first classification of a
+        customer is not (it would post thousands of messages on the first run)."""
         changes = self._get_followup_score_changes(company, today)
-        items = [
-            (partner_id, key) for key, ids in changes.items() for partner_id in ids
-        ]
-        remaining = len(items)
-        partner_model = self.env["res.partner"].with_context(
-            tracking_disable=False, mail_notrack=False
-        )
-        for batch in split_every(SCORE_BATCH_SIZE, items):
-            grouped = {}
-            for partner_id, key in batch:
-                grouped.setdefault(key, []).append(partner_id)
-            for (score, tier_id), partner_ids in grouped.items():
-                partner_model.browse(partner_ids).write(
-                    {"followup_score": score, "followup_tier_id": tier_id}
-                )
+        remaining = len(changes)
+        partner_model = self.env["res.partner"]
+        for batch in split_every(SCORE_BATCH_SIZE, changes):
+            self._write_followup_scores(batch)
+            by_tier = {}
+            for partner_id, _score, old_tier_id, tier_id in batch:
+                if tier_id != (old_tier_id or False):
+                    by_tier.setdefault((bool(old_tier_id), tier_id), []).append(
+                        partner_id
+                    )
+            for (tracked, tier_id), partner_ids in by_tier.items():
+                partner_model.with_context(tracking_disable=not tracked).browse(
+                    partner_ids
+                ).write({"followup_tier_id": tier_id})
             remaining -= len(batch)
             if cron and not self.env["ir.cron"]._commit_progress(
                 len(batch), remaining=remaining
             ):
                 break
-        return len(items)
+        return len(changes)
 
     @api.model
     def _cron_compute_tiers(self):

@@ -197,24 +197,15 @@ class ResPartner(models.Model):
             return NotImplemented
         today = fields.Date.context_today(self)
         horizon = self._followup_horizon_date(today)
-        followed = [
-            ("next_followup_date", "!=", False),
-            ("followup_tier_id.touchpoint_type_id", "!=", False),
-        ]
+        followed = Domain("next_followup_date", "!=", False) & Domain(
+            "followup_tier_id.touchpoint_type_id", "!=", False
+        )
         domains = {
-            "overdue": Domain.AND([followed, [("next_followup_date", "<", today)]]),
-            "due_soon": Domain.AND(
-                [
-                    followed,
-                    [
-                        ("next_followup_date", ">=", today),
-                        ("next_followup_date", "<=", horizon),
-                    ],
-                ]
-            ),
-            "on_track": Domain.AND(
-                [followed, [("next_followup_date", ">", horizon)]]
-            ),
-            "none": ~Domain.AND(followed),
+            "overdue": followed & Domain("next_followup_date", "<", today),
+            "due_soon": followed
+            & Domain("next_followup_date", ">=", today)
+            & Domain("next_followup_date", "<=", horizon),
+            "on_track": followed & Domain("next_followup_date", ">", horizon),
+            "none": ~followed,
         }
         return Domain.OR(domains[v] for v in value if v in domains)

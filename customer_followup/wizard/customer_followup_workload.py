@@ -46,6 +46,10 @@ class CustomerFollowupWorkload(models.TransientModel):
                 "skipped": "skipped_count",
             }[line["action"]]
             groups[key][counter] += 1
+        usage = {}
+        self.env["customer.followup.planner"]._load_capacity_usage(
+            usage, {key for key in groups if key[0] and key[1]}
+        )
         vals_list = []
         for (user_id, type_id, month), counts in sorted(
             groups.items(), key=lambda item: (item[0][2], item[0][0], item[0][1])
@@ -55,6 +59,7 @@ class CustomerFollowupWorkload(models.TransientModel):
                     "user_id": user_id,
                     "touchpoint_type_id": type_id,
                     "month": month,
+                    "used_count": usage.get((user_id, type_id, month), 0),
                     **counts,
                 }
             )
@@ -96,28 +101,16 @@ class CustomerFollowupWorkloadLine(models.TransientModel):
     capacity = fields.Integer(related="touchpoint_type_id.capacity_per_user_month")
     used_count = fields.Integer(
         string="Already Planned",
-        compute="_compute_used_count",
         help="Planned follow-ups of this salesperson, contact and month already "
-        "scheduled or done.",
+        "scheduled or done when the preview was computed.",
     )
-    load_percent = fields.Float(string="Load (%)", compute="_compute_used_count")
+    load_percent = fields.Float(string="Load (%)", compute="_compute_load_percent")
 
-    @api.depends("user_id", "touchpoint_type_id", "month")
-    def _compute_used_count(self):
-        usage = {}
-        keys = {
-            (line.user_id.id, line.touchpoint_type_id.id, line.month)
-            for line in self
-            if line.user_id and line.touchpoint_type_id and line.month
-        }
-        if keys:
-            self.env["customer.followup.planner"]._load_capacity_usage(usage, keys)
+    @api.depends("used_count", "planned_count", "capacity")
+    def _compute_load_percent(self):
         for line in self:
-            used = usage.get(
-                (line.user_id.id, line.touchpoint_type_id.id, line.month), 0
-            )
-            line.used_count = used
-            capacity = line.touchpoint_type_id.capacity_per_user_month
             line.load_percent = (
-                100.0 * (used + line.planned_count) / capacity if capacity else 0.0
+                100.0 * (line.used_count + line.planned_count) / line.capacity
+                if line.capacity
+                else 0.0
             )

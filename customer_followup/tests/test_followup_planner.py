@@ -1,0 +1,256 @@
+import psycopg2
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import FollowupTierCommon
+
+NOW = "2026-03-10 09:00:00"
+TODAY = fields.Date.to_date("2026-03-10")
+PLAN = "customer_followup.ir_cron_plan_followups"
+
+
+@tagged("post_install", "-at_install")
+class TestFollowupPlanner(FollowupTierCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with freeze_time(NOW):
+            cls.key = cls._customer("Key Customer", followup_tier_id=cls.tier_a.id)
+            cls.order = cls._order(cls.key, "2026-02-01 10:00:00", 1000.0)
+            cls.quotation = cls.env["sale.order"].create({"partner_id": cls.key.id})
+            cls.opportunity = cls.env["crm.lead"].create(
+                {
+                    "name": "New cooker line",
+                    "type": "opportunity",
+                    "partner_id": cls.key.id,
+                }
+            )
+            cls.env["customer.touchpoint"].create(
+                {
+                    "partner_id": cls.key.id,
+                    "type_id": cls.type_call.id,
+                    "date": "2026-02-05 10:00:00",
+                }
+            )
+            cls.later = cls._customer("Later Customer", followup_tier_id=cls.tier_a.id)
+            cls.env["customer.touchpoint"].create(
+                {
+                    "partner_id": cls.later.id,
+                    "type_id": cls.type_visit.id,
+                    "date": "2026-03-01 10:00:00",
+                }
+            )
+            cls.untiered = cls._customer("Untiered Customer")
+            cls.not_followed = cls._customer(
+                "D Customer", followup_tier_id=cls.tier_c.id
+            )
+
+    def test_one_activity_per_due_customer(self):
+        self.assertEqual(self.key.next_followup_date, fields.Date.to_date("2026-03-07"))
+        self._run_cron(PLAN, NOW)
+        activity = self._planned_activities(self.key)
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.salesman)
+        self.assertEqual(activity.activity_type_id, self.type_visit.activity_type_id)
+        self.assertEqual(activity.date_deadline, self.key.next_followup_date)
+        self.assertEqual(activity.followup_touchpoint_type_id, self.type_visit)
+        for text in (
+            "Tier TA",
+            "33 days ago (Phone call)",
+            self.order.name,
+            "1 open quotations",
+            "New cooker line",
+        ):
+            self.assertIn(text, activity.summary)
+        self.assertIn(self.key, self.salesman.with_user(self.salesman).env[
+            "res.partner"
+        ].search([("activity_user_id", "=", self.salesman.id)]))
+        # Not due within the horizon, not tiered, tier without contact: nothing.
+        others = self.later | self.untiered | self.not_followed
+        self.assertFalse(self._planned_activities(others))
+        self.assertFalse(self.key.followup_deferred_reason)
+
+    def test_rerun_is_idempotent(self):
+        self._run_cron(PLAN, NOW)
+        activities = self._planned_activities()
+        self._run_cron(PLAN, NOW)
+        self._run_cron(PLAN, "2026-03-11 09:00:00")
+        self.assertEqual(self._planned_activities(), activities)
+
+    def test_done_moves_next_date(self):
+        self._run_cron(PLAN, NOW)
+        activity = self._planned_activities(self.key)
+        with freeze_time("2026-03-12 15:00:00"):
+            activity.with_user(self.salesman).action_feedback(feedback="Went well")
+        touchpoint = self.key.touchpoint_ids.filtered(
+            lambda t: t.activity_id == activity
+        )
+        self.assertEqual(touchpoint.type_id, self.type_visit)
+        self.assertEqual(self.key.next_followup_date, fields.Date.to_date("2026-04-11"))
+        self.assertFalse(self._planned_activities(self.key))
+        self._run_cron(PLAN, "2026-03-13 09:00:00")
+        self.assertFalse(self._planned_activities(self.key))
+        self._run_cron(PLAN, "2026-04-05 09:00:00")
+        self.assertEqual(len(self._planned_activities(self.key)), 1)
+        self.assertEqual(
+            len(self._planned_activities(self.key, active=None)), 2
+        )
+
+    def test_capacity_priority_and_deferred_reason(self):
+        # Postcards: capacity 2 a month per salesperson.
+        with freeze_time(NOW):
+            customers = self.env["res.partner"]
+            for name, last_contact, score in (
+                ("Postcard low score", "2026-01-01 10:00:00", 45.0),
+                ("Postcard most overdue", "2025-12-01 10:00:00", 41.0),
+                ("Postcard high score", "2026-01-01 10:00:00", 60.0),
+                ("Postcard least overdue", "2026-01-08 10:00:00", 69.0),
+            ):
+                partner = self._customer(name, followup_tier_id=self.tier_b.id)
+                partner.followup_score = score
+                self.env["customer.touchpoint"].create(
+                    {
+                        "partner_id": partner.id,
+                        "type_id": self.type_printed.id,
+                        "date": last_contact,
+                    }
+                )
+                customers |= partner
+        low, most_overdue, high, least_overdue = customers
+        self._run_cron(PLAN, NOW)
+        planned = self._planned_activities(customers)
+        self.assertEqual(
+            self.env["res.partner"].browse(planned.mapped("res_id")),
+            most_overdue | high,
+        )
+        for partner in low | least_overdue:
+            self.assertEqual(
+                partner.followup_deferred_reason,
+                "Deferred: Handwritten postcard capacity of Sally Seller reached "
+                "for March 2026",
+            )
+        self.assertIn(
+            low,
+            self.env["res.partner"].search([("followup_deferred_reason", "!=", False)]),
+        )
+        # The key customer (tier A) is planned whatever the postcard load.
+        self.assertTrue(self._planned_activities(self.key))
+        # Done ones still count for the month.
+        planned[0].action_feedback()
+        self._run_cron(PLAN, "2026-03-11 09:00:00")
+        self.assertEqual(len(self._planned_activities(customers, active=None)), 2)
+        # Next month, capacity is available again: the next in line is planned.
+        self._run_cron(PLAN, "2026-04-01 09:00:00")
+        planned_april = self._planned_activities(customers) - planned
+        self.assertEqual(
+            self.env["res.partner"].browse(planned_april.mapped("res_id")),
+            low | least_overdue,
+        )
+        self.assertFalse(low.followup_deferred_reason)
+        # Another salesperson has their own capacity.
+        self.assertEqual(set(planned_april.mapped("user_id").ids), {self.salesman.id})
+
+    def test_opt_outs(self):
+        with freeze_time(NOW):
+            no_visit = self._customer(
+                "No Visit", followup_tier_id=self.tier_a.id, followup_no_visit=True
+            )
+            nothing = self._customer(
+                "Nothing allowed",
+                followup_tier_id=self.tier_a.id,
+                followup_no_visit=True,
+                followup_no_call=True,
+                followup_no_postal=True,
+                email=False,
+            )
+            blacklisted = self._customer(
+                "Blacklisted",
+                followup_tier_id=self.tier_a.id,
+                followup_no_visit=True,
+                followup_no_call=True,
+                followup_no_postal=True,
+            )
+            self.env["mail.blacklist"].create({"email": blacklisted.email})
+        self._run_cron(PLAN, NOW)
+        activity = self._planned_activities(no_visit)
+        self.assertEqual(activity.followup_touchpoint_type_id, self.type_call)
+        self.assertEqual(
+            no_visit.followup_plan_note,
+            "Face-to-face visit not allowed (opted out of visits): "
+            "Phone call instead",
+        )
+        self.assertFalse(self._planned_activities(nothing | blacklisted))
+        self.assertEqual(
+            nothing.followup_plan_note,
+            "Not planned: no allowed contact (opted out of visits, opted out of "
+            "calls, opted out of postal mail, no email address)",
+        )
+        self.assertIn("email blacklisted", blacklisted.followup_plan_note)
+
+    def test_salesperson_fallback_and_archived(self):
+        with freeze_time(NOW):
+            orphan = self._customer(
+                "Orphan", followup_tier_id=self.tier_a.id, user_id=False
+            )
+            archived = self._customer("Archived", followup_tier_id=self.tier_a.id)
+            archived.action_archive()
+        self._run_cron(PLAN, NOW)
+        self.assertFalse(self._planned_activities(orphan | archived))
+        self.assertEqual(
+            orphan.followup_plan_note,
+            "Not planned: no salesperson and no fallback salesperson in the settings",
+        )
+        self.assertEqual(archived.followup_plan_note, "Not planned: archived customer")
+        self.company.followup_user_id = self.salesman_2
+        self._run_cron(PLAN, "2026-03-11 09:00:00")
+        activity = self._planned_activities(orphan)
+        self.assertEqual(activity.user_id, self.salesman_2)
+        self.assertEqual(
+            orphan.followup_plan_note, "No salesperson: assigned to Ben Seller"
+        )
+
+    def test_no_second_open_planner_activity(self):
+        self._run_cron(PLAN, NOW)
+        activity = self._planned_activities(self.key)
+        with (
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            self.cr.savepoint(),
+            mute_logger("odoo.sql_db"),
+        ):
+            activity.copy({"followup_planned": True})
+
+
+@tagged("post_install", "-at_install")
+class TestFollowupPlannerQueries(FollowupTierCommon):
+    def _count_queries(self, count, expected):
+        with freeze_time(NOW):
+            partners = self.env["res.partner"].create(
+                [
+                    {
+                        "name": f"Due customer {count}-{i}",
+                        "is_company": True,
+                        "user_id": (self.salesman, self.salesman_2)[i % 2].id,
+                        "email": f"due{count}-{i}@example.com",
+                        "followup_tier_id": (self.tier_a, self.tier_b)[i % 2].id,
+                    }
+                    for i in range(count)
+                ]
+            )
+            self.env.flush_all()
+        before = self.cr.sql_log_count
+        self._run_cron(PLAN, NOW)
+        queries = self.cr.sql_log_count - before
+        self.assertEqual(len(self._planned_activities()), expected)
+        return queries
+
+    def test_batched_queries(self):
+        self.type_postcard.capacity_per_user_month = 2
+        queries_10 = self._count_queries(10, 5 + 2)
+        self._planned_activities().action_feedback()
+        self.type_postcard.capacity_per_user_month = 4
+        # Run 1 deferred three postcards: they come first for the 2 free slots.
+        queries_100 = self._count_queries(100, 50 + 2)
+        self.assertLess(queries_100, 2 * queries_10, (queries_10, queries_100))

@@ -1,0 +1,87 @@
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import FollowupTierCommon
+
+NOW = "2026-03-25 09:00:00"
+
+
+@tagged("post_install", "-at_install")
+class TestWorkloadPreview(FollowupTierCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.followup_user_id = cls.salesman_2
+        with freeze_time(NOW):
+            cls.customers = cls.env["res.partner"]
+            for i in range(8):
+                partner = cls._customer(
+                    f"Preview customer {i}",
+                    followup_tier_id=(cls.tier_a, cls.tier_b)[i % 2].id,
+                    user_id=cls.salesman.id if i < 6 else False,
+                    followup_no_visit=i == 4,
+                )
+                cls.env["customer.touchpoint"].create(
+                    {
+                        "partner_id": partner.id,
+                        "type_id": cls.type_printed.id,
+                        "date": f"2026-01-{10 + i} 10:00:00",
+                    }
+                )
+                cls.customers |= partner
+
+    def _wizard(self, horizon):
+        with freeze_time(NOW):
+            return self.env["customer.followup.workload"].create(
+                {"horizon_days": horizon}
+            )
+
+    def test_preview_creates_nothing(self):
+        wizard = self._wizard(30)
+        with freeze_time(NOW):
+            wizard.action_compute()
+        self.assertTrue(wizard.line_ids)
+        self.assertFalse(self._planned_activities())
+        self.assertFalse(self.customers.filtered("followup_deferred_reason"))
+
+    def test_preview_matches_planner(self):
+        self.company.followup_horizon_days = 30
+        wizard = self._wizard(30)
+        with freeze_time(NOW):
+            wizard.action_compute()
+            plan = wizard._get_plan()
+        expected = {
+            (line["partner"].id, line["user"].id, line["touchpoint_type"].id)
+            for line in plan
+            if line["action"] == "create"
+        }
+        deferred = {line["partner"].id for line in plan if line["action"] == "deferred"}
+        self.assertTrue(deferred, "the preview must show capacity limits")
+        self._run_cron("customer_followup.ir_cron_plan_followups", NOW)
+        activities = self._planned_activities(self.customers)
+        created = {
+            (a.res_id, a.user_id.id, a.followup_touchpoint_type_id.id)
+            for a in activities
+        }
+        self.assertEqual(created, expected)
+        self.assertEqual(
+            set(self.customers.filtered("followup_deferred_reason").ids), deferred
+        )
+        self.assertEqual(wizard.planned_count, len(expected))
+        self.assertEqual(wizard.deferred_count, len(deferred))
+        # Per salesperson, contact and month against capacity.
+        postcards_march = wizard.line_ids.filtered(
+            lambda line: line.touchpoint_type_id == self.type_postcard
+            and line.user_id == self.salesman
+            and line.month.month == 3
+        )
+        self.assertEqual(postcards_march.planned_count, 2)
+        self.assertEqual(postcards_march.capacity, 2)
+        self.assertEqual(postcards_march.load_percent, 100.0)
+        # After the run, the preview shows the capacity as used.
+        wizard_after = self._wizard(30)
+        with freeze_time(NOW):
+            wizard_after.action_compute()
+        self.assertFalse(wizard_after.planned_count)
+        self.assertEqual(wizard_after.deferred_count, len(deferred))
