@@ -1,2 +1,2 @@
 from . import models
-from . import wizard
+from . import wizards

@@ -28,7 +28,7 @@
         "data/customer_followup_tier_cron_data.xml",
         "views/customer_tier_views.xml",
         "views/res_partner_followup_views.xml",
-        "wizard/customer_followup_workload_views.xml",
+        "wizards/customer_followup_workload_views.xml",
         "views/res_config_settings_views.xml",
         "views/customer_followup_tier_menus.xml",
     ],

@@ -5,7 +5,7 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import FollowupTierCommon
+from .tier_common import FollowupTierCommon
 
 NOW = "2026-03-10 09:00:00"
 TODAY = fields.Date.to_date("2026-03-10")

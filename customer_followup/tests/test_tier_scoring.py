@@ -3,7 +3,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.tests import tagged
 
-from .common import FollowupTierCommon
+from .tier_common import FollowupTierCommon
 
 NOW = "2026-03-10 09:00:00"
 

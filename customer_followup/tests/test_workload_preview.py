@@ -2,7 +2,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .common import FollowupTierCommon
+from .tier_common import FollowupTierCommon
 
 NOW = "2026-03-25 09:00:00"
 
