@@ -1,0 +1,3 @@
+from . import test_touchpoint
+from . import test_activity_touchpoint
+from . import test_touchpoint_access
