@@ -5,3 +5,4 @@ from . import res_partner
 from . import mail_activity
 from . import sale_order
 from . import crm_lead
+from . import customer_followup_demo
