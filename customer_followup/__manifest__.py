@@ -25,6 +25,11 @@
         "views/crm_lead_views.xml",
         "views/customer_followup_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "customer_followup/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/customer_followup_demo.xml",
     ],
