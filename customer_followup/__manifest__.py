@@ -23,9 +23,13 @@
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/crm_lead_views.xml",
+        "views/customer_followup_overview_views.xml",
         "views/customer_followup_menus.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "customer_followup/static/src/**/*",
+        ],
         "web.assets_tests": [
             "customer_followup/static/tests/tours/*.js",
         ],

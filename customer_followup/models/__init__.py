@@ -6,3 +6,4 @@ from . import mail_activity
 from . import sale_order
 from . import crm_lead
 from . import customer_followup_demo
+from . import customer_followup_overview

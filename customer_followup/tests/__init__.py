@@ -2,3 +2,4 @@ from . import test_touchpoint
 from . import test_activity_touchpoint
 from . import test_touchpoint_access
 from . import test_ui_tours
+from . import test_followup_overview
