@@ -109,7 +109,7 @@ PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" \
     --odoo-config="$CONFIG" --odoo-database="$DB" \
     --odoo-addons-path="$ADDONS_PATH" --odoo-http \
     --odoo-log-level=info --odoo-extra="logfile=$TEST_LOG" \
-    -o console_output_style=classic -ra \
+    --rootdir="$ROOT" -o console_output_style=classic -ra \
     ${PYTEST_ARGS:-} "$TEST_DIR" 2>&1 | tee "$PYTEST_OUT"
 rc=${PIPESTATUS[0]}
 case $rc in
