@@ -23,6 +23,7 @@
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/crm_lead_views.xml",
+        "views/customer_followup_overview_views.xml",
         "views/customer_followup_menus.xml",
         "data/customer_tier_data.xml",
         "data/customer_followup_tier_cron_data.xml",
@@ -32,6 +33,14 @@
         "views/res_config_settings_views.xml",
         "views/customer_followup_tier_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "customer_followup/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "customer_followup/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/customer_followup_demo.xml",
     ],

@@ -1,46 +1,75 @@
 #!/usr/bin/env bash
 # Make a PostgreSQL server available and print the PG* settings to use.
-# Usage: eval "$(scripts/pg.sh)"
+# Usage: eval "$(bash scripts/pg.sh)"
 # Uses the server named by the standard PG* variables when one answers;
 # otherwise starts (creating it on first use) a private cluster in .pg/.
+# As root the cluster runs as the postgres OS user; the database role is `odoo`
+# (Odoo refuses to connect as `postgres`). When .pg/ cannot be used (the repo
+# is not traversable by the postgres user, or the unix socket path would be
+# too long), the cluster lives in /tmp/customer_followup-pg-<hash of repo path>.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-PGDIR="$ROOT/.pg"
 PORT="${CF_PG_PORT:-5439}"
 
 if [ -n "${PGHOST:-}${PGPORT:-}${PGUSER:-}" ] && pg_isready -q 2>/dev/null \
     && psql -d postgres -Atc 'select 1' >/dev/null 2>&1; then
     echo "export PGHOST='${PGHOST:-}' PGPORT='${PGPORT:-5432}' PGUSER='${PGUSER:-$(id -un)}'"
-    [ -n "${PGPASSWORD:-}" ] && echo "export PGPASSWORD='${PGPASSWORD}'"
+    if [ -n "${PGPASSWORD:-}" ]; then echo "export PGPASSWORD='${PGPASSWORD}'"; fi
     exit 0
 fi
 
 find_bin() {
-    local name=$1
-    for d in /usr/lib/postgresql/*/bin; do
-        [ -x "$d/$name" ] && { echo "$d/$name"; return; }
+    local name=$1 d
+    for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+        if [ -x "$d/$name" ]; then echo "$d/$name"; return; fi
     done
     command -v "$name" || { echo "pg.sh: $name not found: install PostgreSQL (make setup)" >&2; exit 1; }
 }
 INITDB=$(find_bin initdb)
 PG_CTL=$(find_bin pg_ctl)
 
+IS_ROOT=0
+if [ "$(id -u)" = 0 ]; then IS_ROOT=1; fi
+
 as_owner() {
-    if [ "$(id -u)" = 0 ]; then
+    if [ "$IS_ROOT" = 1 ]; then
         runuser -u postgres -- "$@"
     else
         "$@"
     fi
 }
 
-if [ "$(id -u)" = 0 ]; then
+if [ "$IS_ROOT" = 1 ]; then
+    id postgres >/dev/null 2>&1 || { echo "pg.sh: no 'postgres' OS user: install PostgreSQL (make setup)" >&2; exit 1; }
     DBUSER=odoo
 else
     DBUSER=$(id -un)
 fi
 
+# Pick the cluster directory: .pg/ in the repo when usable, else a per-repo
+# directory under /tmp. The socket path ($PGDIR/.s.PGSQL.$PORT) must fit in
+# sun_path (107 bytes); keep a margin.
+PGDIR="$ROOT/.pg"
+use_tmp=0
+if [ ${#PGDIR} -gt 80 ]; then
+    use_tmp=1
+elif [ "$IS_ROOT" = 1 ] && ! runuser -u postgres -- test -x "$ROOT/" 2>/dev/null; then
+    use_tmp=1
+fi
+if [ "$use_tmp" = 1 ]; then
+    hash=$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)
+    PGDIR="/tmp/customer_followup-pg-$hash"
+fi
+
 mkdir -p "$PGDIR"
-[ "$(id -u)" = 0 ] && chown postgres: "$PGDIR"
+if [ "$IS_ROOT" = 1 ]; then chown postgres: "$PGDIR"; fi
+
+# Serialize concurrent callers (several shells may start the cluster at once).
+if command -v flock >/dev/null 2>&1; then
+    exec 9>"$PGDIR/.lock"
+    flock 9
+fi
+
 if [ ! -f "$PGDIR/data/PG_VERSION" ]; then
     as_owner "$INITDB" -D "$PGDIR/data" -U "$DBUSER" -A trust -E UTF8 --locale=C.UTF-8 >"$PGDIR/initdb.log" 2>&1 \
         || { cat "$PGDIR/initdb.log" >&2; exit 1; }

@@ -31,9 +31,7 @@ class CustomerTouchpoint(models.Model):
         ondelete="set null",
         domain="[('commercial_partner_id', '=', partner_id)]",
     )
-    date = fields.Datetime(
-        required=True, default=fields.Datetime.now, index=True
-    )
+    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     type_id = fields.Many2one(
         "customer.touchpoint.type",
         string="Type",
@@ -85,9 +83,6 @@ class CustomerTouchpoint(models.Model):
         default=lambda self: self.env.company,
     )
 
-    _weight_positive = models.Constraint(
-        "CHECK(weight > 0)", "The weight of a touchpoint must be positive."
-    )
     _activity_unique = models.UniqueIndex(
         "(activity_id) WHERE activity_id IS NOT NULL",
         "An activity logs one touchpoint only.",
@@ -137,9 +132,7 @@ class CustomerTouchpoint(models.Model):
                 contact = self.env["res.partner"].browse(vals["contact_id"])
                 vals["partner_id"] = contact.commercial_partner_id.id
             elif "partner_id" in vals or not self:
-                raise ValidationError(
-                    self.env._("A touchpoint needs a customer.")
-                )
+                raise ValidationError(self.env._("A touchpoint needs a customer."))
             return vals
         partner = self.env["res.partner"].browse(vals["partner_id"])
         commercial = partner.commercial_partner_id
@@ -178,7 +171,12 @@ class CustomerTouchpoint(models.Model):
             "res_model": "customer.touchpoint",
             "view_mode": "form",
             "views": [
-                (self.env.ref("customer_followup.customer_touchpoint_view_form_quick").id, "form")
+                (
+                    self.env.ref(
+                        "customer_followup.customer_touchpoint_view_form_quick"
+                    ).id,
+                    "form",
+                )
             ],
             "target": "new",
             "context": context,

@@ -38,9 +38,7 @@ class CustomerTouchpointMixin(models.AbstractModel):
     def action_log_touchpoint(self):
         self.ensure_one()
         if not self.partner_id:
-            raise UserError(
-                self.env._("Set a customer before logging a touchpoint.")
-            )
+            raise UserError(self.env._("Set a customer before logging a touchpoint."))
         return self.env["customer.touchpoint"]._action_log_dialog(
             partner=self.partner_id.commercial_partner_id,
             contact=self.partner_id,

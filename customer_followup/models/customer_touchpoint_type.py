@@ -41,13 +41,6 @@ class CustomerTouchpointType(models.Model):
     active = fields.Boolean(default=True)
     color = fields.Integer()
 
-    _weight_positive = models.Constraint(
-        "CHECK(weight > 0)", "The weight of a touchpoint type must be positive."
-    )
-    _capacity_positive = models.Constraint(
-        "CHECK(capacity_per_user_month >= 0)",
-        "The monthly capacity cannot be negative.",
-    )
     _activity_type_unique = models.UniqueIndex(
         "(activity_type_id) WHERE activity_type_id IS NOT NULL AND active",
         "An activity type can be mapped to one active touchpoint type only.",

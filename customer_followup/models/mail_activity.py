@@ -53,14 +53,18 @@ class MailActivity(models.Model):
     def _log_followup_touchpoints(self, feedback):
         touchpoint_model = self.env["customer.touchpoint"].sudo()
         activities = self.filtered(
-            lambda a: a.active
-            and a.res_model in ("res.partner", "sale.order", "crm.lead")
-            and a.activity_type_id
+            lambda a: (
+                a.active
+                and a.res_model in ("res.partner", "sale.order", "crm.lead")
+                and a.activity_type_id
+            )
         )
         if not activities:
             return touchpoint_model
-        types = self.env["customer.touchpoint.type"].sudo().search(
-            [("activity_type_id", "in", activities.activity_type_id.ids)]
+        types = (
+            self.env["customer.touchpoint.type"]
+            .sudo()
+            .search([("activity_type_id", "in", activities.activity_type_id.ids)])
         )
         type_by_activity_type = {t.activity_type_id: t for t in types}
         already_logged = set(
@@ -88,8 +92,7 @@ class MailActivity(models.Model):
                     "activity_id": activity.id,
                     "origin": "activity",
                     "company_id": (
-                        (order or lead or partner).company_id.id
-                        or self.env.company.id
+                        (order or lead or partner).company_id.id or self.env.company.id
                     ),
                 }
             )

@@ -1,0 +1,23 @@
+SHELL := /bin/bash
+
+.PHONY: help setup test run lint
+
+help:
+	@echo "make setup   install PostgreSQL, wkhtmltopdf, chromium, the Python tooling and Odoo 19.0"
+	@echo "make test    lint, install customer_followup on a fresh database, run its tests"
+	@echo "make run     serve a demo database on http://localhost:8069 (admin/admin); RESET=1 recreates it"
+	@echo "make lint    only the linters (ruff, pylint-odoo)"
+
+setup:
+	bash scripts/setup.sh
+
+test:
+	bash scripts/test.sh
+
+run:
+	RESET=$(RESET) bash scripts/run.sh
+
+lint:
+	python3 -m ruff check --no-fix .
+	python3 -m ruff format --check .
+	python3 -m pylint --rcfile=.pylintrc customer_followup

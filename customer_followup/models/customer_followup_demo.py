@@ -1,0 +1,151 @@
+import random
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+
+# (name, kind, city) - kinds drive order rhythm and contact history.
+DEMO_CUSTOMERS = [
+    ("Sakura Hotel Group", "key", "Tokyo"),
+    ("Hanamaru Ramen", "fan", "Osaka"),
+    ("Kissa Komorebi", "fan", "Kyoto"),
+    ("Bistro Aozora", "fan", "Yokohama"),
+    ("Tanaka Catering", "fan", "Nagoya"),
+    ("Izakaya Tsuki", "fan", "Fukuoka"),
+    ("Midori Bakery", "regular", "Sapporo"),
+    ("Umi Sushi", "regular", "Kobe"),
+    ("Cafe Hidamari", "regular", "Sendai"),
+    ("Yamamoto Family Kitchen", "regular", "Hiroshima"),
+    ("Green Leaf Deli", "regular", "Chiba"),
+    ("Soba Kobayashi", "regular", "Nagano"),
+    ("Osteria Luce", "regular", "Tokyo"),
+    ("Nakamura Bento", "regular", "Saitama"),
+    ("Kaze Curry House", "regular", "Kawasaki"),
+    ("Tea Room Shizuku", "regular", "Nara"),
+    ("Morning Glory Diner", "regular", "Kanazawa"),
+    ("Hoshino Tempura", "regular", "Kumamoto"),
+    ("Ito Home Cooking School", "dormant", "Matsuyama"),
+    ("Lucky Dumpling", "dormant", "Naha"),
+    ("Suzuki Guesthouse", "dormant", "Hakodate"),
+    ("Ogawa Noodle Bar", "dormant", "Okayama"),
+    ("Fujii Family", "dormant", "Niigata"),
+    ("Kobe Steak Aoi", "new", "Kobe"),
+]
+# months between orders, order size factor
+RHYTHM = {"key": (1, 6.0), "fan": (2, 2.0), "regular": (5, 1.0), "dormant": (0, 0.7)}
+# touchpoint types (xml id suffix) by kind, most frequent first
+CONTACT_MIX = {
+    "key": ["visit", "call", "letter", "email"],
+    "fan": ["letter", "call", "postcard", "visit"],
+    "regular": ["printed_mail", "email", "postcard"],
+    "dormant": ["printed_mail"],
+    "new": ["email"],
+}
+
+
+class CustomerFollowupDemo(models.AbstractModel):
+    """Builds the demo story relative to the day the demo is installed: a key
+    account, loyal fans, ordinary users, dormant one-time buyers and a new
+    customer, with three years of orders and every kind of touchpoint."""
+
+    _name = "customer.followup.demo"
+    _description = "Customer Follow-up Demo Data"
+
+    @api.model
+    def _populate(self):
+        rng = random.Random(19)
+        env = self.env
+        products = [
+            env.ref("customer_followup.demo_product_rice_cooker"),
+            env.ref("customer_followup.demo_product_pot_set"),
+            env.ref("customer_followup.demo_product_knife"),
+            env.ref("customer_followup.demo_product_towels"),
+        ]
+        users = [env.ref("base.user_admin"), env.ref("base.user_demo")]
+        today = fields.Date.context_today(self)
+        now = fields.Datetime.now()
+        partners = env["res.partner"].create(
+            [
+                {
+                    "name": name,
+                    "is_company": True,
+                    "city": city,
+                    "country_id": env.ref("base.jp").id,
+                    "email": "contact@{}.example.com".format(
+                        name.lower().replace(" ", "-")
+                    ),
+                    "user_id": users[i % 2].id,
+                    "followup_no_visit": name == "Tea Room Shizuku",
+                    "followup_no_postal": name == "Green Leaf Deli",
+                }
+                for i, (name, _kind, city) in enumerate(DEMO_CUSTOMERS)
+            ]
+        )
+        order_vals, order_dates = [], []
+        touchpoint_vals = []
+        for partner, (_name, kind, _city) in zip(partners, DEMO_CUSTOMERS, strict=True):
+            if kind == "new":
+                dates = [today - relativedelta(days=12)]
+            elif kind == "dormant":
+                dates = [today - relativedelta(months=rng.randint(26, 34))]
+            else:
+                step, _size = RHYTHM[kind]
+                dates, day = [], today - relativedelta(months=36)
+                while day < today:
+                    day += relativedelta(months=step, days=rng.randint(-8, 8))
+                    if day < today:
+                        dates.append(day)
+            size = RHYTHM.get(kind, (0, 1.0))[1]
+            for day in dates:
+                lines = [
+                    fields.Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": max(1, round(rng.uniform(1, 4) * size)),
+                        }
+                    )
+                    for product in rng.sample(products, rng.randint(1, 3))
+                ]
+                order_vals.append(
+                    {
+                        "partner_id": partner.id,
+                        "user_id": partner.user_id.id,
+                        "order_line": lines,
+                    }
+                )
+                order_dates.append(day)
+            mix = CONTACT_MIX[kind]
+            contacts = {"key": 14, "fan": 8, "regular": 4, "dormant": 1, "new": 1}[kind]
+            for n in range(contacts):
+                type_xmlid = mix[min(int(rng.expovariate(1.2)), len(mix) - 1)]
+                when = now - relativedelta(days=rng.randint(3, 700), hours=n)
+                touchpoint_vals.append(
+                    {
+                        "partner_id": partner.id,
+                        "type_id": env.ref(
+                            f"customer_followup.touchpoint_type_{type_xmlid}"
+                        ).id,
+                        "date": when,
+                        "user_id": partner.user_id.id,
+                        "summary": self._demo_summary(type_xmlid),
+                    }
+                )
+        orders = env["sale.order"].create(order_vals)
+        orders.action_confirm()
+        for order, day in zip(orders, order_dates, strict=True):
+            order.date_order = fields.Datetime.to_datetime(day) + relativedelta(
+                hours=10
+            )
+        env["customer.touchpoint"].create(touchpoint_vals)
+        return True
+
+    @api.model
+    def _demo_summary(self, kind):
+        return {
+            "visit": "Visited the kitchen, checked the equipment",
+            "call": "Courtesy call: how is everything going?",
+            "letter": "Personal thank-you letter",
+            "postcard": "Handwritten seasonal postcard",
+            "printed_mail": "Seasonal card and newsletter",
+            "email": "Newsletter by email",
+        }[kind]

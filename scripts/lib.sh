@@ -1,0 +1,43 @@
+# Shared helpers for the scripts in this folder (sourced, not executed).
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PYTHON="${PYTHON:-python3}"
+
+log() { printf '==> %s\n' "$*"; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Print the Odoo source root (the folder holding odoo/ and addons/) when an
+# Odoo 19.0 is importable by $PYTHON; fail otherwise.
+odoo_root() {
+    "$PYTHON" - <<'PY' 2>/dev/null
+import os
+import odoo.release
+if odoo.release.version_info[:2] != (19, 0):
+    raise SystemExit(1)
+import odoo
+print(os.path.dirname(os.path.realpath(list(odoo.__path__)[0])))
+PY
+}
+
+require_odoo() {
+    ODOO_ROOT="$(odoo_root)" || die "Odoo 19.0 is not importable by $PYTHON: run \`make setup\` (set ODOO_SRC=/path/to/odoo-19.0 to use an existing source tree)"
+    ODOO_BIN="$ODOO_ROOT/odoo-bin"
+    if [ -f "$ODOO_BIN" ]; then
+        ODOO_CMD=("$PYTHON" "$ODOO_BIN")
+    else
+        ODOO_CMD=("$PYTHON" -m odoo)
+    fi
+    ADDONS_PATH="$ROOT"
+    if [ -d "$ODOO_ROOT/addons" ]; then
+        ADDONS_PATH="$ROOT,$ODOO_ROOT/addons"
+    fi
+}
+
+start_pg() {
+    local env
+    env="$(bash "$ROOT/scripts/pg.sh")" || die "could not start PostgreSQL (scripts/pg.sh)"
+    eval "$env"
+}
+
+# Odoo log records at WARNING or above (Odoo's own format, not docutils' lines).
+ODOO_BAD_LOG_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2},[0-9]{3} [0-9]+ (WARNING|ERROR|CRITICAL) '

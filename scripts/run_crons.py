@@ -1,0 +1,35 @@
+"""Run every scheduled action (ir.cron) of an addon once, and set the admin
+password. Used by scripts/run.sh on a freshly created demo database.
+
+Usage: python3 scripts/run_crons.py ODOO_CONFIG DATABASE [ADDON]
+"""
+
+import sys
+
+import odoo.api
+import odoo.modules.registry
+from odoo.tools import config
+
+
+def main(config_path, db_name, addon="customer_followup"):
+    config.parse_config(["-c", config_path, "-d", db_name], setup_logging=True)
+    registry = odoo.modules.registry.Registry(db_name)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.api.SUPERUSER_ID, {})
+        env.ref("base.user_admin").password = "admin"
+        cron_ids = (
+            env["ir.model.data"]
+            .search([("module", "=", addon), ("model", "=", "ir.cron")])
+            .mapped("res_id")
+        )
+        crons = env["ir.cron"].browse(cron_ids).exists()
+        cr.commit()
+        for cron in crons:
+            print(f"running scheduled action: {cron.name}", flush=True)
+            cron.method_direct_trigger()
+            cr.commit()
+        print(f"{len(crons)} scheduled action(s) of {addon} run", flush=True)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Lint, install and test the addon on a fresh throwaway database.
+#  1. ruff check, ruff format --check, pylint (pylint-odoo mandatory checks);
+#  2. install customer_followup (and its dependencies) without demo data and
+#     fail on any Odoo WARNING/ERROR/CRITICAL log record;
+#  3. run customer_followup/tests with pytest-odoo, failing on failed tests, on
+#     no test at all, and on Odoo WARNING+ log records during the tests.
+# The output ends with pytest's summary line. The database is dropped at exit.
+# Usage: make test   [KEEP_DB=1] [PYTEST_ARGS="-k name -x"]
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+require_odoo
+start_pg
+
+ADDON=customer_followup
+RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/${ADDON}-test.XXXXXX")"
+DB="cf_test_$(date +%Y%m%d_%H%M%S)_$$"
+# Logs of the last run stay in var/last-test/ (ignored by git).
+LOG_DIR="$ROOT/var/last-test"
+rm -rf "$LOG_DIR"
+mkdir -p "$LOG_DIR"
+failures=()
+
+cleanup() {
+    if [ "${KEEP_DB:-0}" = 1 ]; then
+        echo "kept database $DB and $RUN_DIR" >&2
+        return
+    fi
+    dropdb --if-exists "$DB" >/dev/null 2>&1 || true
+    rm -rf "$RUN_DIR"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Odoo connects through libpq, so the PG* variables from pg.sh apply.
+CONFIG="$RUN_DIR/odoo.cfg"
+cat >"$CONFIG" <<EOF
+[options]
+addons_path = $ADDONS_PATH
+data_dir = $RUN_DIR/data
+http_interface = 127.0.0.1
+list_db = False
+EOF
+
+# --- 1. linters ---------------------------------------------------------------
+lint() {
+    local name=$1
+    shift
+    log "lint: $name"
+    if "$@"; then
+        echo "    $name: ok"
+    else
+        failures+=("lint: $name")
+    fi
+}
+lint "ruff check" "$PYTHON" -m ruff check --no-fix .
+lint "ruff format --check" "$PYTHON" -m ruff format --check .
+lint "pylint-odoo" "$PYTHON" -m pylint --rcfile=.pylintrc "$ADDON"
+
+# --- 2. install without demo data ----------------------------------------------
+INSTALL_LOG="$LOG_DIR/install.log"
+log "install $ADDON on fresh database $DB (no demo data)"
+start=$SECONDS
+if ! "${ODOO_CMD[@]}" -c "$CONFIG" -d "$DB" -i "$ADDON" --stop-after-init \
+    --http-interface=127.0.0.1 --log-level=info >"$INSTALL_LOG" 2>&1; then
+    tail -n 60 "$INSTALL_LOG"
+    echo "(full log: var/last-test/install.log)"
+    failures+=("install: odoo-bin failed")
+fi
+if grep -Eq "$ODOO_BAD_LOG_RE" "$INSTALL_LOG"; then
+    echo "Odoo logged WARNING/ERROR records while installing (full log: var/last-test/install.log):"
+    grep -E -A 15 "$ODOO_BAD_LOG_RE" "$INSTALL_LOG" | head -n 200
+    failures+=("install: Odoo logged WARNING/ERROR")
+else
+    echo "    install: ok in $((SECONDS - start)) s, no WARNING/ERROR in the log"
+fi
+if ! psql -d "$DB" -Atc "select 1 from ir_module_module where name='$ADDON' and state='installed'" 2>/dev/null | grep -q 1; then
+    failures+=("install: $ADDON is not installed")
+    echo "$ADDON is not installed in $DB"
+fi
+
+# --- 3. tests with pytest-odoo -------------------------------------------------
+TEST_DIR="$ADDON/tests"
+if grep -rqsE "start_tour|browser_js" "$TEST_DIR"; then
+    log "tests use the browser: checking chromium and websocket-client"
+    if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null \
+        && ! command -v google-chrome >/dev/null; then
+        failures+=("tours: chromium is missing (make setup)")
+    fi
+    if ! "$PYTHON" -c 'import websocket' 2>/dev/null; then
+        failures+=("tours: websocket-client is missing (make setup)")
+    fi
+fi
+
+if [ ${#failures[@]} -gt 0 ]; then
+    log "problems so far (tests still run):"
+    printf '    - %s\n' "${failures[@]}"
+fi
+
+TEST_LOG="$LOG_DIR/tests.log"
+PYTEST_OUT="$LOG_DIR/pytest.out"
+log "pytest $TEST_DIR (Odoo log: WARNING+ records fail the test)"
+# -p no:warnings: Python warnings go to Odoo's logging (as Odoo's runner does),
+# so a deprecation hit by the addon fails like any other WARNING.
+PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" \
+    "$PYTHON" -m pytest -p no:cacheprovider -p no:warnings -p pytest_odoo_logcheck \
+    --odoo-config="$CONFIG" --odoo-database="$DB" \
+    --odoo-addons-path="$ADDONS_PATH" --odoo-http \
+    --odoo-log-level=info --odoo-extra="logfile=$TEST_LOG" \
+    --rootdir="$ROOT" -o console_output_style=classic -ra \
+    ${PYTEST_ARGS:-} "$TEST_DIR" 2>&1 | tee "$PYTEST_OUT"
+rc=${PIPESTATUS[0]}
+case $rc in
+    0) ;;
+    5) failures+=("pytest: no test ran") ;;
+    *) failures+=("pytest: exit code $rc") ;;
+esac
+# Records outside any test (e.g. at server shutdown) only show in the log file.
+if [ -f "$TEST_LOG" ] && grep -Eq "$ODOO_BAD_LOG_RE" "$TEST_LOG"; then
+    echo "Odoo logged WARNING/ERROR records during the pytest run (full log: var/last-test/tests.log):"
+    grep -E "$ODOO_BAD_LOG_RE" "$TEST_LOG" | cut -c1-300 | head -n 40
+    failures+=("pytest: Odoo logged WARNING/ERROR")
+fi
+
+summary="$(grep -E '^=+ .+ in [0-9.]+s( \([0-9:]+\))? =+$' "$PYTEST_OUT" | tail -n 1)"
+if [ ${#failures[@]} -gt 0 ]; then
+    log "FAILED:"
+    printf '    - %s\n' "${failures[@]}"
+    status=1
+else
+    log "all checks passed (lint, install log, tests, test log)"
+    status=0
+fi
+if [ -n "$summary" ]; then
+    echo "$summary"
+fi
+exit $status
