@@ -144,16 +144,24 @@ class CustomerFollowupPlanner(models.AbstractModel):
         for key in missing:
             usage[key] = 0
         months = sorted({key[2] for key in missing})
-        groups = self.env["mail.activity"].with_context(active_test=False)._read_group(
-            [
-                ("followup_planned", "=", True),
-                ("user_id", "in", list({key[0] for key in missing})),
-                ("followup_touchpoint_type_id", "in", list({key[1] for key in missing})),
-                ("followup_plan_date", ">=", months[0]),
-                ("followup_plan_date", "<", fields.Date.add(months[-1], months=1)),
-            ],
-            ["user_id", "followup_touchpoint_type_id", "followup_plan_date:month"],
-            ["__count"],
+        groups = (
+            self.env["mail.activity"]
+            .with_context(active_test=False)
+            ._read_group(
+                [
+                    ("followup_planned", "=", True),
+                    ("user_id", "in", list({key[0] for key in missing})),
+                    (
+                        "followup_touchpoint_type_id",
+                        "in",
+                        list({key[1] for key in missing}),
+                    ),
+                    ("followup_plan_date", ">=", months[0]),
+                    ("followup_plan_date", "<", fields.Date.add(months[-1], months=1)),
+                ],
+                ["user_id", "followup_touchpoint_type_id", "followup_plan_date:month"],
+                ["__count"],
+            )
         )
         for user, touchpoint_type, month, count in groups:
             key = (user.id, touchpoint_type.id, fields.Date.start_of(month, "month"))
@@ -217,9 +225,7 @@ class CustomerFollowupPlanner(models.AbstractModel):
                     )
                     continue
                 notes.append(
-                    self.env._(
-                        "No salesperson: assigned to %(user)s", user=user.name
-                    )
+                    self.env._("No salesperson: assigned to %(user)s", user=user.name)
                 )
             touchpoint_type, type_note = self._resolve_touchpoint_type(
                 partner, partner.followup_tier_id.touchpoint_type_id, types_by_channel
@@ -255,8 +261,7 @@ class CustomerFollowupPlanner(models.AbstractModel):
                 if usage[key] >= capacity:
                     line["action"] = "deferred"
                     line["reason"] = self.env._(
-                        "Deferred: %(type)s capacity of %(user)s reached for "
-                        "%(month)s",
+                        "Deferred: %(type)s capacity of %(user)s reached for %(month)s",
                         type=touchpoint_type.name,
                         user=line["user"].name,
                         month=format_date(self.env, month, date_format="MMMM y"),
@@ -418,9 +423,7 @@ class CustomerFollowupPlanner(models.AbstractModel):
                     {
                         "res_model_id": model_id,
                         "res_id": line["partner"].id,
-                        "activity_type_id": line[
-                            "touchpoint_type"
-                        ].activity_type_id.id,
+                        "activity_type_id": line["touchpoint_type"].activity_type_id.id,
                         "user_id": line["user"].id,
                         "date_deadline": line["deadline"],
                         "summary": summary,
@@ -450,13 +453,17 @@ class CustomerFollowupPlanner(models.AbstractModel):
 
     @api.model
     def _clear_stale_notes(self, candidate_ids):
-        stale = self.env["res.partner"].with_context(active_test=False).search(
-            [
-                ("id", "not in", candidate_ids),
-                "|",
-                ("followup_deferred_reason", "!=", False),
-                ("followup_plan_note", "!=", False),
-            ]
+        stale = (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("id", "not in", candidate_ids),
+                    "|",
+                    ("followup_deferred_reason", "!=", False),
+                    ("followup_plan_note", "!=", False),
+                ]
+            )
         )
         stale.write({"followup_deferred_reason": False, "followup_plan_note": False})
 
@@ -470,9 +477,7 @@ class CustomerFollowupPlanner(models.AbstractModel):
         unless ``horizon_days`` is given). Returns the plan lines; with
         ``dry_run`` nothing is written."""
         today = today or fields.Date.context_today(self)
-        limit_date = fields.Date.add(
-            today, days=self._max_horizon_days(horizon_days)
-        )
+        limit_date = fields.Date.add(today, days=self._max_horizon_days(horizon_days))
         candidate_ids = self._candidate_ids(limit_date)
         if not dry_run:
             self._clear_stale_notes(candidate_ids)

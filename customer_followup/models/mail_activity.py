@@ -97,4 +97,3 @@ class MailActivity(models.Model):
                 }
             )
         return touchpoint_model.create(vals_list)
-

@@ -65,9 +65,12 @@ class TestFollowupPlanner(FollowupTierCommon):
             "New cooker line",
         ):
             self.assertIn(text, activity.summary)
-        self.assertIn(self.key, self.salesman.with_user(self.salesman).env[
-            "res.partner"
-        ].search([("activity_user_id", "=", self.salesman.id)]))
+        self.assertIn(
+            self.key,
+            self.salesman.with_user(self.salesman)
+            .env["res.partner"]
+            .search([("activity_user_id", "=", self.salesman.id)]),
+        )
         # Not due within the horizon, not tiered, tier without contact: nothing.
         others = self.later | self.untiered | self.not_followed
         self.assertFalse(self._planned_activities(others))
@@ -95,9 +98,7 @@ class TestFollowupPlanner(FollowupTierCommon):
         self.assertFalse(self._planned_activities(self.key))
         self._run_cron(PLAN, "2026-04-05 09:00:00")
         self.assertEqual(len(self._planned_activities(self.key)), 1)
-        self.assertEqual(
-            len(self._planned_activities(self.key, active=None)), 2
-        )
+        self.assertEqual(len(self._planned_activities(self.key, active=None)), 2)
 
     def test_capacity_priority_and_deferred_reason(self):
         # Postcards: capacity 2 a month per salesperson.
@@ -179,8 +180,7 @@ class TestFollowupPlanner(FollowupTierCommon):
         self.assertEqual(activity.followup_touchpoint_type_id, self.type_call)
         self.assertEqual(
             no_visit.followup_plan_note,
-            "Face-to-face visit not allowed (opted out of visits): "
-            "Phone call instead",
+            "Face-to-face visit not allowed (opted out of visits): Phone call instead",
         )
         self.assertFalse(self._planned_activities(nothing | blacklisted))
         self.assertEqual(
@@ -227,7 +227,7 @@ class TestFollowupPlanner(FollowupTierCommon):
 class TestFollowupPlannerQueries(FollowupTierCommon):
     def _count_queries(self, count, expected):
         with freeze_time(NOW):
-            partners = self.env["res.partner"].create(
+            self.env["res.partner"].create(
                 [
                     {
                         "name": f"Due customer {count}-{i}",

@@ -72,9 +72,11 @@ class TestWorkloadPreview(FollowupTierCommon):
         self.assertEqual(wizard.deferred_count, len(deferred))
         # Per salesperson, contact and month against capacity.
         postcards_march = wizard.line_ids.filtered(
-            lambda line: line.touchpoint_type_id == self.type_postcard
-            and line.user_id == self.salesman
-            and line.month.month == 3
+            lambda line: (
+                line.touchpoint_type_id == self.type_postcard
+                and line.user_id == self.salesman
+                and line.month.month == 3
+            )
         )
         self.assertEqual(postcards_march.planned_count, 2)
         self.assertEqual(postcards_march.capacity, 2)

@@ -69,8 +69,7 @@ class CustomerFollowupWorkload(models.TransientModel):
         self.ensure_one()
         self.line_ids.unlink()
         self.line_ids = [
-            fields.Command.create(vals)
-            for vals in self._line_values(self._get_plan())
+            fields.Command.create(vals) for vals in self._line_values(self._get_plan())
         ]
         return {
             "type": "ir.actions.act_window",
@@ -91,9 +90,7 @@ class CustomerFollowupWorkloadLine(models.TransientModel):
         "customer.followup.workload", required=True, ondelete="cascade"
     )
     user_id = fields.Many2one("res.users", string="Salesperson")
-    touchpoint_type_id = fields.Many2one(
-        "customer.touchpoint.type", string="Contact"
-    )
+    touchpoint_type_id = fields.Many2one("customer.touchpoint.type", string="Contact")
     month = fields.Date()
     planned_count = fields.Integer(string="To Plan")
     deferred_count = fields.Integer(string="Deferred")
