@@ -33,7 +33,6 @@ class CustomerTier(models.Model):
         "Empty: customers of this tier are not followed up.",
     )
     yearly_points_target = fields.Float(
-        string="Yearly Points Target",
         help="Weighted touchpoint points each customer of this tier should get "
         "per year.",
     )
