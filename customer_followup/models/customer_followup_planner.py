@@ -387,7 +387,7 @@ class CustomerFollowupPlanner(models.AbstractModel):
             parts.append(self.env._("no order in the window"))
         if data.get("quotations"):
             parts.append(
-                self.env._("%(count)s open quotations", count=data["quotations"])
+                self.env._("open quotations: %(count)s", count=data["quotations"])
             )
         if data.get("opportunities"):
             parts.append(

@@ -61,7 +61,7 @@ class TestFollowupPlanner(FollowupTierCommon):
             "Tier TA",
             "33 days ago (Phone call)",
             self.order.name,
-            "1 open quotations",
+            "open quotations: 1",
             "New cooker line",
         ):
             self.assertIn(text, activity.summary)

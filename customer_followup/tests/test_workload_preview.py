@@ -31,17 +31,18 @@ class TestWorkloadPreview(FollowupTierCommon):
                 )
                 cls.customers |= partner
 
-    def _wizard(self, horizon):
+    def _wizard(self, horizon, user=None):
+        env = self.env(user=user) if user else self.env
         with freeze_time(NOW):
-            return self.env["customer.followup.workload"].create(
-                {"horizon_days": horizon}
-            )
+            return env["customer.followup.workload"].create({"horizon_days": horizon})
 
     def test_preview_creates_nothing(self):
-        wizard = self._wizard(30)
+        # A salesperson previews the whole team's workload.
+        wizard = self._wizard(30, user=self.salesman)
         with freeze_time(NOW):
             wizard.action_compute()
         self.assertTrue(wizard.line_ids)
+        self.assertIn(self.salesman_2, wizard.line_ids.user_id)
         self.assertFalse(self._planned_activities())
         self.assertFalse(self.customers.filtered("followup_deferred_reason"))
 

@@ -28,8 +28,11 @@ class CustomerFollowupWorkload(models.TransientModel):
     def _get_plan(self):
         """The planner's own decisions, in a dry run."""
         self.ensure_one()
-        return self.env["customer.followup.planner"]._plan(
-            today=self.date_from, horizon_days=self.horizon_days, dry_run=True
+        # Read-only dry run over every salesperson's workload.
+        return (
+            self.env["customer.followup.planner"]
+            .sudo()
+            ._plan(today=self.date_from, horizon_days=self.horizon_days, dry_run=True)
         )
 
     @api.model
@@ -47,7 +50,7 @@ class CustomerFollowupWorkload(models.TransientModel):
             }[line["action"]]
             groups[key][counter] += 1
         usage = {}
-        self.env["customer.followup.planner"]._load_capacity_usage(
+        self.env["customer.followup.planner"].sudo()._load_capacity_usage(
             usage, {key for key in groups if key[0] and key[1]}
         )
         vals_list = []
