@@ -1,3 +1,5 @@
+import logging
+
 import psycopg2
 from freezegun import freeze_time
 
@@ -6,6 +8,8 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from .tier_common import FollowupTierCommon
+
+_logger = logging.getLogger(__name__)
 
 NOW = "2026-03-10 09:00:00"
 TODAY = fields.Date.to_date("2026-03-10")
@@ -253,4 +257,9 @@ class TestFollowupPlannerQueries(FollowupTierCommon):
         self.type_postcard.capacity_per_user_month = 4
         # Run 1 deferred three postcards: they come first for the 2 free slots.
         queries_100 = self._count_queries(100, 50 + 2)
+        _logger.info(
+            "planner cron: %s queries for 10 customers, %s for 100",
+            queries_10,
+            queries_100,
+        )
         self.assertLess(queries_100, 2 * queries_10, (queries_10, queries_100))

@@ -1,9 +1,13 @@
+import logging
+
 from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tests import tagged
 
 from .tier_common import FollowupTierCommon
+
+_logger = logging.getLogger(__name__)
 
 NOW = "2026-03-10 09:00:00"
 
@@ -199,4 +203,9 @@ class TestTierCronQueries(FollowupTierCommon):
             [("followup_tier_id", "!=", False)]
         ).followup_tier_locked = True
         queries_100 = self._count_queries(100)
+        _logger.info(
+            "tier cron: %s queries for 10 customers, %s for 100",
+            queries_10,
+            queries_100,
+        )
         self.assertLess(queries_100, 2 * queries_10, (queries_10, queries_100))
