@@ -77,8 +77,9 @@ class CustomerFollowupDemo(models.AbstractModel):
                     "user_id": users[i % 2].id,
                     "followup_no_visit": name == "Tea Room Shizuku",
                     "followup_no_postal": name == "Green Leaf Deli",
+                    "followup_strategic": kind == "key",
                 }
-                for i, (name, _kind, city) in enumerate(DEMO_CUSTOMERS)
+                for i, (name, kind, city) in enumerate(DEMO_CUSTOMERS)
             ]
         )
         order_vals, order_dates = [], []
