@@ -31,11 +31,13 @@ PG_CTL=$(find_bin pg_ctl)
 IS_ROOT=0
 if [ "$(id -u)" = 0 ]; then IS_ROOT=1; fi
 
+# fd 9 (the lock below) is closed for the commands run here: the server would
+# otherwise inherit it and hold the lock for its whole life.
 as_owner() {
     if [ "$IS_ROOT" = 1 ]; then
-        runuser -u postgres -- "$@"
+        runuser -u postgres -- "$@" 9>&-
     else
-        "$@"
+        "$@" 9>&-
     fi
 }
 
