@@ -1,3 +1,6 @@
+from datetime import datetime, timedelta
+
+from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -12,8 +15,43 @@ class TestFollowupTours(HttpCase):
             name="Sato Salesman",
             groups="sales_team.group_sale_salesman,base.group_partner_manager",
         )
+        cls.manager = new_test_user(
+            cls.env,
+            login="cf_tour_manager",
+            name="Mori Manager",
+            groups="sales_team.group_sale_manager,base.group_partner_manager",
+        )
         cls.customer = cls.env["res.partner"].create(
             {"name": "Tour Kitchen Co.", "is_company": True, "user_id": cls.salesman.id}
+        )
+        cls.tier_b = cls.env.ref("customer_followup.customer_tier_b")
+        tiered = {
+            "is_company": True,
+            "user_id": cls.salesman.id,
+            "followup_tier_id": cls.tier_b.id,
+            "followup_tier_locked": True,
+        }
+        cls.due_customer = cls.env["res.partner"].create(
+            {"name": "Tour Due Bakery", **tiered}
+        )
+        cls.happy_customer = cls.env["res.partner"].create(
+            {"name": "Tour Happy Cafe", **tiered}
+        )
+        call = cls.env.ref("customer_followup.touchpoint_type_call")
+        now = fields.Datetime.now()
+        cls.env["customer.touchpoint"].create(
+            [
+                {
+                    "partner_id": cls.due_customer.id,
+                    "type_id": call.id,
+                    "date": now - timedelta(days=cls.tier_b.cadence_days + 30),
+                },
+                {
+                    "partner_id": cls.happy_customer.id,
+                    "type_id": call.id,
+                    "date": now - timedelta(days=3),
+                },
+            ]
         )
 
     def test_salesperson_logs_a_call_from_the_customer(self):
@@ -26,3 +64,26 @@ class TestFollowupTours(HttpCase):
         self.assertEqual(len(touchpoint), 1)
         self.assertEqual(touchpoint.type_id.channel, "call")
         self.assertEqual(touchpoint.user_id, self.salesman)
+
+    def test_salesperson_follows_up_a_due_customer(self):
+        self.assertEqual(self.due_customer.followup_status, "overdue")
+        self.start_tour(
+            "/odoo/action-customer_followup.action_followup_customers",
+            "customer_followup_due_customer",
+            login="cf_tour_salesman",
+        )
+        self.due_customer.invalidate_recordset()
+        last = self.due_customer.touchpoint_ids[:1]
+        self.assertIn("bigger lid", last.feedback)
+        self.assertEqual(
+            self.due_customer.next_followup_date,
+            last.date.date() + timedelta(days=self.tier_b.cadence_days),
+        )
+        self.assertGreater(self.due_customer.next_followup_date, datetime.now().date())
+
+    def test_manager_drills_down_from_the_overview(self):
+        self.start_tour(
+            "/odoo/action-customer_followup.action_followup_overview",
+            "customer_followup_overview",
+            login="cf_tour_manager",
+        )
