@@ -24,8 +24,16 @@
         "views/sale_order_views.xml",
         "views/crm_lead_views.xml",
         "views/customer_followup_menus.xml",
+        "data/mail_template_data.xml",
+        "data/customer_followup_replacement_cron_data.xml",
+        "report/customer_replacement_reports.xml",
+        "views/product_consumable_rule_views.xml",
+        "views/customer_product_registration_views.xml",
+        "views/customer_replacement_views.xml",
+        "views/customer_followup_consumables_menus.xml",
     ],
     "demo": [
         "demo/customer_followup_demo.xml",
+        "demo/customer_followup_consumables_demo.xml",
     ],
 }

@@ -5,3 +5,8 @@ from . import res_partner
 from . import mail_activity
 from . import sale_order
 from . import crm_lead
+from . import product_consumable_rule
+from . import product_template
+from . import customer_product_registration
+from . import customer_replacement
+from . import customer_replacement_report
