@@ -92,7 +92,7 @@ class ProductConsumableRule(models.Model):
                 product=rule.product_tmpl_id.display_name or "",
             )
 
-    def _check_numeric_values(self, vals):
+    def _check_rule_values(self, vals):
         """Validate before writing, so that bad values give a readable error
         and never reach the database constraints."""
         if "interval_months" in vals and (vals["interval_months"] or 0) <= 0:
@@ -111,18 +111,23 @@ class ProductConsumableRule(models.Model):
             raise ValidationError(
                 self.env._("The quantity of parts must be greater than zero.")
             )
+        if vals.get("part_product_id") and vals.get("product_tmpl_id"):
+            part = self.env["product.product"].browse(vals["part_product_id"])
+            if part.product_tmpl_id.id == vals["product_tmpl_id"]:
+                raise ValidationError(self._same_product_message(part.product_tmpl_id))
+
+    def _same_product_message(self, product_tmpl):
+        return self.env._(
+            "The replacement part of %(product)s must be another product than "
+            "the owned product itself.",
+            product=product_tmpl.display_name,
+        )
 
     @api.constrains("product_tmpl_id", "part_product_id")
     def _check_part(self):
         for rule in self:
             if rule.part_product_id.product_tmpl_id == rule.product_tmpl_id:
-                raise ValidationError(
-                    self.env._(
-                        "The replacement part of %(product)s must be another "
-                        "product than the owned product itself.",
-                        product=rule.product_tmpl_id.display_name,
-                    )
-                )
+                raise ValidationError(self._same_product_message(rule.product_tmpl_id))
             if not rule.part_product_id.sale_ok:
                 raise ValidationError(
                     self.env._(
@@ -134,13 +139,13 @@ class ProductConsumableRule(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_numeric_values(vals)
+            self._check_rule_values(vals)
         rules = super().create(vals_list)
         rules.filtered("active")._plan_existing_registrations()
         return rules
 
     def write(self, vals):
-        self._check_numeric_values(vals)
+        self._check_rule_values(vals)
         res = super().write(vals)
         if vals.get("active") or "product_tmpl_id" in vals:
             self.filtered("active")._plan_existing_registrations()
