@@ -141,15 +141,21 @@ class CustomerProductRegistration(models.Model):
             rules = (
                 self.env["product.consumable.rule"]
                 .sudo()
-                .search([("product_tmpl_id", "in", self.product_id.product_tmpl_id.ids)])
+                .search(
+                    [("product_tmpl_id", "in", self.product_id.product_tmpl_id.ids)]
+                )
             )
-        existing = self.env["customer.replacement"].sudo()._read_group(
-            [
-                ("registration_id", "in", self.ids),
-                ("rule_id", "in", rules.ids),
-            ],
-            ["registration_id", "rule_id"],
-            ["cycle:max", "__count"],
+        existing = (
+            self.env["customer.replacement"]
+            .sudo()
+            ._read_group(
+                [
+                    ("registration_id", "in", self.ids),
+                    ("rule_id", "in", rules.ids),
+                ],
+                ["registration_id", "rule_id"],
+                ["cycle:max", "__count"],
+            )
         )
         last_cycle = {(reg, rule): cycle for reg, rule, cycle, _count in existing}
         open_pairs = {

@@ -50,9 +50,7 @@ class CustomerReplacement(models.Model):
     company_id = fields.Many2one(
         related="registration_id.company_id", store=True, index=True
     )
-    user_id = fields.Many2one(
-        related="partner_id.user_id", string="Salesperson"
-    )
+    user_id = fields.Many2one(related="partner_id.user_id", string="Salesperson")
     cycle = fields.Integer(required=True, default=1)
     start_date = fields.Date(
         required=True,
@@ -187,10 +185,11 @@ class CustomerReplacement(models.Model):
         for order in orders:
             order_date = order.date_order.date()
             order_cycles = cycles.filtered(
-                lambda c, o=order, d=order_date: c.partner_id
-                == o.partner_id.commercial_partner_id
-                and c.part_product_id in o.order_line.product_id
-                and c.start_date <= d
+                lambda c, o=order, d=order_date: (
+                    c.partner_id == o.partner_id.commercial_partner_id
+                    and c.part_product_id in o.order_line.product_id
+                    and c.start_date <= d
+                )
             )
             order_cycles._mark_ordered(order)
             cycles -= order_cycles

@@ -51,9 +51,7 @@ class ProductConsumableRule(models.Model):
         default=30,
         help="How many days before the due date the customer is reminded.",
     )
-    quantity = fields.Float(
-        default=1.0, digits="Product Unit", required=True
-    )
+    quantity = fields.Float(default=1.0, digits="Product Unit", required=True)
     channel = fields.Selection(CHANNELS, required=True, default="email")
     mail_template_id = fields.Many2one(
         "mail.template",
@@ -100,9 +98,7 @@ class ProductConsumableRule(models.Model):
                 self.env._("The replacement interval must be at least one month.")
             )
         if "window_months" in vals and (vals["window_months"] or 0) < 0:
-            raise ValidationError(
-                self.env._("The reminder window cannot be negative.")
-            )
+            raise ValidationError(self.env._("The reminder window cannot be negative."))
         if "lead_days" in vals and (vals["lead_days"] or 0) < 0:
             raise ValidationError(
                 self.env._("The reminder lead time cannot be negative.")

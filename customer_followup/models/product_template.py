@@ -8,6 +8,5 @@ class ProductTemplate(models.Model):
         "product.consumable.rule",
         "product_tmpl_id",
         string="Replacement Rules",
-        help="Consumable parts the owners of this product should replace "
-        "periodically.",
+        help="Consumable parts the owners of this product should replace periodically.",
     )

@@ -52,8 +52,10 @@ class SaleOrder(models.Model):
             .product_tmpl_id
         )
         lines = lines.filtered(
-            lambda line: line.product_id.product_tmpl_id in rule_templates
-            and line.product_uom_qty > 0
+            lambda line: (
+                line.product_id.product_tmpl_id in rule_templates
+                and line.product_uom_qty > 0
+            )
         )
         registered = (
             self.env["customer.product.registration"]

@@ -14,7 +14,9 @@ class ConsumablesCommon(TransactionCase):
                 "name": "Cooker Salesman",
                 "login": "cooker_salesman",
                 "email": "salesman@example.com",
-                "group_ids": [Command.link(cls.env.ref("sales_team.group_sale_salesman").id)],
+                "group_ids": [
+                    Command.link(cls.env.ref("sales_team.group_sale_salesman").id)
+                ],
             }
         )
         cls.customer = cls.env["res.partner"].create(
@@ -29,7 +31,12 @@ class ConsumablesCommon(TransactionCase):
         )
         product_vals = {"type": "consu", "sale_ok": True}
         cls.cooker = cls.env["product.product"].create(
-            dict(product_vals, name="Pressure Cooker 6 L", default_code="PC-600", list_price=180.0)
+            dict(
+                product_vals,
+                name="Pressure Cooker 6 L",
+                default_code="PC-600",
+                list_price=180.0,
+            )
         )
         cls.gasket = cls.env["product.product"].create(
             dict(

@@ -54,9 +54,8 @@ class TestConsumableRule(ConsumablesCommon):
             {"quantity": -2},
             {"part_product_id": self.cooker.id},
         ):
-            with self.subTest(overrides=overrides):
-                with self.assertRaises(ValidationError):
-                    self.gasket_rule.write(overrides)
+            with self.subTest(overrides=overrides), self.assertRaises(ValidationError):
+                self.gasket_rule.write(overrides)
         self.env.invalidate_all()
         self.assertEqual(self.gasket_rule.interval_months, 24)
         self.assertEqual(self.gasket_rule.lead_days, 30)

@@ -47,5 +47,7 @@ class TestHagakiReport(ConsumablesCommon):
         self.assertTrue(pdf.startswith(b"%PDF"))
 
         action = cycles.action_print_postcards()
-        self.assertEqual(action["report_name"], "customer_followup.report_replacement_hagaki")
+        self.assertEqual(
+            action["report_name"], "customer_followup.report_replacement_hagaki"
+        )
         self.assertTrue(all(cycles.mapped("printed")))

@@ -1,3 +1,5 @@
+import ast
+
 from freezegun import freeze_time
 
 from odoo.tests import tagged
@@ -37,7 +39,9 @@ class TestReplacementReminder(ConsumablesCommon):
         )
         self.assertEqual(quotation.order_line.product_id, self.gasket)
         self.assertEqual(quotation.order_line.product_uom_qty, 1)
-        self.assertEqual(quotation.pricelist_id, self.customer.property_product_pricelist)
+        self.assertEqual(
+            quotation.pricelist_id, self.customer.property_product_pricelist
+        )
         self.assertEqual(quotation.amount_total, 15.0)
         self.assertEqual(quotation.user_id, self.salesman)
 
@@ -182,11 +186,13 @@ class TestReplacementReminder(ConsumablesCommon):
             cycle.touchpoint_id.type_id,
             self.env.ref("customer_followup.touchpoint_type_printed_mail"),
         )
-        postcards = self.env.ref("customer_followup.action_customer_replacement_postcards")
+        postcards = self.env.ref(
+            "customer_followup.action_customer_replacement_postcards"
+        )
         self.assertIn(
             cycle,
             self.env["customer.replacement"].search(
-                eval(postcards.domain)  # noqa: S307
+                ast.literal_eval(postcards.domain)
                 + [("printed", "=", False), ("state", "=", "reminded")]
             ),
         )
