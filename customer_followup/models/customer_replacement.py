@@ -355,6 +355,9 @@ class CustomerReplacement(models.Model):
             activity_cycles._schedule_reminder_activities()
         if lead_cycles := by_channel.get("opportunity"):
             lead_cycles._create_reminder_opportunities()
+        # Email and postal reminders reach the customer now: log them. Activity
+        # and opportunity reminders only ask the salesperson to call; the call
+        # logs its touchpoint when the activity is marked done.
         touchpoint_cycles = by_channel.get("email", self.browse()) | by_channel.get(
             "postal", self.browse()
         )

@@ -1,4 +1,5 @@
 import ast
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -244,3 +245,59 @@ class TestReplacementReminder(ConsumablesCommon):
         # buying the gasket does not close the valve cycle
         self._sell(self.customer, self.gasket, date="2029-01-05 10:00:00")
         self.assertEqual(valve_cycle.state, "reminded")
+
+    def test_concurrent_worker_already_reminded(self):
+        """A cycle reminded by another worker between our search and our lock
+        is skipped: the state is checked again after locking."""
+        cycle = self._cycles()
+        model = self.registry["customer.replacement"]
+        original_lock = model.try_lock_for_update
+
+        def lock_after_other_worker(records, **kwargs):
+            records.env.cr.execute(
+                "UPDATE customer_replacement SET state = 'reminded' WHERE id IN %s",
+                [tuple(records.ids)],
+            )
+            return original_lock(records, **kwargs)
+
+        with patch.object(model, "try_lock_for_update", lock_after_other_worker):
+            self._run_cron("2025-12-20 06:00:00")
+        self.assertEqual(cycle.state, "reminded")
+        self.assertFalse(cycle.quotation_id, "the other worker's job, not ours")
+        self.assertFalse(self._reminder_mails(cycle))
+
+    def test_concurrent_worker_holds_lock(self):
+        """Cycles locked by another worker are left to it, without looping."""
+        cycle = self._cycles()
+        model = self.registry["customer.replacement"]
+        with patch.object(
+            model, "try_lock_for_update", lambda records, **kwargs: records.browse()
+        ):
+            self._run_cron("2025-12-20 06:00:00")
+        self.assertEqual(cycle.state, "planned")
+        self._run_cron("2025-12-20 07:00:00")
+        self.assertEqual(cycle.state, "reminded")
+
+    def test_mail_in_customer_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.customer.lang = "fr_FR"
+        template = self.env.ref("customer_followup.mail_template_replacement_reminder")
+        cycle = self._cycles()
+        self.assertEqual(template._render_lang(cycle.ids), {cycle.id: "fr_FR"})
+
+    def test_salesman_sees_own_customers(self):
+        other_salesman = self.salesman.copy({"login": "other_salesman"})
+        cycle = self._cycles()
+        replacements = self.env["customer.replacement"]
+        self.assertEqual(
+            replacements.with_user(self.salesman).search([("id", "=", cycle.id)]),
+            cycle,
+        )
+        self.assertFalse(
+            replacements.with_user(other_salesman).search([("id", "=", cycle.id)])
+        )
+        self.assertFalse(
+            self.env["customer.product.registration"]
+            .with_user(other_salesman)
+            .search([("partner_id", "=", self.customer.id)])
+        )
