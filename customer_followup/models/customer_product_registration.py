@@ -20,7 +20,6 @@ class CustomerProductRegistration(models.Model):
     )
     product_id = fields.Many2one(
         "product.product",
-        string="Product",
         required=True,
         index=True,
         ondelete="restrict",

@@ -33,7 +33,6 @@ class CustomerReplacement(models.Model):
     )
     rule_id = fields.Many2one(
         "product.consumable.rule",
-        string="Rule",
         required=True,
         index=True,
         ondelete="cascade",
@@ -75,12 +74,9 @@ class CustomerReplacement(models.Model):
         copy=False,
         help="The channel of the reminder, after opt-out fallbacks.",
     )
-    quotation_id = fields.Many2one(
-        "sale.order", string="Quotation", index="btree_not_null", copy=False
-    )
+    quotation_id = fields.Many2one("sale.order", index="btree_not_null", copy=False)
     order_id = fields.Many2one(
         "sale.order",
-        string="Order",
         index="btree_not_null",
         copy=False,
         help="The confirmed order in which the customer bought the part.",
