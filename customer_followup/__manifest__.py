@@ -32,6 +32,13 @@
         "wizards/customer_followup_workload_views.xml",
         "views/res_config_settings_views.xml",
         "views/customer_followup_tier_menus.xml",
+        "data/mail_template_data.xml",
+        "data/customer_followup_replacement_cron_data.xml",
+        "report/customer_replacement_reports.xml",
+        "views/product_consumable_rule_views.xml",
+        "views/customer_product_registration_views.xml",
+        "views/customer_replacement_views.xml",
+        "views/customer_followup_consumables_menus.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -43,5 +50,6 @@
     },
     "demo": [
         "demo/customer_followup_demo.xml",
+        "demo/customer_followup_consumables_demo.xml",
     ],
 }

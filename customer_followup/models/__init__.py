@@ -11,3 +11,8 @@ from . import customer_tier
 from . import res_company
 from . import res_config_settings
 from . import customer_followup_planner
+from . import product_consumable_rule
+from . import product_template
+from . import customer_product_registration
+from . import customer_replacement
+from . import customer_replacement_report

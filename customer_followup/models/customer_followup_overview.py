@@ -233,17 +233,10 @@ class CustomerFollowupOverview(models.AbstractModel):
         ordered = counts.get("ordered", 0)
         expired = counts.get("expired", 0)
         decided = reminded + ordered + expired
-        revenue_domain = [
-            ("state", "=", "ordered"),
-            ("quotation_id.state", "=", "sale"),
+        revenue_domain = [("state", "=", "ordered")]
+        revenue = Replacement._read_group(revenue_domain, [], ["order_amount:sum"])[0][
+            0
         ]
-        revenue = (
-            Replacement._read_group(
-                revenue_domain, [], ["quotation_id.amount_untaxed:sum"]
-            )[0][0]
-            if "quotation_id" in Replacement._fields
-            else 0.0
-        )
         figures = [
             self._figure(
                 self.env._("Due in the next 90 days"),

@@ -34,7 +34,6 @@ class CustomerTouchpoint(models.Model):
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     type_id = fields.Many2one(
         "customer.touchpoint.type",
-        string="Type",
         required=True,
         ondelete="restrict",
         index=True,
@@ -59,7 +58,7 @@ class CustomerTouchpoint(models.Model):
         help="What the customer said: how the product is used, what should improve."
     )
     sale_order_id = fields.Many2one(
-        "sale.order", string="Sale Order", index="btree_not_null", ondelete="set null"
+        "sale.order", index="btree_not_null", ondelete="set null"
     )
     lead_id = fields.Many2one(
         "crm.lead",
@@ -69,7 +68,6 @@ class CustomerTouchpoint(models.Model):
     )
     activity_id = fields.Many2one(
         "mail.activity",
-        string="Activity",
         ondelete="set null",
         index="btree_not_null",
         copy=False,

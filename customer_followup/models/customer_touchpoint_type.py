@@ -27,7 +27,6 @@ class CustomerTouchpointType(models.Model):
     )
     activity_type_id = fields.Many2one(
         "mail.activity.type",
-        string="Activity Type",
         ondelete="set null",
         help="Marking an activity of this type as done logs a touchpoint of this type.",
     )

@@ -33,6 +33,17 @@ class ResPartner(models.Model):
         string="No Postal Mail",
         help="The customer does not want letters, postcards or printed mail.",
     )
+    followup_no_replacement_reminder = fields.Boolean(
+        string="Stop Replacement Reminders",
+        help="The customer does not want reminders to replace the consumable "
+        "parts of the products they own.",
+    )
+    product_registration_ids = fields.One2many(
+        "customer.product.registration", "partner_id", string="Registered Products"
+    )
+    product_registration_count = fields.Integer(
+        compute="_compute_product_registration_count"
+    )
 
     @api.model
     def _commercial_fields(self):
@@ -40,6 +51,7 @@ class ResPartner(models.Model):
             "followup_no_visit",
             "followup_no_call",
             "followup_no_postal",
+            "followup_no_replacement_reminder",
         ]
 
     @api.depends("touchpoint_ids.date")
@@ -209,3 +221,30 @@ class ResPartner(models.Model):
             "none": ~followed,
         }
         return Domain.OR(domains[v] for v in value if v in domains)
+
+    def _compute_product_registration_count(self):
+        partners = self.filtered("id")
+        counts = dict(
+            self.env["customer.product.registration"]._read_group(
+                [
+                    ("partner_id", "in", partners.commercial_partner_id.ids),
+                    ("state", "=", "active"),
+                ],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.product_registration_count = counts.get(
+                partner._origin.commercial_partner_id, 0
+            )
+
+    def action_view_product_registrations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_followup.action_customer_product_registration"
+        )
+        commercial = self.commercial_partner_id
+        action["domain"] = [("partner_id", "=", commercial.id)]
+        action["context"] = {"default_partner_id": commercial.id}
+        return action

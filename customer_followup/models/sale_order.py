@@ -12,3 +12,81 @@ class SaleOrder(models.Model):
         "customer.touchpoint", "sale_order_id", string="Touchpoints"
     )
     touchpoint_count = fields.Integer(compute="_compute_touchpoint_count")
+    registration_ids = fields.One2many(
+        "customer.product.registration", "sale_order_id", string="Registered Products"
+    )
+    registration_count = fields.Integer(compute="_compute_registration_count")
+
+    def _compute_registration_count(self):
+        counts = dict(
+            self.env["customer.product.registration"]._read_group(
+                [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.registration_count = counts.get(order._origin, 0)
+
+    def _action_confirm(self):
+        res = super()._action_confirm()
+        # Close the cycles of parts bought before registering new products, so
+        # that a part sold with its product does not close the product's cycle.
+        self.env["customer.replacement"].sudo()._on_order_confirmed(self)
+        self._register_consumable_products()
+        return res
+
+    def _action_cancel(self):
+        res = super()._action_cancel()
+        self.env["customer.product.registration"].sudo().search(
+            [("sale_order_id", "in", self.ids), ("state", "=", "active")]
+        ).write({"state": "retired"})
+        return res
+
+    def _register_consumable_products(self):
+        lines = self.order_line.filtered(
+            lambda line: line.product_id and not line.display_type
+        )
+        rule_templates = (
+            self.env["product.consumable.rule"]
+            .sudo()
+            .search([("product_tmpl_id", "in", lines.product_id.product_tmpl_id.ids)])
+            .product_tmpl_id
+        )
+        lines = lines.filtered(
+            lambda line: (
+                line.product_id.product_tmpl_id in rule_templates
+                and line.product_uom_qty > 0
+            )
+        )
+        registered = (
+            self.env["customer.product.registration"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("sale_line_id", "in", lines.ids)])
+            .sale_line_id
+        )
+        return (
+            self.env["customer.product.registration"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "partner_id": line.order_id.partner_id.commercial_partner_id.id,
+                        "product_id": line.product_id.id,
+                        "purchase_date": line.order_id.date_order.date(),
+                        "quantity": line.product_uom_qty,
+                        "sale_line_id": line.id,
+                        "company_id": line.order_id.company_id.id,
+                    }
+                    for line in lines - registered
+                ]
+            )
+        )
+
+    def action_view_registrations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_followup.action_customer_product_registration"
+        )
+        action["domain"] = [("sale_order_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action

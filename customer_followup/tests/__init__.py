@@ -7,3 +7,7 @@ from . import test_partner_merge
 from . import test_tier_scoring
 from . import test_followup_planner
 from . import test_workload_preview
+from . import test_consumable_rule
+from . import test_product_registration
+from . import test_replacement_reminder
+from . import test_hagaki_report

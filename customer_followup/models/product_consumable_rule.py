@@ -1,0 +1,174 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+CHANNELS = [
+    ("email", "Email"),
+    ("postal", "Postal letter / postcard"),
+    ("activity", "Activity for the salesperson"),
+    ("opportunity", "CRM opportunity"),
+]
+
+
+class ProductConsumableRule(models.Model):
+    _name = "product.consumable.rule"
+    _description = "Consumable Replacement Rule"
+    _order = "product_tmpl_id, interval_months, id"
+
+    product_tmpl_id = fields.Many2one(
+        "product.template",
+        string="Owned Product",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        help="The durable product the customer owns.",
+    )
+    part_product_id = fields.Many2one(
+        "product.product",
+        string="Replacement Part",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        domain="[('sale_ok', '=', True)]",
+        help="The consumable part the customer should buy.",
+    )
+    interval_months = fields.Integer(
+        string="Interval (months)",
+        required=True,
+        default=24,
+        help="The part is due this many months after the purchase or after the "
+        "last replacement.",
+    )
+    window_months = fields.Integer(
+        string="Window (months)",
+        default=6,
+        help="How long after the due date a reminder still makes sense; after it "
+        "the cycle expires and the next one is planned.",
+    )
+    lead_days = fields.Integer(
+        string="Lead Time (days)",
+        default=30,
+        help="How many days before the due date the customer is reminded.",
+    )
+    quantity = fields.Float(default=1.0, digits="Product Unit", required=True)
+    channel = fields.Selection(CHANNELS, required=True, default="email")
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Email Template",
+        domain="[('model', '=', 'customer.replacement')]",
+        default=lambda self: self.env.ref(
+            "customer_followup.mail_template_replacement_reminder",
+            raise_if_not_found=False,
+        ),
+    )
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", index=True, default=lambda self: self.env.company
+    )
+
+    _interval_positive = models.Constraint(
+        "CHECK(interval_months > 0)", "The interval must be at least one month."
+    )
+    _window_positive = models.Constraint(
+        "CHECK(window_months >= 0)", "The window cannot be negative."
+    )
+    _lead_positive = models.Constraint(
+        "CHECK(lead_days >= 0)", "The lead time cannot be negative."
+    )
+    _quantity_positive = models.Constraint(
+        "CHECK(quantity > 0)", "The quantity must be positive."
+    )
+
+    @api.depends("product_tmpl_id", "part_product_id", "interval_months")
+    def _compute_display_name(self):
+        for rule in self:
+            rule.display_name = self.env._(
+                "%(part)s every %(months)s months for %(product)s",
+                part=rule.part_product_id.display_name or "",
+                months=rule.interval_months,
+                product=rule.product_tmpl_id.display_name or "",
+            )
+
+    def _check_rule_values(self, vals):
+        """Validate before writing, so that bad values give a readable error
+        and never reach the database constraints."""
+        if "interval_months" in vals and (vals["interval_months"] or 0) <= 0:
+            raise ValidationError(
+                self.env._("The replacement interval must be at least one month.")
+            )
+        if "window_months" in vals and (vals["window_months"] or 0) < 0:
+            raise ValidationError(self.env._("The reminder window cannot be negative."))
+        if "lead_days" in vals and (vals["lead_days"] or 0) < 0:
+            raise ValidationError(
+                self.env._("The reminder lead time cannot be negative.")
+            )
+        if "quantity" in vals and (vals["quantity"] or 0) <= 0:
+            raise ValidationError(
+                self.env._("The quantity of parts must be greater than zero.")
+            )
+        if vals.get("part_product_id") and vals.get("product_tmpl_id"):
+            part = self.env["product.product"].browse(vals["part_product_id"])
+            if part.product_tmpl_id.id == vals["product_tmpl_id"]:
+                raise ValidationError(self._same_product_message(part.product_tmpl_id))
+
+    def _same_product_message(self, product_tmpl):
+        return self.env._(
+            "The replacement part of %(product)s must be another product than "
+            "the owned product itself.",
+            product=product_tmpl.display_name,
+        )
+
+    @api.constrains("product_tmpl_id", "part_product_id")
+    def _check_part(self):
+        for rule in self:
+            if rule.part_product_id.product_tmpl_id == rule.product_tmpl_id:
+                raise ValidationError(self._same_product_message(rule.product_tmpl_id))
+            if not rule.part_product_id.sale_ok:
+                raise ValidationError(
+                    self.env._(
+                        "The replacement part %(part)s must be a saleable product.",
+                        part=rule.part_product_id.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_rule_values(vals)
+        rules = super().create(vals_list)
+        rules.filtered("active")._plan_existing_registrations()
+        return rules
+
+    def write(self, vals):
+        self._check_rule_values(vals)
+        res = super().write(vals)
+        if vals.get("active") or "product_tmpl_id" in vals:
+            self.filtered("active")._plan_existing_registrations()
+        return res
+
+    def _plan_existing_registrations(self):
+        """Plan the first cycle of a new rule for products already owned."""
+        registrations = (
+            self.env["customer.product.registration"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "active"),
+                    ("product_id.product_tmpl_id", "in", self.product_tmpl_id.ids),
+                ]
+            )
+        )
+        registrations._plan_first_cycles(rules=self)
+
+    def _cycle_vals(self, registration, cycle, start_date):
+        self.ensure_one()
+        due_date = start_date + relativedelta(months=self.interval_months)
+        return {
+            "registration_id": registration.id,
+            "rule_id": self.id,
+            "cycle": cycle,
+            "start_date": start_date,
+            "due_date": due_date,
+            "remind_date": due_date - relativedelta(days=self.lead_days),
+        }

@@ -1,0 +1,12 @@
+from odoo import fields, models
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    consumable_rule_ids = fields.One2many(
+        "product.consumable.rule",
+        "product_tmpl_id",
+        string="Replacement Rules",
+        help="Consumable parts the owners of this product should replace periodically.",
+    )

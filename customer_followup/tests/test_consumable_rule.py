@@ -1,0 +1,76 @@
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common_consumables import ConsumablesCommon
+
+
+@tagged("post_install", "-at_install")
+class TestConsumableRule(ConsumablesCommon):
+    def _rule_vals(self, **overrides):
+        vals = {
+            "product_tmpl_id": self.cooker.product_tmpl_id.id,
+            "part_product_id": self.valve.id,
+            "interval_months": 60,
+            "lead_days": 30,
+            "window_months": 12,
+            "quantity": 1,
+        }
+        vals.update(overrides)
+        return vals
+
+    def test_several_rules_per_product(self):
+        rule = self.env["product.consumable.rule"].create(self._rule_vals())
+        self.assertEqual(
+            self.cooker.product_tmpl_id.consumable_rule_ids, self.gasket_rule | rule
+        )
+        self.assertEqual(
+            rule.mail_template_id,
+            self.env.ref("customer_followup.mail_template_replacement_reminder"),
+        )
+
+    def test_bad_rules_are_refused(self):
+        rules = self.env["product.consumable.rule"].with_context(active_test=False)
+        count = rules.search_count([])
+        bad_values = [
+            ({"interval_months": 0}, "interval"),
+            ({"interval_months": -3}, "interval"),
+            ({"part_product_id": self.cooker.id}, "another product"),
+            ({"lead_days": -1}, "lead time"),
+            ({"quantity": -1}, "quantity"),
+            ({"quantity": 0}, "quantity"),
+            ({"window_months": -1}, "window"),
+        ]
+        for overrides, message in bad_values:
+            with self.subTest(overrides=overrides):
+                with self.assertRaises(ValidationError) as error:
+                    rules.create(self._rule_vals(**overrides))
+                self.assertIn(message, str(error.exception))
+        self.assertEqual(rules.search_count([]), count, "nothing must be written")
+
+    def test_bad_write_is_refused(self):
+        for overrides in (
+            {"interval_months": 0},
+            {"lead_days": -5},
+            {"quantity": -2},
+            {"part_product_id": self.cooker.id},
+        ):
+            with self.subTest(overrides=overrides), self.assertRaises(ValidationError):
+                self.gasket_rule.write(overrides)
+        self.env.invalidate_all()
+        self.assertEqual(self.gasket_rule.interval_months, 24)
+        self.assertEqual(self.gasket_rule.lead_days, 30)
+        self.assertEqual(self.gasket_rule.part_product_id, self.gasket)
+
+    def test_part_must_be_saleable(self):
+        self.valve.sale_ok = False
+        with self.assertRaises(ValidationError) as error:
+            self.env["product.consumable.rule"].create(self._rule_vals())
+        self.assertIn("saleable", str(error.exception))
+
+    def test_new_rule_plans_existing_registrations(self):
+        self._sell(self.customer, self.cooker)
+        self.assertEqual(len(self._cycles()), 1)
+        rule = self.env["product.consumable.rule"].create(self._rule_vals())
+        valve_cycle = self._cycles(rule=rule)
+        self.assertEqual(len(valve_cycle), 1)
+        self.assertEqual(str(valve_cycle.due_date), "2029-01-15")

@@ -1,0 +1,53 @@
+from odoo.tests import tagged
+
+from .common_consumables import ConsumablesCommon
+
+
+@tagged("post_install", "-at_install")
+class TestHagakiReport(ConsumablesCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.gasket_rule.channel = "postal"
+        cls.other = cls.env["res.partner"].create(
+            {"name": "Hanako Sato", "zip": "530-0001", "city": "Osaka"}
+        )
+        cls._sell(cls.customer, cls.cooker)
+        cls._sell(cls.other, cls.cooker)
+
+    def test_paperformat(self):
+        report = self.env.ref("customer_followup.action_report_replacement_hagaki")
+        paper = report.paperformat_id
+        self.assertEqual(paper.format, "custom")
+        self.assertEqual((paper.page_width, paper.page_height), (100, 148))
+
+    def test_render_postcards(self):
+        self._run_cron("2025-12-20 06:00:00")
+        cycles = self.env["customer.replacement"].search(
+            [("partner_id", "in", (self.customer | self.other).ids)]
+        )
+        self.assertEqual(cycles.mapped("channel"), ["postal", "postal"])
+        report = self.env["ir.actions.report"]
+        html = str(
+            report._render_qweb_html(
+                "customer_followup.action_report_replacement_hagaki", cycles.ids
+            )[0]
+        )
+        for expected in ("150-0001", "Taro Yamada", "Hanako Sato", "PC-600-GK"):
+            self.assertIn(expected, html)
+        self.assertLess(html.index("150-0001"), html.index("Taro Yamada"))
+        # allow_pdf_render lets wkhtmltopdf fetch the assets from the test server
+        with self.allow_pdf_render():
+            pdf, report_type = report.with_context(
+                force_report_rendering=True
+            )._render_qweb_pdf(
+                "customer_followup.action_report_replacement_hagaki", cycles.ids
+            )
+        self.assertEqual(report_type, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+
+        action = cycles.action_print_postcards()
+        self.assertEqual(
+            action["report_name"], "customer_followup.report_replacement_hagaki"
+        )
+        self.assertTrue(all(cycles.mapped("printed")))
