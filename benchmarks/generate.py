@@ -584,6 +584,7 @@ def plan_cycles_hook(env):
         return
     registrations = env[REGISTRATION_MODEL].search([("serial", "=like", "BSN%")])
     for method in (
+        "_plan_first_cycles",
         "_plan_replacements",
         "_plan_cycles",
         "_generate_replacements",

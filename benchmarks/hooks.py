@@ -9,9 +9,16 @@ rest of the benchmark runs.
 from generate import BENCH_REF, DUE_FRACTION, REPLACEMENT_MODEL
 
 # res.partner fields, first existing one wins
-TIER_FIELDS = ("followup_tier", "customer_tier", "tier", "abcd_tier", "tier_id")
+TIER_FIELDS = (
+    "followup_tier_id",
+    "followup_tier",
+    "customer_tier",
+    "tier",
+    "abcd_tier",
+    "tier_id",
+)
 NEXT_DATE_FIELDS = ("next_followup_date", "followup_next_date")
-PLANNER_HORIZON_DAYS = 7
+PLANNER_HORIZON_DAYS = 7  # default; the company's followup_horizon_days wins
 
 
 class Skip(Exception):
@@ -46,6 +53,10 @@ def tier_distribution(env):
             for value, n in groups
         }
     }
+
+
+def planner_horizon(env):
+    return getattr(env.company, "followup_horizon_days", 0) or PLANNER_HORIZON_DAYS
 
 
 def planner_due_hook(env, customers):
@@ -84,7 +95,7 @@ def planner_due_hook(env, customers):
                       ELSE %(horizon)s + 1 + rn %% greatest(cadence - %(horizon)s, 1)
                   END - cadence,
                   current_date - 1) - last""",
-        {"due": due, "horizon": PLANNER_HORIZON_DAYS},
+        {"due": due, "horizon": planner_horizon(env)},
     )
     cr.execute(
         """UPDATE customer_touchpoint t
@@ -112,7 +123,7 @@ def count_planner_due(env):
         env,
         "res_partner",
         f"ref LIKE '{BENCH_REF}%' AND {next_field.name} "
-        f"<= current_date + {PLANNER_HORIZON_DAYS}",
+        f"<= current_date + {int(planner_horizon(env))}",
     )
 
 

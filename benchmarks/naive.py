@@ -70,14 +70,23 @@ def naive_tiers(env):
 
     field = first_field(env, "res.partner", TIER_FIELDS)
     written = 0
-    if field and field.store and field.type == "selection":
-        keys = [k for k, _label in field._description_selection(env)]
+    if field and field.store and field.type in ("selection", "many2one"):
+        if field.type == "selection":
+            keys = [k for k, _label in field._description_selection(env)]
+            values = {
+                t: next((k for k in keys if k.upper().startswith(t)), False)
+                for t, _s in TIER_SHARES
+            }
+        else:
+            comodel = env[field.comodel_name]
+            key = "code" if "code" in comodel._fields else "name"
+            values = {
+                t: comodel.search([(key, "=ilike", t + "%")], limit=1).id
+                for t, _s in TIER_SHARES
+            }
         for partner in partners:
             tier = tiers.get(partner.id)
-            value = next(
-                (k for k in keys if tier and k.upper().startswith(tier)), False
-            )
-            partner.write({field.name: value})
+            partner.write({field.name: values[tier] if tier else False})
             written += 1
         env.flush_all()
     return {

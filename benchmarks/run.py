@@ -24,7 +24,7 @@ from datetime import datetime
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 ODOO_BIN = os.environ.get("ODOO_BIN", "/opt/odoo19/odoo-bin")
-TEMPLATE_DB = "bench_template"
+OPTIONS = {"addons_path": ROOT, "template": "bench_template", "prefix": "bench_"}
 NAIVE_SCALE = 10_000
 GIB = 1024
 
@@ -56,13 +56,13 @@ def sh(*cmd, check=True, quiet=True):
 
 
 def addons_path():
-    return ROOT
+    return OPTIONS["addons_path"]
 
 
 def make_template(reuse):
     exists = (
         subprocess.run(
-            ["psql", "-d", TEMPLATE_DB, "-Atc", "select 1"],
+            ["psql", "-d", OPTIONS["template"], "-Atc", "select 1"],
             check=False,
             capture_output=True,
             text=True,
@@ -70,17 +70,17 @@ def make_template(reuse):
         == 0
     )
     if reuse and exists:
-        log(f"reusing template database {TEMPLATE_DB}")
+        log(f"reusing template database {OPTIONS['template']}")
         return 0.0
-    sh("dropdb", "--if-exists", TEMPLATE_DB)
-    log(f"installing customer_followup into {TEMPLATE_DB} ...")
+    sh("dropdb", "--if-exists", OPTIONS["template"])
+    log(f"installing customer_followup into {OPTIONS['template']} ...")
     t0 = time.perf_counter()
     proc = subprocess.run(
         [
             sys.executable,
             ODOO_BIN,
             "-d",
-            TEMPLATE_DB,
+            OPTIONS["template"],
             f"--addons-path={addons_path()}",
             "--http-interface=127.0.0.1",
             "-i",
@@ -121,9 +121,9 @@ def run_step(db, step, customers):
 
 
 def bench_scale(scale, keep_db):
-    db = f"bench_{scale}"
+    db = f"{OPTIONS['prefix']}{scale}"
     sh("dropdb", "--if-exists", db)
-    sh("createdb", "-T", TEMPLATE_DB, db)
+    sh("createdb", "-T", OPTIONS["template"], db)
     results = {}
     log(f"[{scale}] generating data ...")
     results["generate"] = run_step(db, "generate", scale)
@@ -323,10 +323,28 @@ def main():
     parser.add_argument(
         "--reuse-template",
         action="store_true",
-        help=f"reuse {TEMPLATE_DB} if it exists (else the addon is reinstalled)",
+        help="reuse the template database if it exists (else the addon is reinstalled)",
     )
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument(
+        "--addons-path",
+        default=ROOT,
+        help="directory holding customer_followup (default: this repository)",
+    )
+    parser.add_argument(
+        "--db-prefix",
+        default=OPTIONS["prefix"],
+        help="databases are named <prefix><scale> (default bench_)",
+    )
+    parser.add_argument(
+        "--template",
+        default=OPTIONS["template"],
+        help="name of the template database with the addon installed",
+    )
     args = parser.parse_args()
+    OPTIONS.update(
+        addons_path=os.path.abspath(args.addons_path), template=args.template
+    )
     scales = [int(s.replace("_", "")) for s in args.scales.split(",") if s.strip()]
 
     t0 = time.perf_counter()
