@@ -90,10 +90,10 @@ def planner_due_hook(env, customers):
     cr.execute(
         """ALTER TABLE bench_due ADD COLUMN delta int;
            UPDATE bench_due SET delta = least(
-                  current_date + CASE WHEN rn <= %(due)s
+                  current_date + (CASE WHEN rn <= %(due)s
                       THEN 1 + rn %% %(horizon)s
                       ELSE %(horizon)s + 1 + rn %% greatest(cadence - %(horizon)s, 1)
-                  END - cadence,
+                  END)::int - cadence,
                   current_date - 1) - last""",
         {"due": due, "horizon": planner_horizon(env)},
     )
