@@ -544,10 +544,11 @@ def registrations_hook(env, customers, first_partner, pairs, company):
     # due: the first reminder (purchase + interval - lead) fell in the last 20
     # days; not due: it falls between tomorrow and one interval from now.
     purchase = f"""CASE WHEN random() < {DUE_FRACTION}
-        THEN current_date - make_interval(months => r.interval_months)
-             + make_interval(days => r.lead_days) - (floor(random() * 20))::int
-        ELSE current_date - make_interval(months => r.interval_months)
-             + make_interval(days => r.lead_days + 1)
+        THEN (current_date - make_interval(months => r.interval_months)
+              + make_interval(days => r.lead_days))::date
+             - (floor(random() * 20))::int
+        ELSE (current_date - make_interval(months => r.interval_months)
+              + make_interval(days => r.lead_days + 1))::date
              + (floor(random() * (28 * r.interval_months - r.lead_days - 2)))::int
         END"""
     columns = {
