@@ -1,0 +1,329 @@
+"""Run one benchmark step in this (fresh) process and print its figures as JSON.
+
+    python3 benchmarks/measure_step.py <database> <step> [--customers N]
+        [--addons-path PATH]
+
+Steps: generate, tiers, prepare_planner, planner, reminders, form, groupby,
+naive_tiers. Each step runs in its own process so that its peak memory
+(``ru_maxrss``) is its own; ``base_mib`` is the resident memory before the step
+(Odoo and the registry), ``peak_mib`` the process peak.
+"""
+
+import argparse
+import json
+import logging
+import os
+import resource
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import odoo
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+
+import generate as gen
+import hooks
+import naive
+
+_logger = logging.getLogger("benchmarks.measure")
+
+CRONS = {
+    "tiers": "customer_followup.ir_cron_compute_tiers",
+    "planner": "customer_followup.ir_cron_plan_followups",
+    "reminders": "customer_followup.ir_cron_replacement_reminders",
+}
+MAX_CRON_RUNS = 200
+
+
+Skip = hooks.Skip
+
+
+def current_rss_mib():
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def peak_rss_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Measure:
+    """Wall time and SQL queries (all cursors of this thread) of a block."""
+
+    def __enter__(self):
+        thread = threading.current_thread()
+        thread.query_count = 0
+        self.t0 = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.t0
+        self.queries = threading.current_thread().query_count
+
+
+def env_of(cr, uid=SUPERUSER_ID):
+    return api.Environment(cr, uid, {})
+
+
+# ---------------------------------------------------------------------------
+# crons
+# ---------------------------------------------------------------------------
+
+
+def run_cron(registry, xmlid):
+    """Trigger the cron as the scheduler would (``method_direct_trigger``: own
+    transaction, ``_commit_progress`` time budget) and trigger it again while its
+    progress reports remaining records, so the whole backlog is measured."""
+    with registry.cursor() as cr:
+        cron = env_of(cr).ref(xmlid, raise_if_not_found=False)
+        if not cron:
+            raise Skip("not installed")
+        cron_id = cron.id
+    runs = 0
+    with Measure() as measure:
+        while runs < MAX_CRON_RUNS:
+            runs += 1
+            with registry.cursor() as cr:
+                cron = env_of(cr)["ir.cron"].browse(cron_id)
+                result = cron.method_direct_trigger()
+                if result is not True:
+                    raise RuntimeError(f"cron {xmlid} failed: {result['params']}")
+                cr.execute(
+                    "SELECT remaining FROM ir_cron_progress WHERE cron_id = %s "
+                    "ORDER BY id DESC LIMIT 1",
+                    [cron_id],
+                )
+                row = cr.fetchone()
+            if not row or not row[0]:
+                break
+    return measure, {"cron_runs": runs}
+
+
+def step_tiers(registry, args):
+    with registry.cursor() as cr:
+        info = {"customers": hooks.count_customers(env_of(cr))}
+    measure, extra = run_cron(registry, CRONS["tiers"])
+    with registry.cursor() as cr:
+        info.update(extra, **hooks.tier_distribution(env_of(cr)))
+    info["records"] = info["customers"]
+    return measure, info
+
+
+def step_prepare_planner(registry, args):
+    """Move the last touchpoints so that DUE_FRACTION of the customers are due
+    within the planner's horizon (not a measured target)."""
+    with registry.cursor() as cr:
+        env = env_of(cr)
+        if not env.ref(CRONS["planner"], raise_if_not_found=False):
+            raise Skip("not installed")
+        with Measure() as measure:
+            info = hooks.planner_due_hook(env, args.customers)
+    return measure, info
+
+
+def step_planner(registry, args):
+    with registry.cursor() as cr:
+        env = env_of(cr)
+        if not env.ref(CRONS["planner"], raise_if_not_found=False):
+            raise Skip("not installed")
+        info = {"due": hooks.count_planner_due(env)}
+        activities = hooks.count(env, "mail_activity")
+    measure, extra = run_cron(registry, CRONS["planner"])
+    with registry.cursor() as cr:
+        info.update(
+            extra,
+            activities_created=hooks.count(env_of(cr), "mail_activity") - activities,
+        )
+    info["records"] = (
+        info["due"] if info["due"] is not None else info["activities_created"]
+    )
+    return measure, info
+
+
+def step_reminders(registry, args):
+    with registry.cursor() as cr:
+        env = env_of(cr)
+        if not env.ref(CRONS["reminders"], raise_if_not_found=False):
+            raise Skip("not installed")
+        info = {"due": hooks.count_reminders_due(env)}
+        before = {
+            t: hooks.count(env, t)
+            for t in ("mail_mail", "sale_order", "customer_touchpoint")
+        }
+    measure, extra = run_cron(registry, CRONS["reminders"])
+    with registry.cursor() as cr:
+        env = env_of(cr)
+        info.update(extra)
+        for table, n in before.items():
+            info[f"{table}_created"] = hooks.count(env, table) - n
+        info["mails_sent"] = hooks.count(env, "mail_mail", "state = 'sent'")
+    info["records"] = info["due"]
+    return measure, info
+
+
+# ---------------------------------------------------------------------------
+# user interface
+# ---------------------------------------------------------------------------
+
+
+def spec_from_arch(arch, models, model):
+    """The ``web_read`` specification the web client builds for a form arch."""
+    from lxml import etree
+
+    def field_spec(node, model):
+        spec = {}
+        fields = models[model]["fields"]
+        for child in node:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag != "field":
+                spec.update(field_spec(child, model))
+                continue
+            name = child.get("name")
+            field = fields.get(name)
+            if not field:
+                continue
+            ftype = field["type"]
+            if ftype in ("many2one", "many2one_reference") and field.get("relation"):
+                spec[name] = {"fields": {"display_name": {}}}
+            elif ftype in ("one2many", "many2many"):
+                sub = next((c for c in child if c.tag in ("list", "kanban")), None)
+                if sub is not None and field["relation"] in models:
+                    spec[name] = {
+                        "fields": field_spec(sub, field["relation"]),
+                        "limit": int(sub.get("limit") or 40),
+                        "order": "",
+                    }
+                else:
+                    spec[name] = {"fields": {"display_name": {}}}
+            else:
+                spec[name] = {}
+        return spec
+
+    return field_spec(etree.fromstring(arch), model)
+
+
+def step_form(registry, args):
+    """Open the form of the customer with HEAVY_TOUCHPOINTS touchpoints as the
+    administrator (record rules apply): ``get_views`` + ``web_read``, once to
+    warm the caches (another customer), then measured."""
+    with registry.cursor() as cr:
+        env = env_of(cr, uid=2)
+        partners = env["res.partner"].search(
+            [("ref", "=like", gen.BENCH_REF + "%")], order="id", limit=2
+        )
+        heavy, other = partners[0].id, partners[1].id
+    timings = {}
+    for label, partner_id in (("cold", other), ("warm", heavy)):
+        with registry.cursor() as cr:
+            env = env_of(cr, uid=2)
+            Partner = env["res.partner"].with_context(lang="en_US")
+            with Measure() as measure:
+                views = Partner.get_views([(False, "form")], {"toolbar": True})
+                spec = spec_from_arch(
+                    views["views"]["form"]["arch"], views["models"], "res.partner"
+                )
+                record = Partner.browse(partner_id).web_read(spec)
+            timings[label] = measure
+    touchpoints = len(record[0].get("touchpoint_ids") or [])
+    return timings["warm"], {
+        "touchpoints_of_customer": touchpoints,
+        "cold_seconds": round(timings["cold"].seconds, 3),
+        "cold_queries": timings["cold"].queries,
+        "records": 1,
+    }
+
+
+def step_groupby(registry, args):
+    """Group all touchpoints by month and type (pivot / grouped list)."""
+    with registry.cursor() as cr:
+        env = env_of(cr, uid=2)
+        Touchpoint = env["customer.touchpoint"].with_context(lang="en_US")
+        total = Touchpoint.search_count([])
+        with Measure() as measure:
+            groups = Touchpoint.formatted_read_group(
+                [], ["date:month", "type_id"], ["__count", "weight:sum"]
+            )
+            listed = Touchpoint.web_read_group(
+                [], ["date:month"], ["weight:sum"], limit=80
+            )
+    return measure, {
+        "touchpoints": total,
+        "groups": len(groups),
+        "month_groups": listed["length"],
+        "records": total,
+    }
+
+
+def step_naive_tiers(registry, args):
+    with registry.cursor() as cr:
+        env = env_of(cr)
+        with Measure() as measure:
+            info = naive.naive_tiers(env)
+        cr.rollback()
+    info["records"] = info["customers"]
+    return measure, info
+
+
+def step_generate(registry, args):
+    with registry.cursor() as cr, Measure() as measure:
+        info = gen.generate(env_of(cr), args.customers)
+    return measure, info
+
+
+STEPS = {
+    "generate": step_generate,
+    "tiers": step_tiers,
+    "prepare_planner": step_prepare_planner,
+    "planner": step_planner,
+    "reminders": step_reminders,
+    "form": step_form,
+    "groupby": step_groupby,
+    "naive_tiers": step_naive_tiers,
+}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("database")
+    parser.add_argument("step", choices=sorted(STEPS))
+    parser.add_argument("--customers", type=int, default=0)
+    parser.add_argument("--addons-path")
+    args = parser.parse_args()
+    odoo_args = [
+        "-d",
+        args.database,
+        "--http-interface=127.0.0.1",
+        "--log-level=warn",
+        "--max-cron-threads=0",
+    ]
+    if args.addons_path:
+        odoo_args.append(f"--addons-path={args.addons_path}")
+    odoo.tools.config.parse_config(odoo_args)
+    registry = Registry(args.database)
+    with registry.cursor() as cr:  # load what every request would have loaded
+        env_of(cr)["res.partner"].search([], limit=1)
+    base = current_rss_mib()
+    result = {"step": args.step}
+    try:
+        measure, info = STEPS[args.step](registry, args)
+    except Skip as skip:
+        result.update(status="skipped", reason=str(skip))
+    else:
+        result.update(
+            status="ok",
+            seconds=round(measure.seconds, 3),
+            queries=measure.queries,
+            base_mib=round(base, 1),
+            peak_mib=round(peak_rss_mib(), 1),
+            info=info,
+        )
+    print("BENCH_RESULT " + json.dumps(result, default=str))
+
+
+if __name__ == "__main__":
+    main()
