@@ -1,6 +1,6 @@
 SHELL := /bin/bash
 
-.PHONY: help setup test run lint
+.PHONY: help setup test run lint bench
 
 help:
 	@echo "make setup   install PostgreSQL, wkhtmltopdf, chromium, the Python tooling and Odoo 19.0"
@@ -21,3 +21,6 @@ lint:
 	python3 -m ruff check --no-fix .
 	python3 -m ruff format --check .
 	python3 -m pylint --rcfile=.pylintrc customer_followup
+
+bench:  ## benchmarks at 1k/10k customers; BENCH_ARGS="--scales 100000" for the target scale
+	eval "$$(bash scripts/pg.sh)" && python3 benchmarks/run.py $(BENCH_ARGS)

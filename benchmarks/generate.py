@@ -203,7 +203,9 @@ def insert_customers(cr, n, user_ids, country_id):
             "user_id": f"({user_array})[1 + g %% {len(user_ids)}]",
             "create_uid": "1",
             "write_uid": "1",
-            "create_date": f"now() - interval '{YEARS} years' - random() * interval '1 year'",
+            "create_date": (
+                f"now() - interval '{YEARS} years' - random() * interval '1 year'"
+            ),
             "write_date": "now()",
         },
         "FROM generate_series(1, %(n)s) g",

@@ -20,13 +20,13 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import odoo
-from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
-
 import generate as gen
 import hooks
 import naive
+
+import odoo
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
 
 _logger = logging.getLogger("benchmarks.measure")
 

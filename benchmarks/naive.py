@@ -9,10 +9,10 @@ customer). The caller rolls the transaction back.
 from bisect import bisect_left
 
 from dateutil.relativedelta import relativedelta
-from odoo import fields
-
 from generate import BENCH_REF
 from hooks import TIER_FIELDS, first_field
+
+from odoo import fields
 
 MONTHS = 24
 # share of the scored customers per tier, best first

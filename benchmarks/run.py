@@ -159,7 +159,11 @@ def verdict(res, target, scale):
 
 
 def fmt_row(cells, widths):
-    return "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |"
+    return (
+        "| "
+        + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True))
+        + " |"
+    )
 
 
 def report(all_results, machine):

@@ -485,9 +485,11 @@ class CustomerReplacement(models.Model):
     def action_print_postcards(self):
         records = self.filtered(lambda c: c.quotation_id)
         records.write({"printed": True, "printed_date": fields.Datetime.now()})
+        # config=False: postcards do not use the company's document layout,
+        # so never detour through the layout configurator.
         return self.env.ref(
             "customer_followup.action_report_replacement_hagaki"
-        ).report_action(records)
+        ).report_action(records, config=False)
 
     def action_cancel(self):
         self.filtered(lambda c: c.state in ("planned", "reminded")).write(
