@@ -49,7 +49,7 @@
         ],
     },
     "demo": [
-        "demo/customer_followup_demo.xml",
         "demo/customer_followup_consumables_demo.xml",
+        "demo/customer_followup_demo.xml",
     ],
 }

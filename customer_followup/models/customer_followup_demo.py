@@ -138,7 +138,43 @@ class CustomerFollowupDemo(models.AbstractModel):
                 hours=10
             )
         env["customer.touchpoint"].create(touchpoint_vals)
+        self._populate_installed_base(partners[:12], rng, today)
         return True
+
+    @api.model
+    def _populate_installed_base(self, partners, rng, today):
+        """Pressure cookers bought over the last five years, some gaskets
+        already re-ordered: the replacement pipeline has a history."""
+        env = self.env
+        cooker = env.ref("customer_followup.product_pressure_cooker")
+        gasket = env.ref("customer_followup.product_pressure_cooker_gasket")
+        months_ago = [30, 26, 25, 23, 14, 40, 50, 27, 22, 34, 61, 12]
+        env["customer.product.registration"].create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "product_id": cooker.id,
+                    "serial": f"PC600-{rng.randint(1000, 9999)}",
+                    "purchase_date": today - relativedelta(months=months, days=3),
+                }
+                for partner, months in zip(partners, months_ago, strict=True)
+            ]
+        )
+        reorders = env["sale.order"].create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "user_id": partner.user_id.id,
+                    "order_line": [
+                        fields.Command.create(
+                            {"product_id": gasket.id, "product_uom_qty": 1}
+                        )
+                    ],
+                }
+                for partner in partners[:3]
+            ]
+        )
+        reorders.action_confirm()
 
     @api.model
     def _demo_summary(self, kind):
