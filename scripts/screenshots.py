@@ -1,0 +1,179 @@
+"""Take the README's screenshots from a running demo server (``make run``).
+
+    pip install playwright   # uses Debian's /usr/bin/chromium, downloads nothing
+    python3 scripts/screenshots.py [--base URL] [--out docs/screenshots]
+
+Needs poppler-utils (pdftoppm) for the postcard PDF.
+"""
+
+import argparse
+import json
+import subprocess
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def login(page, base, user, password):
+    page.goto(f"{base}/web/login")
+    page.fill("input[name=login]", user)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("domcontentloaded")
+
+
+def rpc(page, base, model, method, *args, **kwargs):
+    payload = {
+        "jsonrpc": "2.0",
+        "method": "call",
+        "params": {"model": model, "method": method, "args": args, "kwargs": kwargs},
+    }
+    response = page.request.post(
+        f"{base}/web/dataset/call_kw",
+        data=json.dumps(payload),
+        headers={"Content-Type": "application/json"},
+    )
+    return response.json()["result"]
+
+
+def backend_shot(page, base, path, out, wait=".o_action_manager .o_action", click=None):
+    page.goto(f"{base}{path}")
+    page.wait_for_selector(wait, timeout=60000)
+    if click:
+        page.click(click)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(out))
+    print("saved", out)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--base", default="http://localhost:8069")
+    parser.add_argument("--out", default="docs/screenshots")
+    parser.add_argument("--lang", default="en_US", help="backend language, e.g. ja_JP")
+    parser.add_argument("--suffix", default="")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    base, sfx = args.base, args.suffix
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 860})
+        login(page, base, "admin", "admin")
+        admin = rpc(page, base, "res.users", "search", [["login", "=", "admin"]])
+        rpc(page, base, "res.users", "write", admin, {"lang": args.lang})
+
+        backend_shot(
+            page,
+            base,
+            "/odoo/action-customer_followup.action_followup_overview",
+            out / f"overview{sfx}.png",
+            wait=".o_followup_overview h4",
+        )
+        backend_shot(
+            page,
+            base,
+            "/odoo/action-customer_followup.action_followup_customers?view_type=kanban",
+            out / f"customers{sfx}.png",
+        )
+        backend_shot(
+            page,
+            base,
+            "/odoo/action-customer_followup.action_followup_customers?view_type=activity",
+            out / f"planner_activities{sfx}.png",
+        )
+        key = rpc(
+            page, base, "res.partner", "search", [["name", "=", "Sakura Hotel Group"]]
+        )
+        if key:
+            backend_shot(
+                page,
+                base,
+                f"/odoo/res.partner/{key[0]}",
+                out / f"customer{sfx}.png",
+                wait=".o_form_view",
+                click=".o_notebook a[name='customer_followup']",
+            )
+        backend_shot(
+            page,
+            base,
+            "/odoo/action-customer_followup.action_customer_replacement",
+            out / f"replacement_cycles{sfx}.png",
+        )
+
+        mails = rpc(
+            page,
+            base,
+            "mail.mail",
+            "search_read",
+            [["model", "=", "customer.replacement"]],
+            fields=["body_html", "subject"],
+            limit=1,
+        )
+        if mails:
+            page.set_content(
+                f"<div style='max-width:720px;margin:16px auto;font-family:sans-serif'>"
+                f"<p><b>{mails[0]['subject']}</b></p>{mails[0]['body_html']}</div>"
+            )
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(out / f"reminder_mail{sfx}.png"), full_page=True)
+            print("saved", out / f"reminder_mail{sfx}.png")
+
+        postal = rpc(
+            page,
+            base,
+            "customer.replacement",
+            "search",
+            [["channel", "=", "postal"], ["quotation_id", "!=", False]],
+            limit=2,
+        )
+        if postal:
+            ids = ",".join(map(str, postal))
+            pdf = page.request.get(
+                f"{base}/report/pdf/customer_followup.report_replacement_hagaki/{ids}"
+            )
+            with tempfile.TemporaryDirectory() as tmp:
+                pdf_path = Path(tmp) / "hagaki.pdf"
+                pdf_path.write_bytes(pdf.body())
+                subprocess.run(
+                    [
+                        "pdftoppm",
+                        "-png",
+                        "-r",
+                        "110",
+                        "-f",
+                        "1",
+                        "-l",
+                        "1",
+                        "-singlefile",
+                        str(pdf_path),
+                        str(out / f"hagaki{sfx}"),
+                    ],
+                    check=True,
+                )
+            print("saved", out / f"hagaki{sfx}.png")
+
+        portal_page = browser.new_page(viewport={"width": 1200, "height": 860})
+        login(portal_page, base, "portal", "portal")
+        portal_page.goto(f"{base}/my/products")
+        portal_page.wait_for_timeout(1500)
+        portal_page.screenshot(path=str(out / f"portal_products{sfx}.png"))
+        print("saved", out / f"portal_products{sfx}.png")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
