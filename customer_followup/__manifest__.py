@@ -24,6 +24,7 @@
         "views/sale_order_views.xml",
         "views/crm_lead_views.xml",
         "views/customer_followup_overview_views.xml",
+        "views/portal_templates.xml",
         "views/customer_followup_menus.xml",
         "data/customer_tier_data.xml",
         "data/customer_followup_tier_cron_data.xml",

@@ -160,6 +160,16 @@ class CustomerFollowupDemo(models.AbstractModel):
                 for partner, months in zip(partners, months_ago, strict=True)
             ]
         )
+        portal_partner = env.ref("base.partner_demo_portal", raise_if_not_found=False)
+        if portal_partner:
+            env["customer.product.registration"].create(
+                {
+                    "partner_id": portal_partner.id,
+                    "product_id": cooker.id,
+                    "serial": "PC600-2412-0815",
+                    "purchase_date": today - relativedelta(months=23, days=10),
+                }
+            )
         reorders = env["sale.order"].create(
             [
                 {
