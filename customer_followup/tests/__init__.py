@@ -12,3 +12,4 @@ from . import test_product_registration
 from . import test_replacement_reminder
 from . import test_hagaki_report
 from . import test_portal_products
+from . import test_japanese

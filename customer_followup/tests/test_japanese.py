@@ -1,0 +1,73 @@
+from freezegun import freeze_time
+
+from odoo.exceptions import ValidationError
+from odoo.tests import new_test_user, tagged
+
+from .common_consumables import ConsumablesCommon
+
+
+@tagged("post_install", "-at_install")
+class TestJapanese(ConsumablesCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("ja_JP")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["customer_followup"], ["ja_JP"], overwrite=True
+        )
+        cls.user_ja = new_test_user(
+            cls.env,
+            login="cf_user_ja",
+            name="Suzuki",
+            groups="sales_team.group_sale_salesman",
+            lang="ja_JP",
+        )
+        cls.customer.lang = "ja_JP"
+        # what a request of this user gets: the user's language in the context
+        cls.env_ja = cls.env(user=cls.user_ja, context={"lang": cls.user_ja.lang})
+
+    def test_menu_is_japanese(self):
+        menu = self.env.ref("customer_followup.menu_followup_root")
+        self.assertEqual(menu.with_env(self.env_ja).name, "フォローアップ")
+        menus = self.env_ja["ir.ui.menu"].load_menus(False)
+        names = {m["name"] for m in menus.values() if isinstance(m, dict)}
+        self.assertIn("接点履歴", names)
+
+    def test_constraint_error_is_japanese(self):
+        touchpoint_model = self.env_ja["customer.touchpoint"]
+        with self.assertRaises(ValidationError) as catcher:
+            touchpoint_model.create(
+                {
+                    "partner_id": self.customer.id,
+                    "type_id": self.env.ref(
+                        "customer_followup.touchpoint_type_call"
+                    ).id,
+                    "weight": -1,
+                }
+            )
+        self.assertIn("接点の重みは0より大きくしてください", str(catcher.exception))
+
+    def test_reminder_mail_and_postcard_are_japanese(self):
+        self._sell(self.customer, self.cooker)
+        self._run_cron("2025-12-20 06:00:00")
+        cycle = self._cycles()
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "customer.replacement"), ("res_id", "=", cycle.id)]
+        )
+        self.assertEqual(len(mail), 1)
+        self.assertIn("交換時期のお知らせ", mail.subject)
+        self.assertIn("様", mail.body_html)
+        self.assertIn("お買い上げいただきました", mail.body_html)
+        self.assertIn("部品を注文する", mail.body_html)
+        with freeze_time("2025-12-20 06:00:00"):
+            html = (
+                self.env["ir.actions.report"]
+                ._render_qweb_html(
+                    "customer_followup.action_report_replacement_hagaki", cycle.ids
+                )[0]
+                .decode()
+            )
+        self.assertIn("交換時期のお知らせ", html)
+        self.assertIn("〒", html)
+        self.assertLess(html.index("150-0001"), html.index("Taro Yamada"))
+        self.assertIn("TaroYamada</strong><span>様</span>", "".join(html.split()))
