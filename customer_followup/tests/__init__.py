@@ -13,3 +13,4 @@ from . import test_replacement_reminder
 from . import test_hagaki_report
 from . import test_portal_products
 from . import test_japanese
+from . import test_fault_cron_interruption
