@@ -14,3 +14,4 @@ from . import test_hagaki_report
 from . import test_portal_products
 from . import test_japanese
 from . import test_fault_cron_interruption
+from . import test_fault_concurrency

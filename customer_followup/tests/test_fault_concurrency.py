@@ -1,0 +1,166 @@
+"""Two workers at once, on two real database connections.
+
+A TransactionCase cannot show this: its data is invisible to other
+connections. These tests commit their own fixture on a real connection,
+run worker A and worker B on two connections while A holds its row locks,
+and delete everything they committed afterwards."""
+
+# Committing is the point here: other connections only see committed data.
+# pylint: disable=invalid-commit
+
+from contextlib import closing
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import SUPERUSER_ID, api, fields, sql_db
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestFaultTwoWorkers(TransactionCase):
+    def _connection(self):
+        cr = sql_db.db_connect(self.env.cr.dbname).cursor()
+        self.addCleanup(cr.close)
+        # never wait on a lock forever: a blocked worker fails the test
+        cr.execute("SET lock_timeout = '10s'")
+        return api.Environment(cr, SUPERUSER_ID, {})
+
+    def _cleanup(self, model, ids, before=None):
+        def unlink():
+            with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                if before:
+                    before(env)
+                env[model].browse(ids).exists().unlink()
+                cr.commit()
+
+        self.addCleanup(unlink)
+
+    def test_two_planner_workers_plan_each_customer_once(self):
+        setup = self._connection()
+        tier = setup.ref("customer_followup.customer_tier_a")
+        customers = setup["res.partner"].create(
+            [
+                {
+                    "name": f"Concurrent Customer {n}",
+                    "is_company": True,
+                    "user_id": setup.ref("base.user_admin").id,
+                    "followup_tier_id": tier.id,
+                    "followup_tier_locked": True,
+                }
+                for n in range(3)
+            ]
+        )
+        setup.cr.commit()
+
+        def drop_activities(env):
+            env["mail.activity"].with_context(active_test=False).search(
+                [("res_model", "=", "res.partner"), ("res_id", "in", customers.ids)]
+            ).unlink()
+
+        self._cleanup("res.partner", customers.ids, before=drop_activities)
+
+        worker_a, worker_b = self._connection(), self._connection()
+        locked = worker_a["res.partner"].browse(customers.ids).try_lock_for_update()
+        self.assertEqual(len(locked), 3, "worker A holds the customers")
+        planned_by_b = worker_b["customer.followup.planner"]._plan(dry_run=False)
+        self.assertFalse(
+            [line for line in planned_by_b if line["partner"].id in customers.ids],
+            "worker B skips the customers worker A is planning",
+        )
+        worker_b.cr.commit()
+        worker_a["customer.followup.planner"]._plan(dry_run=False)
+        worker_a.cr.commit()
+        # a third run, once both are done, adds nothing
+        worker_b["customer.followup.planner"]._plan(dry_run=False)
+        worker_b.cr.commit()
+
+        check = self._connection()
+        activities = check["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", customers.ids),
+                ("followup_planned", "=", True),
+            ]
+        )
+        self.assertEqual(sorted(activities.mapped("res_id")), sorted(customers.ids))
+
+    def test_two_reminder_workers_remind_each_cycle_once(self):
+        setup = self._connection()
+        product_vals = {"type": "consu", "sale_ok": True, "taxes_id": False}
+        cooker = setup["product.product"].create(
+            dict(product_vals, name="Concurrent Cooker")
+        )
+        gasket = setup["product.product"].create(
+            dict(product_vals, name="Concurrent Gasket", list_price=9.0)
+        )
+        rule = setup["product.consumable.rule"].create(
+            {
+                "product_tmpl_id": cooker.product_tmpl_id.id,
+                "part_product_id": gasket.id,
+                "interval_months": 24,
+                "lead_days": 30,
+                "window_months": 6,
+                "channel": "email",
+            }
+        )
+        customers = setup["res.partner"].create(
+            [
+                {"name": f"Concurrent Owner {n}", "email": f"owner{n}@example.com"}
+                for n in range(3)
+            ]
+        )
+        today = fields.Date.today()
+        registrations = setup["customer.product.registration"].create(
+            [
+                {
+                    "partner_id": customer.id,
+                    "product_id": cooker.id,
+                    "purchase_date": today - relativedelta(months=24, days=-10),
+                }
+                for customer in customers
+            ]
+        )
+        cycles = registrations.replacement_ids
+        self.assertEqual(len(cycles), 3)
+        setup.cr.commit()
+
+        def drop_documents(env):
+            cycles_ = env["customer.replacement"].browse(cycles.ids)
+            quotations = cycles_.quotation_id
+            env["mail.mail"].search(
+                [("model", "=", "customer.replacement"), ("res_id", "in", cycles.ids)]
+            ).unlink()
+            env["customer.touchpoint"].search(
+                [("partner_id", "in", customers.ids)]
+            ).unlink()
+            cycles_.unlink()
+            registrations.with_env(env).unlink()
+            quotations.action_cancel()
+            quotations.unlink()
+            rule.with_env(env).unlink()
+            (cooker | gasket).with_env(env).product_tmpl_id.unlink()
+
+        self._cleanup("res.partner", customers.ids, before=drop_documents)
+
+        worker_a, worker_b = self._connection(), self._connection()
+        Replacement_a = worker_a["customer.replacement"]
+        locked = Replacement_a.browse(cycles.ids).try_lock_for_update()
+        self.assertEqual(len(locked), 3, "worker A holds the cycles")
+        worker_b["customer.replacement"]._cron_send_reminders()
+        worker_b.cr.commit()
+        Replacement_a._cron_send_reminders()
+        worker_a.cr.commit()
+        worker_b["customer.replacement"]._cron_send_reminders()
+        worker_b.cr.commit()
+
+        check = self._connection()
+        cycles_now = check["customer.replacement"].browse(cycles.ids)
+        self.assertEqual(set(cycles_now.mapped("state")), {"reminded"})
+        self.assertEqual(len(cycles_now.quotation_id), 3)
+        orders = check["sale.order"].search([("partner_id", "in", customers.ids)])
+        self.assertEqual(len(orders), 3, "one quotation per cycle, no more")
+        mails = check["mail.mail"].search(
+            [("model", "=", "customer.replacement"), ("res_id", "in", cycles.ids)]
+        )
+        self.assertEqual(sorted(mails.mapped("res_id")), sorted(cycles.ids))
