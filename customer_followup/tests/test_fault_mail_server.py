@@ -1,0 +1,59 @@
+from unittest.mock import MagicMock, patch
+
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common_consumables import ConsumablesCommon
+
+
+@tagged("post_install", "-at_install")
+class TestFaultMailServerDown(ConsumablesCommon):
+    def test_refused_connection_keeps_mails_queued_and_cycles_reminded_once(self):
+        self._sell(self.customer, self.cooker)
+        self._run_cron("2025-12-20 06:00:00")
+        cycle = self._cycles()
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "customer.replacement"), ("res_id", "=", cycle.id)]
+        )
+        self.assertEqual(mail.state, "outgoing", "queued, not sent by the cron")
+
+        with (
+            patch.object(
+                type(self.env["ir.mail_server"]),
+                "_connect__",
+                side_effect=ConnectionRefusedError("Connection refused"),
+            ),
+            mute_logger("odoo.addons.mail.models.mail_mail"),
+        ):
+            mail.send()
+        self.assertTrue(mail.exists(), "a refused mail is kept, not lost")
+        self.assertEqual(mail.state, "exception")
+        self.assertIn("Connection refused", mail.failure_reason)
+        self.assertEqual(cycle.state, "reminded")
+
+        # the next nights send nothing new for this cycle
+        self._run_cron("2025-12-21 06:00:00")
+        self._run_cron("2025-12-22 06:00:00")
+        mails = self.env["mail.mail"].search(
+            [("model", "=", "customer.replacement"), ("res_id", "=", cycle.id)]
+        )
+        self.assertEqual(mails, mail)
+        self.assertEqual(len(cycle.quotation_id), 1)
+
+        # the server is back: "Retry" puts the mail back in the queue, it goes out
+        mail.mark_outgoing()
+        mail_server_class = type(self.env["ir.mail_server"])
+        with (
+            # tests never send mails unless told to
+            patch.object(mail_server_class, "_disable_send", return_value=False),
+            patch.object(mail_server_class, "_connect__", return_value=MagicMock()),
+            patch.object(
+                mail_server_class, "send_email", return_value="<reminder@example.com>"
+            ) as send_email,
+        ):
+            mail.send()
+        self.assertEqual(send_email.call_count, 1)
+        self.assertFalse(
+            mail.exists() and mail.state in ("outgoing", "exception"),
+            "the mail left the queue",
+        )
