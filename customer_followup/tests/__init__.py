@@ -16,3 +16,4 @@ from . import test_japanese
 from . import test_fault_cron_interruption
 from . import test_fault_concurrency
 from . import test_fault_mail_server
+from . import test_fault_customer_changes
