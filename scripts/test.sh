@@ -124,6 +124,34 @@ if [ -f "$TEST_LOG" ] && grep -Eq "$ODOO_BAD_LOG_RE" "$TEST_LOG"; then
     failures+=("pytest: Odoo logged WARNING/ERROR")
 fi
 
+# --- 4. uninstall, then reinstall, the addon on the tested database -------------
+if [ -z "${PYTEST_ARGS:-}" ]; then
+    REINSTALL_LOG="$LOG_DIR/reinstall.log"
+    log "uninstall and reinstall $ADDON"
+    start=$SECONDS
+    {
+        printf '%s\n' \
+            "module = env['ir.module.module'].search([('name', '=', '$ADDON')])" \
+            "module.button_immediate_uninstall()" \
+            "env.cr.commit()" \
+            "assert module.state == 'uninstalled', module.state" |
+            "${ODOO_CMD[@]}" shell -c "$CONFIG" -d "$DB" --log-level=info \
+                --http-interface=127.0.0.1 --no-http &&
+            "${ODOO_CMD[@]}" -c "$CONFIG" -d "$DB" -i "$ADDON" --stop-after-init \
+                --http-interface=127.0.0.1 --log-level=info
+    } >"$REINSTALL_LOG" 2>&1
+    reinstall_rc=$?
+    if [ $reinstall_rc -ne 0 ]; then
+        tail -n 40 "$REINSTALL_LOG"
+        failures+=("reinstall: failed (var/last-test/reinstall.log)")
+    elif grep -Eq "$ODOO_BAD_LOG_RE" "$REINSTALL_LOG"; then
+        grep -E -A 10 "$ODOO_BAD_LOG_RE" "$REINSTALL_LOG" | head -n 60
+        failures+=("reinstall: Odoo logged WARNING/ERROR")
+    else
+        echo "    uninstall + reinstall: ok in $((SECONDS - start)) s"
+    fi
+fi
+
 summary="$(grep -E '^=+ .+ in [0-9.]+s( \([0-9:]+\))? =+$' "$PYTEST_OUT" | tail -n 1)"
 if [ ${#failures[@]} -gt 0 ]; then
     log "FAILED:"
