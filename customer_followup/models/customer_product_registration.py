@@ -99,6 +99,14 @@ class CustomerProductRegistration(models.Model):
                 self.env._("The registered quantity must be greater than zero.")
             )
 
+    @api.constrains("purchase_date")
+    def _check_purchase_date(self):
+        today = fields.Date.context_today(self)
+        if any(r.purchase_date and r.purchase_date > today for r in self):
+            raise ValidationError(
+                self.env._("The purchase date cannot be in the future.")
+            )
+
     @api.model
     def _normalize_partner(self, vals):
         if vals.get("partner_id"):

@@ -17,3 +17,4 @@ from . import test_fault_cron_interruption
 from . import test_fault_concurrency
 from . import test_fault_mail_server
 from . import test_fault_customer_changes
+from . import test_bad_input
