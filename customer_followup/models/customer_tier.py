@@ -204,11 +204,15 @@ class CustomerTier(models.Model):
                    SET followup_score = v.score
                   FROM (VALUES %s) AS v(id, score)
                  WHERE p.id = v.id
+                   AND p.id = ANY(%s)
                 """,
                 SQL(", ").join(
                     SQL("(%s, %s::float)", partner_id, score)
                     for partner_id, score, _old, _new in changes
                 ),
+                # lets PostgreSQL fetch the batch by primary key instead of
+                # scanning every partner for each batch (quadratic otherwise)
+                [partner_id for partner_id, _score, _old, _new in changes],
             )
         )
         self.env["res.partner"].invalidate_model(["followup_score"])
