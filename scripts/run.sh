@@ -42,8 +42,8 @@ if ! db_ready; then
         dropdb "$DB"
         rm -rf "$DATA_DIR/filestore/$DB"
     fi
-    log "creating $DB with $ADDON and demo data (about a minute)"
-    "${ODOO_CMD[@]}" -c "$CONFIG" -d "$DB" -i "$ADDON" --with-demo \
+    log "creating $DB with $ADDON, its demo data and Japanese (a minute or two)"
+    "${ODOO_CMD[@]}" -c "$CONFIG" -d "$DB" -i "$ADDON" --with-demo --load-language=ja_JP \
         --stop-after-init --log-level=warn
     log "running the scheduled actions of $ADDON once"
     "$PYTHON" "$ROOT/scripts/run_crons.py" "$CONFIG" "$DB" "$ADDON"

@@ -439,7 +439,7 @@ class CustomerReplacement(models.Model):
                 {
                     "partner_id": cycle.partner_id.id,
                     "type_id": types[cycle.channel].id,
-                    "user_id": cycle.partner_id.user_id.id or self.env.user.id,
+                    "user_id": cycle.partner_id.user_id.id,
                     "summary": cycle._reminder_summary(),
                     "sale_order_id": cycle.quotation_id.id,
                     "origin": "reminder",
