@@ -3,6 +3,11 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL, split_every
 
 SCORE_BATCH_SIZE = 1000
+# Each call of the cron starts with the score query (a few seconds at 100,000
+# customers): a call that finds its time budget used still writes this many
+# batches before it hands over, so that a backlog takes a few calls, not one
+# call (and one score query) per batch.
+MIN_BATCHES_PER_CALL = 20
 
 
 class CustomerTier(models.Model):
@@ -93,15 +98,6 @@ class CustomerTier(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _tier_for_score(self, score, tiers=None):
-        """Best tier (highest minimum score) reached by ``score``."""
-        tiers = self.search([]) if tiers is None else tiers
-        for tier in tiers.sorted(lambda t: (-t.min_score, t.sequence, t.id)):
-            if score >= tier.min_score:
-                return tier
-        return self.browse()
-
-    @api.model
     def _followup_score_query(self, company=None, today=None):
         """One query scoring every commercial customer: weighted percentile ranks
         (cume_dist) of recency, frequency, monetary value and gross margin of the
@@ -179,70 +175,87 @@ class CustomerTier(models.Model):
         )
 
     @api.model
-    def _get_followup_score_changes(self, company=None, today=None):
-        """Return [(partner_id, score, old tier id, new tier id)] for the
-        customers whose score or (unlocked) tier changes."""
-        self.env["res.partner"].flush_model(
+    def _write_followup_scores(self, company=None, today=None):
+        """Score every customer in one set-based UPDATE (only changed rows are
+        written): scores are analysis output that nothing else depends on."""
+        partner_model = self.env["res.partner"]
+        partner_model.flush_model(
             ["followup_score", "followup_tier_id", "followup_strategic"]
         )
-        rows = self.env.execute_query(self._followup_score_query(company, today))
-        tiers = self.search([])
-        changes = []
-        for partner_id, score, old_score, old_tier_id, locked in rows:
-            tier_id = old_tier_id if locked else self._tier_for_score(score, tiers).id
-            if score != (old_score or 0.0) or (tier_id or None) != old_tier_id:
-                changes.append((partner_id, score, old_tier_id, tier_id or False))
-        return changes
-
-    @api.model
-    def _write_followup_scores(self, changes):
-        """Scores are analysis output nothing depends on: one UPDATE for all."""
         self.env.execute_query(
             SQL(
                 """
                 UPDATE res_partner p
-                   SET followup_score = v.score
-                  FROM (VALUES %s) AS v(id, score)
-                 WHERE p.id = v.id
-                   AND p.id = ANY(%s)
+                   SET followup_score = s.score
+                  FROM (%s) AS s(id, score, old_score, old_tier_id, locked)
+                 WHERE p.id = s.id
+                   AND p.followup_score IS DISTINCT FROM s.score
                 """,
-                SQL(", ").join(
-                    SQL("(%s, %s::float)", partner_id, score)
-                    for partner_id, score, _old, _new in changes
-                ),
-                # lets PostgreSQL fetch the batch by primary key instead of
-                # scanning every partner for each batch (quadratic otherwise)
-                [partner_id for partner_id, _score, _old, _new in changes],
+                self._followup_score_query(company, today),
             )
         )
-        self.env["res.partner"].invalidate_model(["followup_score"])
+        partner_model.invalidate_model(["followup_score"])
+
+    @api.model
+    def _get_followup_tier_changes(self):
+        """Return [(partner_id, old tier id, new tier id)] for the scored,
+        unlocked customers whose tier differs from the best tier their
+        score reaches."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT p.id, p.followup_tier_id, t.id
+                  FROM res_partner p
+             LEFT JOIN LATERAL (
+                          SELECT ct.id
+                            FROM customer_tier ct
+                           WHERE ct.active AND p.followup_score >= ct.min_score
+                        ORDER BY ct.min_score DESC, ct.sequence, ct.id
+                           LIMIT 1
+                       ) t ON TRUE
+                 WHERE p.id = p.commercial_partner_id
+                   AND NOT COALESCE(p.followup_tier_locked, FALSE)
+                   AND (p.followup_score > 0
+                        OR p.followup_strategic
+                        OR p.followup_tier_id IS NOT NULL)
+                   AND t.id IS DISTINCT FROM p.followup_tier_id
+              ORDER BY p.id
+                """
+            )
+        )
+        return [(pid, old or False, new or False) for pid, old, new in rows]
 
     @api.model
     def _recompute_followup_tiers(self, company=None, today=None, cron=False):
-        """Write the new scores and tiers in batches. With ``cron``, commit after
-        each batch and stop when the cron's time budget is used (the next run
-        recomputes what is still to change).
+        """Write the new scores, then the new tiers in batches. With ``cron``,
+        commit after each batch and stop when the cron's time budget is used:
+        the runner calls again, and the next call only finds the customers
+        whose tier is still to change (the scores are already written), so an
+        interrupted run costs one score query, not the whole work again.
 
         Tier changes are tracked in the chatter; the first classification of a
         customer is not (it would post thousands of messages on the first run)."""
-        changes = self._get_followup_score_changes(company, today)
+        self._write_followup_scores(company, today)
+        changes = self._get_followup_tier_changes()
         remaining = len(changes)
         partner_model = self.env["res.partner"]
-        for batch in split_every(SCORE_BATCH_SIZE, changes):
-            self._write_followup_scores(batch)
+        for batch_count, batch in enumerate(
+            split_every(SCORE_BATCH_SIZE, changes), start=1
+        ):
             by_tier = {}
-            for partner_id, _score, old_tier_id, tier_id in batch:
-                if tier_id != (old_tier_id or False):
-                    by_tier.setdefault((bool(old_tier_id), tier_id), []).append(
-                        partner_id
-                    )
+            for partner_id, old_tier_id, tier_id in batch:
+                by_tier.setdefault((bool(old_tier_id), tier_id), []).append(partner_id)
             for (tracked, tier_id), partner_ids in by_tier.items():
                 partner_model.with_context(tracking_disable=not tracked).browse(
                     partner_ids
                 ).write({"followup_tier_id": tier_id})
             remaining -= len(batch)
-            if cron and not self.env["ir.cron"]._commit_progress(
-                len(batch), remaining=remaining
+            if (
+                cron
+                and not self.env["ir.cron"]._commit_progress(
+                    len(batch), remaining=remaining
+                )
+                and batch_count >= MIN_BATCHES_PER_CALL
             ):
                 break
         return len(changes)
