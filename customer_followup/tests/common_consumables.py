@@ -103,3 +103,12 @@ class ConsumablesCommon(TransactionCase):
         return self.env["mail.mail"].search(
             [("model", "=", "customer.replacement"), ("res_id", "in", cycles.ids)]
         )
+
+    def _hagaki_html(self, cycles):
+        return (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "customer_followup.action_report_replacement_hagaki", cycles.ids
+            )[0]
+            .decode()
+        )

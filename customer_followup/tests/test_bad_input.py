@@ -117,18 +117,10 @@ class TestBadInput(ConsumablesCommon):
         self._cycles().registration_id.serial = "<img src=x onerror=alert(1)>"
         self._run_cron("2025-12-20 06:00:00")
         cycle = self._cycles()
-        mail = self.env["mail.mail"].search(
-            [("model", "=", "customer.replacement"), ("res_id", "=", cycle.id)]
-        )
+        mail = self._reminder_mails(cycle)
         self.assertNotIn("<script>", mail.body_html)
         self.assertNotIn("<img src=x", mail.body_html)
         self.assertIn("&lt;script&gt;", mail.body_html)
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html(
-                "customer_followup.action_report_replacement_hagaki", cycle.ids
-            )[0]
-            .decode()
-        )
+        html = self._hagaki_html(cycle)
         self.assertNotIn("<script>alert", html)
         self.assertIn("&lt;script&gt;", html)

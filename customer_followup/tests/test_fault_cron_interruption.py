@@ -92,9 +92,7 @@ class TestFaultRemindersInterrupted(ConsumablesCommon):
         self._run_cron("2025-12-20 08:00:00")
         self.assertEqual(set(cycles.mapped("state")), {"reminded"})
         self.assertEqual(len(cycles.quotation_id), 5)
-        mails = self.env["mail.mail"].search(
-            [("model", "=", "customer.replacement"), ("res_id", "in", cycles.ids)]
-        )
+        mails = self._reminder_mails(cycles)
         self.assertEqual(len(mails), 5)
         self.assertEqual(sorted(mails.mapped("res_id")), sorted(cycles.ids))
         touchpoints = self.env["customer.touchpoint"].search(

@@ -12,9 +12,7 @@ class TestFaultMailServerDown(ConsumablesCommon):
         self._sell(self.customer, self.cooker)
         self._run_cron("2025-12-20 06:00:00")
         cycle = self._cycles()
-        mail = self.env["mail.mail"].search(
-            [("model", "=", "customer.replacement"), ("res_id", "=", cycle.id)]
-        )
+        mail = self._reminder_mails(cycle)
         self.assertEqual(mail.state, "outgoing", "queued, not sent by the cron")
 
         with (
@@ -34,9 +32,7 @@ class TestFaultMailServerDown(ConsumablesCommon):
         # the next nights send nothing new for this cycle
         self._run_cron("2025-12-21 06:00:00")
         self._run_cron("2025-12-22 06:00:00")
-        mails = self.env["mail.mail"].search(
-            [("model", "=", "customer.replacement"), ("res_id", "=", cycle.id)]
-        )
+        mails = self._reminder_mails(cycle)
         self.assertEqual(mails, mail)
         self.assertEqual(len(cycle.quotation_id), 1)
 

@@ -51,22 +51,14 @@ class TestJapanese(ConsumablesCommon):
         self._sell(self.customer, self.cooker)
         self._run_cron("2025-12-20 06:00:00")
         cycle = self._cycles()
-        mail = self.env["mail.mail"].search(
-            [("model", "=", "customer.replacement"), ("res_id", "=", cycle.id)]
-        )
+        mail = self._reminder_mails(cycle)
         self.assertEqual(len(mail), 1)
         self.assertIn("交換時期のお知らせ", mail.subject)
         self.assertIn("様", mail.body_html)
         self.assertIn("お買い上げいただきました", mail.body_html)
         self.assertIn("部品を注文する", mail.body_html)
         with freeze_time("2025-12-20 06:00:00"):
-            html = (
-                self.env["ir.actions.report"]
-                ._render_qweb_html(
-                    "customer_followup.action_report_replacement_hagaki", cycle.ids
-                )[0]
-                .decode()
-            )
+            html = self._hagaki_html(cycle)
         self.assertIn("交換時期のお知らせ", html)
         self.assertIn("〒", html)
         self.assertLess(html.index("150-0001"), html.index("Taro Yamada"))
