@@ -319,8 +319,12 @@ class CustomerReplacement(models.Model):
         cycles = self - self.browse([c.id for c in bought])
         if not cycles:
             return
-        quotations = self.env["sale.order"].create(
-            [cycle._prepare_quotation_vals() for cycle in cycles]
+        # the salesperson hears of these quotations through the overview and
+        # the activities, not one assignment mail per quotation
+        quotations = (
+            self.env["sale.order"]
+            .with_context(mail_auto_subscribe_no_notify=True)
+            .create([cycle._prepare_quotation_vals() for cycle in cycles])
         )
         today = fields.Date.context_today(self)
         by_channel = {}

@@ -45,6 +45,12 @@ class TestReplacementReminder(ConsumablesCommon):
         )
         self.assertEqual(quotation.amount_total, 15.0)
         self.assertEqual(quotation.user_id, self.salesman)
+        self.assertFalse(
+            self.env["mail.mail"].search(
+                [("recipient_ids", "in", self.salesman.partner_id.ids)]
+            ),
+            "no assignment mail per quotation to the salesperson",
+        )
 
         mail = self._reminder_mails(cycle)
         self.assertEqual(len(mail), 1)
