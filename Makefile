@@ -7,6 +7,7 @@ help:
 	@echo "make test    lint, install customer_followup on a fresh database, run its tests"
 	@echo "make run     serve a demo database on http://localhost:8069 (admin/admin); RESET=1 recreates it"
 	@echo "make lint    only the linters (ruff, pylint-odoo)"
+	@echo "make bench   benchmarks at 1k/10k customers; BENCH_ARGS=\"--scales 1000,10000,100000\" adds 100k"
 
 setup:
 	bash scripts/setup.sh

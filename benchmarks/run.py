@@ -23,7 +23,22 @@ from datetime import datetime
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-ODOO_BIN = os.environ.get("ODOO_BIN", "/opt/odoo19/odoo-bin")
+
+
+def odoo_command():
+    """``odoo-bin`` of the Odoo that python3 imports (or $ODOO_BIN)."""
+    if os.environ.get("ODOO_BIN"):
+        return [sys.executable, os.environ["ODOO_BIN"]]
+    import odoo  # noqa: PLC0415
+
+    odoo_bin = os.path.join(
+        os.path.dirname(os.path.realpath(list(odoo.__path__)[0])), "odoo-bin"
+    )
+    if os.path.isfile(odoo_bin):
+        return [sys.executable, odoo_bin]
+    return [sys.executable, "-m", "odoo"]
+
+
 OPTIONS = {"addons_path": ROOT, "template": "bench_template", "prefix": "bench_"}
 NAIVE_SCALE = 10_000
 GIB = 1024
@@ -77,8 +92,7 @@ def make_template(reuse):
     t0 = time.perf_counter()
     proc = subprocess.run(
         [
-            sys.executable,
-            ODOO_BIN,
+            *odoo_command(),
             "-d",
             OPTIONS["template"],
             f"--addons-path={addons_path()}",
