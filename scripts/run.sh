@@ -43,7 +43,9 @@ if ! db_ready; then
         rm -rf "$DATA_DIR/filestore/$DB"
     fi
     log "creating $DB with $ADDON, its demo data and Japanese (a minute or two)"
-    "${ODOO_CMD[@]}" -c "$CONFIG" -d "$DB" -i "$ADDON" --with-demo --load-language=ja_JP \
+    # The first language is the default of new partners (the demo customers get
+    # Japanese mails and postcards); English stays active for the administrator.
+    "${ODOO_CMD[@]}" -c "$CONFIG" -d "$DB" -i "$ADDON" --with-demo --load-language=ja_JP,en_US \
         --stop-after-init --log-level=warn
     log "running the scheduled actions of $ADDON once"
     "$PYTHON" "$ROOT/scripts/run_crons.py" "$CONFIG" "$DB" "$ADDON"

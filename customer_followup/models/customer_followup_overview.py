@@ -169,14 +169,16 @@ class CustomerFollowupOverview(models.AbstractModel):
             key = (user, type_by_activity_type[activity_type].channel)
             planned[key] = planned.get(key, 0) + count
         rows = []
+        unassigned = self.env._("Unassigned")
         for user, channel in sorted(
-            set(done) | set(planned), key=lambda k: (k[0].name or "", k[1] or "")
+            set(done) | set(planned),
+            key=lambda k: (not k[0], k[0].name or "", k[1] or ""),
         ):
             cap = capacity.get(channel, 0)
             user_domain = [("user_id", "=", user.id)]
             rows.append(
                 {
-                    "title": f"{user.name or self.env._('Unassigned')} · "
+                    "title": f"{user.name or unassigned} · "
                     f"{channel_labels.get(channel, channel)}",
                     "figures": [
                         self._figure(

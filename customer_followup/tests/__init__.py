@@ -19,3 +19,4 @@ from . import test_fault_mail_server
 from . import test_fault_customer_changes
 from . import test_bad_input
 from . import test_access_rights
+from . import test_translation_catalog

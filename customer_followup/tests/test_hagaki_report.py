@@ -57,3 +57,27 @@ class TestHagakiReport(ConsumablesCommon):
             action["report_name"], "customer_followup.report_replacement_hagaki"
         )
         self.assertTrue(all(cycles.mapped("printed")))
+
+    def test_foreign_address_follows_its_country_format(self):
+        self.other.write(
+            {
+                "country_id": self.env.ref("base.us").id,
+                "street": "77 Santa Barbara Rd",
+                "city": "Pleasant Hill",
+                "state_id": self.env.ref("base.state_us_5").id,
+                "zip": "94523",
+            }
+        )
+        self._run_cron("2025-12-20 06:00:00")
+        cycle = self.env["customer.replacement"].search(
+            [("partner_id", "=", self.other.id)]
+        )
+        html = str(
+            self.env["ir.actions.report"]._render_qweb_html(
+                "customer_followup.action_report_replacement_hagaki", cycle.ids
+            )[0]
+        )
+        self.assertLess(html.index("Hanako Sato"), html.index("77 Santa Barbara Rd"))
+        self.assertIn("Pleasant Hill CA 94523", html)
+        self.assertNotIn("〒", html)
+        self.assertNotIn("様", html)
