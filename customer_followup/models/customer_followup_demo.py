@@ -31,6 +31,32 @@ DEMO_CUSTOMERS = [
     ("Fujii Family", "dormant", "Niigata"),
     ("Kobe Steak Aoi", "new", "Kobe"),
 ]
+# city -> (postal code, prefecture code, city and ward, street): fictitious
+# addresses in the order a Japanese postcard prints them
+DEMO_ADDRESSES = {
+    "Tokyo": ("150-0001", "13", "渋谷区", "神宮前1-2-3"),
+    "Osaka": ("530-0001", "27", "大阪市北区", "梅田2-4-9"),
+    "Kyoto": ("604-8005", "26", "京都市中京区", "恵比須町427"),
+    "Yokohama": ("231-0023", "14", "横浜市中区", "山下町10"),
+    "Nagoya": ("460-0008", "23", "名古屋市中区", "栄3-5-12"),
+    "Fukuoka": ("810-0001", "40", "福岡市中央区", "天神2-8-1"),
+    "Sapporo": ("060-0061", "01", "札幌市中央区", "南一条西4-5"),
+    "Kobe": ("650-0021", "28", "神戸市中央区", "三宮町1-3-2"),
+    "Sendai": ("980-0811", "04", "仙台市青葉区", "一番町3-7-1"),
+    "Hiroshima": ("730-0035", "34", "広島市中区", "本通6-11"),
+    "Chiba": ("260-0028", "12", "千葉市中央区", "新町1000"),
+    "Nagano": ("380-0823", "20", "長野市", "南千歳1-22-6"),
+    "Saitama": ("330-0063", "11", "さいたま市浦和区", "高砂2-6-18"),
+    "Kawasaki": ("210-0007", "14", "川崎市川崎区", "駅前本町11-2"),
+    "Nara": ("630-8215", "29", "奈良市", "東向中町28"),
+    "Kanazawa": ("920-0981", "17", "金沢市", "片町2-2-15"),
+    "Kumamoto": ("860-0801", "43", "熊本市中央区", "安政町1-2"),
+    "Matsuyama": ("790-0004", "38", "松山市", "大街道2-5-1"),
+    "Naha": ("900-0014", "47", "那覇市", "松尾2-1-10"),
+    "Hakodate": ("040-0063", "01", "函館市", "若松町12-13"),
+    "Okayama": ("700-0023", "33", "岡山市北区", "駅前町1-8-1"),
+    "Niigata": ("951-8068", "15", "新潟市中央区", "上大川前通7-1243"),
+}
 # months between orders, order size factor
 RHYTHM = {"key": (1, 6.0), "fan": (2, 2.0), "regular": (5, 1.0), "dormant": (0, 0.7)}
 # touchpoint types (xml id suffix) by kind, most frequent first
@@ -69,7 +95,12 @@ class CustomerFollowupDemo(models.AbstractModel):
                 {
                     "name": name,
                     "is_company": True,
-                    "city": city,
+                    "zip": DEMO_ADDRESSES[city][0],
+                    "state_id": env.ref(
+                        f"base.state_jp_jp-{DEMO_ADDRESSES[city][1]}"
+                    ).id,
+                    "city": DEMO_ADDRESSES[city][2],
+                    "street": DEMO_ADDRESSES[city][3],
                     "country_id": env.ref("base.jp").id,
                     "email": "contact@{}.example.com".format(
                         name.lower().replace(" ", "-")
@@ -148,7 +179,8 @@ class CustomerFollowupDemo(models.AbstractModel):
         env = self.env
         cooker = env.ref("customer_followup.product_pressure_cooker")
         gasket = env.ref("customer_followup.product_pressure_cooker_gasket")
-        months_ago = [30, 26, 25, 23, 14, 40, 50, 27, 22, 34, 61, 12]
+        # 59 months: the safety valve (every 60 months) is due, by postcard
+        months_ago = [30, 26, 25, 23, 14, 40, 50, 27, 22, 59, 61, 12]
         env["customer.product.registration"].create(
             [
                 {

@@ -357,7 +357,7 @@ class CustomerFollowupPlanner(models.AbstractModel):
             self.env._(
                 "Tier %(tier)s: %(contact)s",
                 tier=tier.code,
-                contact=line["touchpoint_type"].name,
+                contact=line["touchpoint_type"].with_env(self.env).name,
             )
         ]
         touchpoint = data.get("touchpoint")
@@ -416,7 +416,9 @@ class CustomerFollowupPlanner(models.AbstractModel):
             model_id = self.env["ir.model"]._get_id("res.partner")
             vals_list = []
             for line in to_create:
-                summary, note = self._activity_texts(
+                # written for the salesperson who reads it, in their language
+                planner = self.with_context(lang=line["user"].lang or self.env.lang)
+                summary, note = planner._activity_texts(
                     line, data[line["partner"].id], today
                 )
                 vals_list.append(

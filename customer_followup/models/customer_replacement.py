@@ -401,8 +401,8 @@ class CustomerReplacement(models.Model):
             cycle.quotation_id.activity_schedule(
                 activity_type_id=activity_type.id,
                 date_deadline=max(cycle.due_date, fields.Date.context_today(self)),
-                summary=cycle._reminder_summary(),
-                note=cycle._reminder_note(),
+                summary=cycle._for_salesperson()._reminder_summary(),
+                note=cycle._for_salesperson()._reminder_note(),
                 user_id=(cycle.partner_id.user_id or self.env.user).id,
             )
 
@@ -410,14 +410,14 @@ class CustomerReplacement(models.Model):
         leads = self.env["crm.lead"].create(
             [
                 {
-                    "name": cycle._reminder_summary(),
+                    "name": cycle._for_salesperson()._reminder_summary(),
                     "type": "opportunity",
                     "partner_id": cycle.partner_id.id,
                     "user_id": cycle.partner_id.user_id.id,
                     "company_id": cycle.company_id.id,
                     "expected_revenue": cycle.quotation_id.amount_untaxed,
                     "date_deadline": cycle.due_date,
-                    "description": cycle._reminder_note(),
+                    "description": cycle._for_salesperson()._reminder_note(),
                 }
                 for cycle in self
             ]
@@ -428,8 +428,8 @@ class CustomerReplacement(models.Model):
             lead.activity_schedule(
                 activity_type_id=activity_type.id,
                 date_deadline=max(cycle.due_date, fields.Date.context_today(self)),
-                summary=cycle._reminder_summary(),
-                note=cycle._reminder_note(),
+                summary=cycle._for_salesperson()._reminder_summary(),
+                note=cycle._for_salesperson()._reminder_note(),
                 user_id=(cycle.partner_id.user_id or self.env.user).id,
             )
 
@@ -444,7 +444,7 @@ class CustomerReplacement(models.Model):
                     "partner_id": cycle.partner_id.id,
                     "type_id": types[cycle.channel].id,
                     "user_id": cycle.partner_id.user_id.id,
-                    "summary": cycle._reminder_summary(),
+                    "summary": cycle._for_salesperson()._reminder_summary(),
                     "sale_order_id": cycle.quotation_id.id,
                     "origin": "reminder",
                     "company_id": cycle.company_id.id,
@@ -454,6 +454,12 @@ class CustomerReplacement(models.Model):
         )
         for cycle, touchpoint in zip(self, touchpoints, strict=True):
             cycle.touchpoint_id = touchpoint
+
+    def _for_salesperson(self):
+        """The cycle in the language of the salesperson who reads its
+        activities, opportunities and touchpoints."""
+        user = self.partner_id.user_id or self.env.user
+        return self.with_context(lang=user.lang or self.env.lang)
 
     def _reminder_summary(self):
         self.ensure_one()

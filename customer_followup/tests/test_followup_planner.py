@@ -80,6 +80,18 @@ class TestFollowupPlanner(FollowupTierCommon):
         self.assertFalse(self._planned_activities(others))
         self.assertFalse(self.key.followup_deferred_reason)
 
+    def test_activity_is_written_in_the_salespersons_language(self):
+        self.env["res.lang"]._activate_lang("ja_JP")
+        self.env["ir.module.module"]._load_module_terms(
+            ["customer_followup"], ["ja_JP"], overwrite=True
+        )
+        self.salesman.lang = "ja_JP"
+        self._run_cron(PLAN, NOW)
+        summary = self._planned_activities(self.key).summary
+        self.assertIn("ランク: 対面訪問", summary)
+        self.assertIn("最終接点 33 日前（電話）", summary)
+        self.assertNotIn("Tier", summary)
+
     def test_rerun_is_idempotent(self):
         self._run_cron(PLAN, NOW)
         activities = self._planned_activities()

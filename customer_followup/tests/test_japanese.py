@@ -63,3 +63,17 @@ class TestJapanese(ConsumablesCommon):
         self.assertIn("〒", html)
         self.assertLess(html.index("150-0001"), html.index("Taro Yamada"))
         self.assertIn("TaroYamada</strong><span>様</span>", "".join(html.split()))
+
+    def test_reminder_activity_is_in_the_salespersons_language(self):
+        self.gasket_rule.channel = "activity"
+        self.salesman.lang = "ja_JP"
+        self.customer.lang = "en_US"
+        self._sell(self.customer, self.cooker)
+        self._run_cron("2025-12-20 06:00:00")
+        activity = self._cycles().quotation_id.activity_ids
+        self.assertEqual(activity.user_id, self.salesman)
+        self.assertIn("を交換", activity.summary)
+        touchpoint = self.env["customer.touchpoint"].search(
+            [("partner_id", "=", self.customer.id), ("origin", "=", "reminder")]
+        )
+        self.assertFalse(touchpoint, "the call logs the touchpoint, not the cron")
