@@ -57,7 +57,11 @@ class CustomerFollowupOverview(models.AbstractModel):
 
     @api.model
     def _customers_domain(self):
-        return [("active", "=", True), ("followup_tier_id", "!=", False)]
+        domain = [("active", "=", True), ("followup_tier_id", "!=", False)]
+        if not self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+            # the customers whose touchpoints this user may see (record rules)
+            domain.append(("user_id", "in", [self.env.uid, False]))
+        return domain
 
     # sections --------------------------------------------------------------
 
@@ -86,7 +90,7 @@ class CustomerFollowupOverview(models.AbstractModel):
             overdue_domain = [*base, ("next_followup_date", "<", today)]
             overdue = Partner.search_count(overdue_domain) if total else 0
             points_domain = [
-                ("partner_id.followup_tier_id", "=", tier.id),
+                ("partner_id", "any", base),
                 ("date", ">=", fields.Datetime.to_datetime(year_start)),
             ]
             points = Touchpoint._read_group(points_domain, [], ["weight:sum"])[0][0]

@@ -3,6 +3,7 @@ from datetime import datetime
 from freezegun import freeze_time
 
 from .common import FollowupCase
+from .tier_common import FollowupTierCommon
 
 
 class TestFollowupOverview(FollowupCase):
@@ -53,4 +54,49 @@ class TestFollowupOverview(FollowupCase):
         self.assertEqual(
             self.env[action["res_model"]].search(action["domain"]).res_id,
             self.customer.id,
+        )
+
+
+class TestFollowupOverviewTiers(FollowupTierCommon):
+    @freeze_time("2026-05-20 10:00:00")
+    def test_salesperson_sees_the_figures_of_their_own_customers(self):
+        mine = self._customer("Mine", followup_tier_id=self.tier_a.id)
+        theirs = self._customer(
+            "Theirs", followup_tier_id=self.tier_a.id, user_id=self.salesman_2.id
+        )
+        self.env["customer.touchpoint"].create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "type_id": self.type_visit.id,
+                    "date": datetime(2026, 5, 3, 9, 0),
+                }
+                for partner in (mine, theirs)
+            ]
+        )
+
+        def tier_a_figures(user):
+            overview = self.env["customer.followup.overview"].with_user(user)
+            tiers = next(
+                s for s in overview.get_overview()["sections"] if s["title"] == "Tiers"
+            )
+            row = next(r for r in tiers["rows"] if r["title"].startswith("TA"))
+            return {f["label"]: f for f in row["figures"]}
+
+        figures = tier_a_figures(self.salesman)
+        customers = figures["Customers"]
+        self.assertEqual(customers["value"], "1")
+        self.assertEqual(
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .search(customers["action"]["domain"]),
+            mine,
+        )
+        self.assertTrue(
+            figures["Points per customer this year"]["value"].startswith("10.0 / ")
+        )
+        manager = tier_a_figures(self.env.user)
+        self.assertEqual(manager["Customers"]["value"], "2")
+        self.assertTrue(
+            manager["Points per customer this year"]["value"].startswith("10.0 / ")
         )
