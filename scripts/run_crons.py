@@ -1,5 +1,5 @@
 """Run every scheduled action (ir.cron) of an addon once, and set the admin
-password. Used by scripts/run.sh on a freshly created demo database.
+password and language. Used by scripts/run.sh on a freshly created demo database.
 
 Usage: python3 scripts/run_crons.py ODOO_CONFIG DATABASE [ADDON]
 """
@@ -16,7 +16,9 @@ def main(config_path, db_name, addon="customer_followup"):
     registry = odoo.modules.registry.Registry(db_name)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.api.SUPERUSER_ID, {})
-        env.ref("base.user_admin").password = "admin"
+        # Customers and the salesperson "demo" keep Japanese (the database's
+        # default language); the administrator reads the English README.
+        env.ref("base.user_admin").write({"password": "admin", "lang": "en_US"})
         cron_ids = (
             env["ir.model.data"]
             .search([("module", "=", addon), ("model", "=", "ir.cron")])

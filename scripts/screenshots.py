@@ -43,7 +43,11 @@ def rpc(page, base, model, method, *args, **kwargs):
         data=json.dumps(payload),
         headers={"Content-Type": "application/json"},
     )
-    return response.json()["result"]
+    answer = response.json()
+    if "error" in answer:
+        print(f"skipped {model}.{method}: {answer['error']['data']['message']}")
+        return []
+    return answer["result"]
 
 
 def backend_shot(page, base, path, out, wait=".o_action_manager .o_action", click=None):
@@ -62,6 +66,9 @@ def main():
     parser.add_argument("--out", default="docs/screenshots")
     parser.add_argument("--lang", default="en_US", help="backend language, e.g. ja_JP")
     parser.add_argument("--suffix", default="")
+    parser.add_argument(
+        "--login", default="admin:admin", help="backend user:password (demo:demo)"
+    )
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -72,8 +79,10 @@ def main():
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
         page = browser.new_page(viewport={"width": 1400, "height": 860})
-        login(page, base, "admin", "admin")
-        admin = rpc(page, base, "res.users", "search", [["login", "=", "admin"]])
+        user, password = args.login.split(":", 1)
+        login(page, base, user, password)
+        admin = rpc(page, base, "res.users", "search", [["login", "=", user]])
+        admin_lang = rpc(page, base, "res.users", "read", admin, ["lang"])[0]["lang"]
         rpc(page, base, "res.users", "write", admin, {"lang": args.lang})
 
         backend_shot(
@@ -95,8 +104,15 @@ def main():
             "/odoo/action-customer_followup.action_followup_customers?view_type=activity",
             out / f"planner_activities{sfx}.png",
         )
+        # the logged-in salesperson's best customer
         key = rpc(
-            page, base, "res.partner", "search", [["name", "=", "Sakura Hotel Group"]]
+            page,
+            base,
+            "res.partner",
+            "search",
+            [["user_id", "in", admin], ["followup_tier_id", "!=", False]],
+            order="followup_score desc, id",
+            limit=1,
         )
         if key:
             backend_shot(
@@ -132,14 +148,15 @@ def main():
             page.screenshot(path=str(out / f"reminder_mail{sfx}.png"), full_page=True)
             print("saved", out / f"reminder_mail{sfx}.png")
 
+        postal_domain = [["channel", "=", "postal"], ["quotation_id", "!=", False]]
         postal = rpc(
             page,
             base,
             "customer.replacement",
             "search",
-            [["channel", "=", "postal"], ["quotation_id", "!=", False]],
-            limit=2,
-        )
+            [*postal_domain, ["partner_id.country_id.code", "=", "JP"]],
+            limit=1,
+        ) or rpc(page, base, "customer.replacement", "search", postal_domain, limit=1)
         if postal:
             ids = ",".join(map(str, postal))
             pdf = page.request.get(
@@ -165,6 +182,8 @@ def main():
                     check=True,
                 )
             print("saved", out / f"hagaki{sfx}.png")
+
+        rpc(page, base, "res.users", "write", admin, {"lang": admin_lang})
 
         portal_page = browser.new_page(viewport={"width": 1200, "height": 860})
         login(portal_page, base, "portal", "portal")
