@@ -81,9 +81,9 @@ def main():
         page = browser.new_page(viewport={"width": 1400, "height": 860})
         user, password = args.login.split(":", 1)
         login(page, base, user, password)
-        admin = rpc(page, base, "res.users", "search", [["login", "=", user]])
-        admin_lang = rpc(page, base, "res.users", "read", admin, ["lang"])[0]["lang"]
-        rpc(page, base, "res.users", "write", admin, {"lang": args.lang})
+        me = rpc(page, base, "res.users", "search", [["login", "=", user]])
+        my_lang = rpc(page, base, "res.users", "read", me, ["lang"])[0]["lang"]
+        rpc(page, base, "res.users", "write", me, {"lang": args.lang})
 
         backend_shot(
             page,
@@ -110,7 +110,7 @@ def main():
             base,
             "res.partner",
             "search",
-            [["user_id", "in", admin], ["followup_tier_id", "!=", False]],
+            [["user_id", "in", me], ["followup_tier_id", "!=", False]],
             order="followup_score desc, id",
             limit=1,
         )
@@ -183,7 +183,7 @@ def main():
                 )
             print("saved", out / f"hagaki{sfx}.png")
 
-        rpc(page, base, "res.users", "write", admin, {"lang": admin_lang})
+        rpc(page, base, "res.users", "write", me, {"lang": my_lang})
 
         portal_page = browser.new_page(viewport={"width": 1200, "height": 860})
         login(portal_page, base, "portal", "portal")

@@ -398,13 +398,7 @@ class CustomerReplacement(models.Model):
     def _schedule_reminder_activities(self):
         activity_type = self.env.ref("mail.mail_activity_data_call")
         for cycle in self:
-            cycle.quotation_id.activity_schedule(
-                activity_type_id=activity_type.id,
-                date_deadline=max(cycle.due_date, fields.Date.context_today(self)),
-                summary=cycle._for_salesperson()._reminder_summary(),
-                note=cycle._for_salesperson()._reminder_note(),
-                user_id=(cycle.partner_id.user_id or self.env.user).id,
-            )
+            cycle._schedule_call(cycle.quotation_id, activity_type)
 
     def _create_reminder_opportunities(self):
         leads = self.env["crm.lead"].create(
@@ -425,13 +419,19 @@ class CustomerReplacement(models.Model):
         activity_type = self.env.ref("mail.mail_activity_data_call")
         for cycle, lead in zip(self, leads, strict=True):
             cycle.lead_id = lead
-            lead.activity_schedule(
-                activity_type_id=activity_type.id,
-                date_deadline=max(cycle.due_date, fields.Date.context_today(self)),
-                summary=cycle._for_salesperson()._reminder_summary(),
-                note=cycle._for_salesperson()._reminder_note(),
-                user_id=(cycle.partner_id.user_id or self.env.user).id,
-            )
+            cycle._schedule_call(lead, activity_type)
+
+    def _schedule_call(self, record, activity_type):
+        """Ask the salesperson, in their language, to call about this cycle."""
+        self.ensure_one()
+        cycle = self._for_salesperson()
+        record.activity_schedule(
+            activity_type_id=activity_type.id,
+            date_deadline=max(self.due_date, fields.Date.context_today(self)),
+            summary=cycle._reminder_summary(),
+            note=cycle._reminder_note(),
+            user_id=self._salesperson().id,
+        )
 
     def _log_reminder_touchpoints(self):
         types = {
@@ -455,11 +455,13 @@ class CustomerReplacement(models.Model):
         for cycle, touchpoint in zip(self, touchpoints, strict=True):
             cycle.touchpoint_id = touchpoint
 
+    def _salesperson(self):
+        return self.partner_id.user_id or self.env.user
+
     def _for_salesperson(self):
         """The cycle in the language of the salesperson who reads its
         activities, opportunities and touchpoints."""
-        user = self.partner_id.user_id or self.env.user
-        return self.with_context(lang=user.lang or self.env.lang)
+        return self.with_context(lang=self._salesperson().lang or self.env.lang)
 
     def _reminder_summary(self):
         self.ensure_one()
