@@ -6,7 +6,7 @@ help:
 	@echo "make setup   install PostgreSQL, wkhtmltopdf, chromium, the Python tooling and Odoo 19.0"
 	@echo "make test    lint, install customer_followup on a fresh database, run its tests"
 	@echo "make run     serve a demo database on http://localhost:8069 (admin/admin); RESET=1 recreates it"
-	@echo "make lint    only the linters (ruff, pylint-odoo)"
+	@echo "make lint    only the linters (ruff, pylint-odoo, oca-checks-odoo-module, oca-checks-po)"
 	@echo "make bench   benchmarks at 1k/10k customers; BENCH_ARGS=\"--scales 1000,10000,100000\" adds 100k"
 
 setup:
@@ -22,6 +22,8 @@ lint:
 	python3 -m ruff check --no-fix .
 	python3 -m ruff format --check .
 	python3 -m pylint --rcfile=.pylintrc customer_followup
+	python3 -m oca_pre_commit_hooks.cli customer_followup/__manifest__.py
+	python3 -m oca_pre_commit_hooks.cli_po customer_followup/i18n/*.po customer_followup/i18n/*.pot
 
 bench:  ## benchmarks at 1k/10k customers; BENCH_ARGS="--scales 100000" for the target scale
 	eval "$$(bash scripts/pg.sh)" && python3 benchmarks/run.py $(BENCH_ARGS)

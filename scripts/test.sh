@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Lint, install and test the addon on a fresh throwaway database.
-#  1. ruff check, ruff format --check, pylint (pylint-odoo mandatory checks);
+#  1. ruff check, ruff format --check, pylint (pylint-odoo mandatory checks),
+#     OCA's oca-checks-odoo-module (XML/CSV/manifest) and oca-checks-po;
 #  2. install customer_followup (and its dependencies) without demo data and
 #     fail on any Odoo WARNING/ERROR/CRITICAL log record;
 #  3. run customer_followup/tests with pytest-odoo, failing on failed tests, on
@@ -58,6 +59,10 @@ lint() {
 lint "ruff check" "$PYTHON" -m ruff check --no-fix .
 lint "ruff format --check" "$PYTHON" -m ruff format --check .
 lint "pylint-odoo" "$PYTHON" -m pylint --rcfile=.pylintrc "$ADDON"
+# OCA's odoo-pre-commit-hooks, given the files its pre-commit hooks receive:
+# the manifest (the whole addon is checked) and the .po/.pot catalogs.
+lint "oca-checks-odoo-module" "$PYTHON" -m oca_pre_commit_hooks.cli "$ADDON/__manifest__.py"
+lint "oca-checks-po" "$PYTHON" -m oca_pre_commit_hooks.cli_po "$ADDON"/i18n/*.po "$ADDON"/i18n/*.pot
 
 # --- 2. install without demo data ----------------------------------------------
 INSTALL_LOG="$LOG_DIR/install.log"
