@@ -1,11 +1,14 @@
 from dateutil.relativedelta import relativedelta
+from psycopg2 import IntegrityError
 
 from odoo import fields, http
+from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-SERIAL_MAX_LENGTH = 64
+from ..models.customer_product_registration import SERIAL_MAX_LENGTH
+
 OLDEST_PURCHASE_YEARS = 50
 
 
@@ -24,7 +27,12 @@ class FollowupCustomerPortal(CustomerPortal):
         return (
             request.env["customer.product.registration"]
             .sudo()
-            .search([("partner_id", "=", partner.id), ("state", "=", "active")])
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("state", "in", ("to_confirm", "active")),
+                ]
+            )
         )
 
     def _followup_registrable_products(self, partner):
@@ -106,7 +114,6 @@ class FollowupCustomerPortal(CustomerPortal):
                 size=SERIAL_MAX_LENGTH,
             )
         return {
-            "partner_id": partner.id,
             "product_id": product.id,
             "purchase_date": purchase_date,
             "serial": serial or False,
@@ -127,7 +134,20 @@ class FollowupCustomerPortal(CustomerPortal):
         if error:
             values = self._followup_products_values(error=error, form=form)
             return request.render("customer_followup.portal_my_products", values)
-        request.env["customer.product.registration"].sudo().create(vals)
+        error = None
+        try:
+            with request.env.cr.savepoint():
+                request.env["customer.product.registration"]._register_from_portal(
+                    partner, vals
+                )
+        except (UserError, ValidationError) as refused:
+            error = refused.args[0]
+        except IntegrityError:
+            # a concurrent request registered the same product
+            error = request.env._("This product is already registered.")
+        if error:
+            values = self._followup_products_values(error=error, form=form)
+            return request.render("customer_followup.portal_my_products", values)
         return request.redirect("/my/products?message=registered")
 
     @http.route(

@@ -1,3 +1,4 @@
+from . import customer_followup_guard
 from . import customer_touchpoint_type
 from . import customer_touchpoint
 from . import customer_touchpoint_mixin

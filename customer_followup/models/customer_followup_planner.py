@@ -435,7 +435,7 @@ class CustomerFollowupPlanner(models.AbstractModel):
                         "followup_plan_date": line["plan_date"],
                     }
                 )
-            self.env["mail.activity"].with_context(
+            self.env["mail.activity"].sudo().with_context(
                 mail_activity_quick_update=True
             ).create(vals_list)
         by_values = defaultdict(list)
@@ -448,7 +448,7 @@ class CustomerFollowupPlanner(models.AbstractModel):
             ):
                 by_values[values].append(partner.id)
         for (reason, note), partner_ids in by_values.items():
-            self.env["res.partner"].browse(partner_ids).write(
+            self.env["res.partner"].sudo().browse(partner_ids).write(
                 {"followup_deferred_reason": reason, "followup_plan_note": note}
             )
         return len(to_create)
@@ -457,6 +457,7 @@ class CustomerFollowupPlanner(models.AbstractModel):
     def _clear_stale_notes(self, candidate_ids):
         stale = (
             self.env["res.partner"]
+            .sudo()
             .with_context(active_test=False)
             .search(
                 [

@@ -1,11 +1,22 @@
+import re
+
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import SQL
+
+from .value_range import DATE_MAX, DATE_MIN, ValueRange
+
+SERIAL_MAX_LENGTH = 64
+# Letters and digits of any script, spaces and the punctuation of model and
+# serial numbers; anything else (markup, control characters) is refused.
+SERIAL_PATTERN = re.compile(r"^[\w\s\-/.#()+]*$")
 
 
 class CustomerProductRegistration(models.Model):
     _name = "customer.product.registration"
     _description = "Registered Customer Product"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "customer.followup.guard"]
     _order = "purchase_date desc, id desc"
     _rec_names_search = ["partner_id", "product_id", "serial"]
 
@@ -32,7 +43,7 @@ class CustomerProductRegistration(models.Model):
     purchase_date = fields.Date(
         required=True, default=fields.Date.context_today, tracking=True
     )
-    quantity = fields.Float(default=1.0, digits="Product Unit")
+    quantity = fields.Float(default=1.0, digits="Product Unit", required=True)
     sale_line_id = fields.Many2one(
         "sale.order.line",
         string="Sale Order Line",
@@ -45,10 +56,23 @@ class CustomerProductRegistration(models.Model):
         related="sale_line_id.order_id", string="Sale Order", store=True
     )
     state = fields.Selection(
-        [("active", "Active"), ("retired", "Retired")],
+        [("to_confirm", "To Confirm"), ("active", "Active"), ("retired", "Retired")],
         default="active",
         required=True,
         tracking=True,
+        help="A product the customer registered in the portal without buying it "
+        "from the company stays to confirm, without reminders, until its "
+        "salesperson confirms it.",
+    )
+    origin = fields.Selection(
+        [
+            ("sale", "Sale order"),
+            ("manual", "Entered by hand"),
+            ("portal", "Customer portal"),
+        ],
+        default="manual",
+        required=True,
+        readonly=True,
     )
     note = fields.Text()
     company_id = fields.Many2one(
@@ -66,6 +90,19 @@ class CustomerProductRegistration(models.Model):
         "(sale_line_id) WHERE sale_line_id IS NOT NULL",
         "A sale order line registers one product only.",
     )
+    # The same guarantees as _check_duplicate, for concurrent requests.
+    _serial_unique = models.UniqueIndex(
+        "(partner_id, product_id, serial) "
+        "WHERE serial IS NOT NULL AND state != 'retired'",
+        "This product is already registered for this customer.",
+    )
+    _purchase_unique = models.UniqueIndex(
+        "(partner_id, product_id, purchase_date) "
+        "WHERE serial IS NULL AND sale_line_id IS NULL AND state != 'retired'",
+        "This product is already registered for this customer.",
+    )
+    _quantity_range = ValueRange("quantity", 0.01, 10000.0)
+    _purchase_date_range = ValueRange("purchase_date", DATE_MIN, DATE_MAX)
 
     @api.depends("partner_id", "product_id", "serial")
     def _compute_display_name(self):
@@ -92,12 +129,67 @@ class CustomerProductRegistration(models.Model):
         for registration in self:
             registration.next_due_date = open_cycles.get(registration._origin)
 
-    @api.constrains("quantity")
-    def _check_quantity(self):
-        if any(registration.quantity <= 0 for registration in self):
+    @api.constrains("serial")
+    def _check_serial(self):
+        for registration in self:
+            serial = registration.serial or ""
+            if len(serial) > SERIAL_MAX_LENGTH:
+                raise ValidationError(
+                    self.env._(
+                        "The model or serial number is limited to %(size)s characters.",
+                        size=SERIAL_MAX_LENGTH,
+                    )
+                )
+            if not SERIAL_PATTERN.match(serial):
+                raise ValidationError(
+                    self.env._(
+                        "The model or serial number may contain letters, digits, "
+                        "spaces and - / . # ( ) + only."
+                    )
+                )
+
+    def _raise_if_duplicate(self):
+        self.ensure_one()
+        if self.state == "retired" or self.sale_line_id:
+            return
+        duplicate = self.sudo().search(self._duplicate_domain(), limit=1)
+        if duplicate:
             raise ValidationError(
-                self.env._("The registered quantity must be greater than zero.")
+                self.env._(
+                    "%(product)s is already registered for %(customer)s "
+                    "(%(registration)s).",
+                    product=self.product_id.display_name,
+                    customer=self.partner_id.display_name,
+                    registration=duplicate.display_name,
+                )
             )
+
+    def _duplicate_domain(self):
+        """Registrations of the same product as this one, entered by hand or in
+        the portal: same customer, product and serial; or, without a serial,
+        same customer, product and purchase date. (Registrations from sale
+        lines are never refused: two lines of one day are two products.)"""
+        self.ensure_one()
+        domain = Domain(
+            [
+                ("id", "!=", self._origin.id),
+                ("partner_id", "=", self.partner_id.id),
+                ("product_id", "=", self.product_id.id),
+                ("state", "!=", "retired"),
+            ]
+        )
+        if self.serial:
+            return domain & Domain("serial", "=", self.serial)
+        return (
+            domain
+            & Domain("serial", "=", False)
+            & Domain("purchase_date", "=", self.purchase_date)
+        )
+
+    @api.constrains("partner_id", "product_id", "serial", "purchase_date", "state")
+    def _check_duplicate(self):
+        for registration in self:
+            registration._raise_if_duplicate()
 
     @api.constrains("purchase_date")
     def _check_purchase_date(self):
@@ -118,6 +210,9 @@ class CustomerProductRegistration(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._normalize_partner(vals)
+            # before the unique indexes see it, for a clear message
+            self._check_followup_ranges(vals)
+            self.new(vals)._raise_if_duplicate()
         registrations = super().create(vals_list)
         registrations.filtered(lambda r: r.state == "active")._plan_first_cycles()
         return registrations
@@ -125,8 +220,8 @@ class CustomerProductRegistration(models.Model):
     def write(self, vals):
         if vals.get("partner_id"):
             vals = self._normalize_partner(dict(vals))
-        reactivated = (
-            self.filtered(lambda r: r.state == "retired")
+        activated = (
+            self.filtered(lambda r: r.state != "active")
             if vals.get("state") == "active"
             else self.browse()
         )
@@ -135,8 +230,11 @@ class CustomerProductRegistration(models.Model):
             self.sudo().replacement_ids.filtered(
                 lambda c: c.state in ("planned", "reminded")
             ).write({"state": "cancelled"})
-        if reactivated:
-            reactivated._plan_first_cycles()
+        if activated:
+            activated._plan_first_cycles()
+            activated.activity_unlink(
+                ["customer_followup.mail_activity_type_confirm_registration"]
+            )
         return res
 
     def _plan_first_cycles(self, rules=None):
@@ -196,6 +294,82 @@ class CustomerProductRegistration(models.Model):
                     )
                 )
         return self.env["customer.replacement"].sudo().create(vals_list)
+
+    @api.model
+    def _register_from_portal(self, partner, vals):
+        """Register a product the customer entered in the portal, as
+        superuser, within the daily limit of the customer's company. A product
+        the customer did not buy from the company waits for its salesperson's
+        confirmation (a setting) before any reminder."""
+        self = self.sudo()  # noqa: PLW0642
+        company = self.env["res.company"].browse(vals["company_id"])
+        # One registration at a time per customer. Writing the customer's row
+        # makes a concurrent request wait, then fail to serialize, and Odoo
+        # retries it with a snapshot that sees this registration, so that the
+        # daily limit and the duplicate check hold under concurrency.
+        self.env.execute_query(
+            SQL(
+                "UPDATE res_partner SET write_date = write_date WHERE id = %s",
+                partner.id,
+            )
+        )
+        today_start = fields.Datetime.to_datetime(fields.Date.context_today(self))
+        registered_today = self.search_count(
+            [
+                ("partner_id", "=", partner.id),
+                ("origin", "=", "portal"),
+                ("create_date", ">=", today_start),
+            ]
+        )
+        if registered_today >= company.followup_portal_registrations_per_day:
+            raise UserError(
+                self.env._(
+                    "You can register %(count)s products a day. Please try again "
+                    "tomorrow or contact us.",
+                    count=company.followup_portal_registrations_per_day,
+                )
+            )
+        bought = self.env["sale.order.line"].search_count(
+            [
+                ("state", "=", "sale"),
+                ("order_id.partner_id", "child_of", partner.id),
+                ("product_id", "=", vals["product_id"]),
+            ],
+            limit=1,
+        )
+        to_confirm = company.followup_confirm_portal_registrations and not bought
+        registration = self.create(
+            dict(
+                vals,
+                partner_id=partner.id,
+                origin="portal",
+                state="to_confirm" if to_confirm else "active",
+            )
+        )
+        if to_confirm:
+            registration._schedule_confirmation()
+        return registration
+
+    def _schedule_confirmation(self):
+        """Ask the customer's salesperson to confirm the registration."""
+        for registration in self:
+            company = registration.company_id
+            user = registration.partner_id.user_id or company.followup_user_id
+            if not user:
+                continue
+            registration = registration.with_context(lang=user.lang or self.env.lang)
+            registration.activity_schedule(
+                "customer_followup.mail_activity_type_confirm_registration",
+                user_id=user.id,
+                summary=registration.env._(
+                    "Confirm the %(product)s registered by %(customer)s",
+                    product=registration.product_id.display_name,
+                    customer=registration.partner_id.display_name,
+                ),
+            )
+
+    def action_confirm_registration(self):
+        self.filtered(lambda r: r.state == "to_confirm").write({"state": "active"})
 
     def action_retire(self):
         self.write({"state": "retired"})

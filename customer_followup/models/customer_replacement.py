@@ -1,12 +1,14 @@
 import logging
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import escape
 
 from odoo import api, fields, models
 from odoo.fields import Command, Domain
 from odoo.tools import format_amount, format_date
 
 from .product_consumable_rule import CHANNELS
+from .value_range import DATE_MAX, DATE_MIN, ValueRange
 
 _logger = logging.getLogger(__name__)
 
@@ -22,7 +24,7 @@ STATES = [
 class CustomerReplacement(models.Model):
     _name = "customer.replacement"
     _description = "Replacement Cycle"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "customer.followup.guard"]
     _order = "due_date, id"
 
     registration_id = fields.Many2one(
@@ -97,6 +99,17 @@ class CustomerReplacement(models.Model):
     printed = fields.Boolean(copy=False)
     printed_date = fields.Datetime(copy=False, readonly=True)
 
+    _followup_system_fields = (
+        "reminded_date",
+        "channel",
+        "order_amount",
+        "touchpoint_id",
+        "printed_date",
+    )
+    _cycle_range = ValueRange("cycle", 1, 1000)
+    _start_date_range = ValueRange("start_date", DATE_MIN, DATE_MAX)
+    _due_date_range = ValueRange("due_date", DATE_MIN, DATE_MAX)
+    _remind_date_range = ValueRange("remind_date", DATE_MIN, DATE_MAX)
     _cycle_unique = models.UniqueIndex(
         "(registration_id, rule_id, cycle)",
         "A registered product has one replacement record per rule and cycle.",
@@ -193,7 +206,8 @@ class CustomerReplacement(models.Model):
 
     def _expire_due_cycles(self, today):
         """Expire every open cycle past its window and plan the next one from
-        its due date; the next one may expire at once (old registrations)."""
+        its due date, or from the first due date whose cycle is still open
+        (a product registered long ago skips the cycles it missed)."""
         for _dummy in range(100):
             expired = self.search(
                 [
@@ -205,7 +219,12 @@ class CustomerReplacement(models.Model):
             if not expired:
                 return
             expired.write({"state": "expired"})
-            expired._plan_next_cycles({record: record.due_date for record in expired})
+            expired._plan_next_cycles(
+                {
+                    record: record.rule_id._catch_up_start(record.due_date, today)
+                    for record in expired
+                }
+            )
             self.env["ir.cron"]._commit_progress(len(expired))
 
     # ------------------------------------------------------------------
@@ -472,16 +491,20 @@ class CustomerReplacement(models.Model):
         )
 
     def _reminder_note(self):
+        """The reminder for the salesperson, as HTML: names typed by users
+        (customer, products) are escaped."""
         self.ensure_one()
-        return self.env._(
-            "%(customer)s bought %(product)s on %(date)s; the %(part)s is due on "
-            "%(due)s. Quotation: %(quotation)s.",
-            customer=self.partner_id.name,
-            product=self.product_id.display_name,
-            date=self.registration_id.purchase_date,
-            part=self.part_product_id.display_name,
-            due=self.due_date,
-            quotation=self.quotation_id.name,
+        return escape(
+            self.env._(
+                "%(customer)s bought %(product)s on %(date)s; the %(part)s is due on "
+                "%(due)s. Quotation: %(quotation)s.",
+                customer=self.partner_id.name,
+                product=self.product_id.display_name,
+                date=self.registration_id.purchase_date,
+                part=self.part_product_id.display_name,
+                due=self.due_date,
+                quotation=self.quotation_id.name,
+            )
         )
 
     def _get_portal_quotation_url(self):
@@ -550,7 +573,8 @@ class CustomerReplacement(models.Model):
 
     def action_print_postcards(self):
         records = self.filtered(lambda c: c.quotation_id)
-        records.write({"printed": True, "printed_date": fields.Datetime.now()})
+        records.check_access("write")
+        records.sudo().write({"printed": True, "printed_date": fields.Datetime.now()})
         # config=False: postcards do not use the company's document layout,
         # so never detour through the layout configurator.
         return self.env.ref(

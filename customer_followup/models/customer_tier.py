@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, split_every
 
+from .value_range import ValueRange
+
 SCORE_BATCH_SIZE = 1000
 # Each call of the cron starts with the score query (a few seconds at 100,000
 # customers): a call that finds its time budget used still writes this many
@@ -12,6 +14,7 @@ MIN_BATCHES_PER_CALL = 20
 
 class CustomerTier(models.Model):
     _name = "customer.tier"
+    _inherit = ["customer.followup.guard"]
     _description = "Customer Tier"
     _order = "sequence, min_score desc, id"
 
@@ -27,6 +30,7 @@ class CustomerTier(models.Model):
     )
     cadence_days = fields.Integer(
         string="Cadence (days)",
+        required=True,
         default=0,
         help="Longest gap allowed between two touchpoints. 0: no planned contact.",
     )
@@ -38,6 +42,8 @@ class CustomerTier(models.Model):
         "Empty: customers of this tier are not followed up.",
     )
     yearly_points_target = fields.Float(
+        required=True,
+        default=0.0,
         help="Weighted touchpoint points each customer of this tier should get "
         "per year.",
     )
@@ -48,13 +54,11 @@ class CustomerTier(models.Model):
     _code_unique = models.UniqueIndex(
         "(code) WHERE active", "The code of an active tier must be unique."
     )
-    _min_score_range = models.Constraint(
-        "CHECK(min_score >= 0 AND min_score <= 100)",
-        "The minimum score of a tier must be between 0 and 100.",
-    )
-    _cadence_positive = models.Constraint(
-        "CHECK(cadence_days >= 0)", "The cadence of a tier cannot be negative."
-    )
+    _min_score_range = ValueRange("min_score", 0.0, 100.0)
+    _cadence_range = ValueRange("cadence_days", 0, 3660)
+    _yearly_points_target_range = ValueRange("yearly_points_target", 0.0, 10000.0)
+    _sequence_range = ValueRange("sequence", 0, 1000000)
+    _color_range = ValueRange("color", 0, 11)
 
     @api.constrains("cadence_days", "touchpoint_type_id")
     def _check_cadence(self):

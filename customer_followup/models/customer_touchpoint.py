@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .value_range import DATE_MAX, DATE_MIN, ValueRange
+
 ORIGINS = [
     ("manual", "Manual"),
     ("activity", "Activity"),
@@ -11,6 +13,7 @@ ORIGINS = [
 
 class CustomerTouchpoint(models.Model):
     _name = "customer.touchpoint"
+    _inherit = ["customer.followup.guard"]
     _description = "Customer Touchpoint"
     _order = "date desc, id desc"
     _rec_names_search = ["partner_id", "summary"]
@@ -81,6 +84,8 @@ class CustomerTouchpoint(models.Model):
         default=lambda self: self.env.company,
     )
 
+    _weight_range = ValueRange("weight", 0.1, 100.0)
+    _date_range = ValueRange("date", DATE_MIN, DATE_MAX)
     _activity_unique = models.UniqueIndex(
         "(activity_id) WHERE activity_id IS NOT NULL",
         "An activity logs one touchpoint only.",
@@ -104,14 +109,10 @@ class CustomerTouchpoint(models.Model):
         if self.contact_id and not self.partner_id:
             self.partner_id = self.contact_id.commercial_partner_id
 
-    @api.constrains("weight", "date", "partner_id")
-    def _check_values(self):
+    @api.constrains("date")
+    def _check_date(self):
         now = fields.Datetime.now()
         for touchpoint in self:
-            if touchpoint.weight <= 0:
-                raise ValidationError(
-                    self.env._("The weight of a touchpoint must be greater than zero.")
-                )
             if touchpoint.date and touchpoint.date > now:
                 raise ValidationError(
                     self.env._(

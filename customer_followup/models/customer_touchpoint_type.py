@@ -1,5 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+
+from .value_range import ValueRange
 
 CHANNELS = [
     ("visit", "Visit"),
@@ -14,6 +15,7 @@ CHANNELS = [
 
 class CustomerTouchpointType(models.Model):
     _name = "customer.touchpoint.type"
+    _inherit = ["customer.followup.guard"]
     _description = "Touchpoint Type"
     _order = "sequence, id"
 
@@ -32,6 +34,7 @@ class CustomerTouchpointType(models.Model):
     )
     capacity_per_user_month = fields.Integer(
         string="Capacity per Salesperson and Month",
+        required=True,
         default=0,
         help="How many planned contacts of this type one salesperson can make in a "
         "month. 0 means unlimited.",
@@ -40,30 +43,14 @@ class CustomerTouchpointType(models.Model):
     active = fields.Boolean(default=True)
     color = fields.Integer()
 
+    _weight_range = ValueRange("weight", 0.1, 100.0)
+    _capacity_range = ValueRange("capacity_per_user_month", 0, 10000)
+    _sequence_range = ValueRange("sequence", 0, 1000000)
+    _color_range = ValueRange("color", 0, 11)
     _activity_type_unique = models.UniqueIndex(
         "(activity_type_id) WHERE activity_type_id IS NOT NULL AND active",
         "An activity type can be mapped to one active touchpoint type only.",
     )
-
-    @api.constrains("weight", "capacity_per_user_month")
-    def _check_weight(self):
-        for touchpoint_type in self:
-            if touchpoint_type.weight <= 0:
-                raise ValidationError(
-                    self.env._(
-                        "The weight of the touchpoint type “%(name)s” must be "
-                        "greater than zero.",
-                        name=touchpoint_type.name,
-                    )
-                )
-            if touchpoint_type.capacity_per_user_month < 0:
-                raise ValidationError(
-                    self.env._(
-                        "The monthly capacity of the touchpoint type “%(name)s” "
-                        "cannot be negative.",
-                        name=touchpoint_type.name,
-                    )
-                )
 
     @api.model
     def _for_activity_type(self, activity_type):

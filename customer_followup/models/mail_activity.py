@@ -2,7 +2,14 @@ from odoo import fields, models
 
 
 class MailActivity(models.Model):
-    _inherit = "mail.activity"
+    _name = "mail.activity"
+    _inherit = ["mail.activity", "customer.followup.guard"]
+
+    _followup_system_fields = (
+        "followup_planned",
+        "followup_touchpoint_type_id",
+        "followup_plan_date",
+    )
 
     followup_planned = fields.Boolean(
         string="Planned Follow-up",

@@ -3,6 +3,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .value_range import ValueRange
+
 CHANNELS = [
     ("email", "Email"),
     ("postal", "Postal letter / postcard"),
@@ -13,6 +15,7 @@ CHANNELS = [
 
 class ProductConsumableRule(models.Model):
     _name = "product.consumable.rule"
+    _inherit = ["customer.followup.guard"]
     _description = "Consumable Replacement Rule"
     _order = "product_tmpl_id, interval_months, id"
 
@@ -42,12 +45,14 @@ class ProductConsumableRule(models.Model):
     )
     window_months = fields.Integer(
         string="Window (months)",
+        required=True,
         default=6,
         help="How long after the due date a reminder still makes sense; after it "
         "the cycle expires and the next one is planned.",
     )
     lead_days = fields.Integer(
         string="Lead Time (days)",
+        required=True,
         default=30,
         help="How many days before the due date the customer is reminded.",
     )
@@ -67,18 +72,10 @@ class ProductConsumableRule(models.Model):
         "res.company", index=True, default=lambda self: self.env.company
     )
 
-    _interval_positive = models.Constraint(
-        "CHECK(interval_months > 0)", "The interval must be at least one month."
-    )
-    _window_positive = models.Constraint(
-        "CHECK(window_months >= 0)", "The window cannot be negative."
-    )
-    _lead_positive = models.Constraint(
-        "CHECK(lead_days >= 0)", "The lead time cannot be negative."
-    )
-    _quantity_positive = models.Constraint(
-        "CHECK(quantity > 0)", "The quantity must be positive."
-    )
+    _interval_range = ValueRange("interval_months", 1, 240)
+    _window_range = ValueRange("window_months", 0, 120)
+    _lead_range = ValueRange("lead_days", 0, 365)
+    _quantity_range = ValueRange("quantity", 0.01, 10000.0)
 
     @api.depends("product_tmpl_id", "part_product_id", "interval_months")
     def _compute_display_name(self):
@@ -91,22 +88,7 @@ class ProductConsumableRule(models.Model):
             )
 
     def _check_rule_values(self, vals):
-        """Validate before writing, so that bad values give a readable error
-        and never reach the database constraints."""
-        if "interval_months" in vals and (vals["interval_months"] or 0) <= 0:
-            raise ValidationError(
-                self.env._("The replacement interval must be at least one month.")
-            )
-        if "window_months" in vals and (vals["window_months"] or 0) < 0:
-            raise ValidationError(self.env._("The reminder window cannot be negative."))
-        if "lead_days" in vals and (vals["lead_days"] or 0) < 0:
-            raise ValidationError(
-                self.env._("The reminder lead time cannot be negative.")
-            )
-        if "quantity" in vals and (vals["quantity"] or 0) <= 0:
-            raise ValidationError(
-                self.env._("The quantity of parts must be greater than zero.")
-            )
+        """Refuse a part that is the owned product before anything is written."""
         if vals.get("part_product_id") and vals.get("product_tmpl_id"):
             part = self.env["product.product"].browse(vals["part_product_id"])
             if part.product_tmpl_id.id == vals["product_tmpl_id"]:
@@ -160,6 +142,21 @@ class ProductConsumableRule(models.Model):
             )
         )
         registrations._plan_first_cycles(rules=self)
+
+    def _catch_up_start(self, start_date, today):
+        """The start date, moved on by whole intervals until a cycle starting
+        then has not expired by ``today``."""
+        self.ensure_one()
+        interval = relativedelta(months=self.interval_months)
+        lifetime = relativedelta(months=self.interval_months + self.window_months)
+        months = (today.year - start_date.year) * 12 + today.month - start_date.month
+        skipped = max(0, (months - self.interval_months - self.window_months - 1))
+        start_date += relativedelta(
+            months=skipped // self.interval_months * self.interval_months
+        )
+        while start_date + lifetime < today:
+            start_date += interval
+        return start_date
 
     def _cycle_vals(self, registration, cycle, start_date):
         self.ensure_one()

@@ -1,19 +1,43 @@
 from odoo import fields, models
 
+from .value_range import ValueRange
+
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "customer.followup.guard"]
 
     followup_window_months = fields.Integer(
-        string="Follow-up Scoring Window (months)", default=24
+        string="Follow-up Scoring Window (months)", required=True, default=24
     )
-    followup_weight_recency = fields.Float(string="Recency Weight", default=30.0)
-    followup_weight_frequency = fields.Float(string="Frequency Weight", default=25.0)
-    followup_weight_monetary = fields.Float(string="Monetary Weight", default=25.0)
-    followup_weight_margin = fields.Float(string="Margin Weight", default=20.0)
-    followup_strategic_bonus = fields.Float(string="Strategic Bonus", default=30.0)
+    followup_weight_recency = fields.Float(
+        string="Recency Weight", required=True, default=30.0
+    )
+    followup_weight_frequency = fields.Float(
+        string="Frequency Weight", required=True, default=25.0
+    )
+    followup_weight_monetary = fields.Float(
+        string="Monetary Weight", required=True, default=25.0
+    )
+    followup_weight_margin = fields.Float(
+        string="Margin Weight", required=True, default=20.0
+    )
+    followup_strategic_bonus = fields.Float(
+        string="Strategic Bonus", required=True, default=30.0
+    )
     followup_horizon_days = fields.Integer(
-        string="Follow-up Planning Horizon (days)", default=7
+        string="Follow-up Planning Horizon (days)", required=True, default=7
+    )
+    followup_confirm_portal_registrations = fields.Boolean(
+        string="Confirm Products Registered in the Portal",
+        default=True,
+        help="A product a customer registers in the portal without having bought "
+        "it from the company gets no reminder until its salesperson confirms it.",
+    )
+    followup_portal_registrations_per_day = fields.Integer(
+        string="Portal Registrations per Customer and Day",
+        required=True,
+        default=5,
     )
     followup_user_id = fields.Many2one(
         "res.users",
@@ -22,17 +46,15 @@ class ResCompany(models.Model):
         help="Gets the planned follow-ups of customers without a salesperson.",
     )
 
-    _followup_window_positive = models.Constraint(
-        "CHECK(followup_window_months > 0)",
-        "The follow-up scoring window must be at least one month.",
+    _followup_window_range = ValueRange("followup_window_months", 1, 120)
+    _followup_weight_recency_range = ValueRange("followup_weight_recency", 0.0, 100.0)
+    _followup_weight_frequency_range = ValueRange(
+        "followup_weight_frequency", 0.0, 100.0
     )
-    _followup_horizon_positive = models.Constraint(
-        "CHECK(followup_horizon_days >= 0)",
-        "The follow-up planning horizon cannot be negative.",
-    )
-    _followup_weights_positive = models.Constraint(
-        "CHECK(followup_weight_recency >= 0 AND followup_weight_frequency >= 0 "
-        "AND followup_weight_monetary >= 0 AND followup_weight_margin >= 0 "
-        "AND followup_strategic_bonus >= 0)",
-        "Follow-up score weights and the strategic bonus cannot be negative.",
+    _followup_weight_monetary_range = ValueRange("followup_weight_monetary", 0.0, 100.0)
+    _followup_weight_margin_range = ValueRange("followup_weight_margin", 0.0, 100.0)
+    _followup_strategic_bonus_range = ValueRange("followup_strategic_bonus", 0.0, 100.0)
+    _followup_horizon_range = ValueRange("followup_horizon_days", 0, 365)
+    _followup_portal_registrations_range = ValueRange(
+        "followup_portal_registrations_per_day", 1, 100
     )

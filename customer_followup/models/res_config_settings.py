@@ -25,6 +25,12 @@ class ResConfigSettings(models.TransientModel):
     followup_horizon_days = fields.Integer(
         related="company_id.followup_horizon_days", readonly=False
     )
+    followup_confirm_portal_registrations = fields.Boolean(
+        related="company_id.followup_confirm_portal_registrations", readonly=False
+    )
+    followup_portal_registrations_per_day = fields.Integer(
+        related="company_id.followup_portal_registrations_per_day", readonly=False
+    )
     followup_user_id = fields.Many2one(
         related="company_id.followup_user_id", readonly=False
     )

@@ -1,11 +1,34 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.fields import Domain
+
+# The follow-up settings of a customer that are for its salesperson and the
+# managers: a salesperson who logs a contact with another salesperson's
+# customer does not decide how that customer is followed up.
+FOLLOWUP_OWNER_FIELDS = (
+    "followup_no_visit",
+    "followup_no_call",
+    "followup_no_postal",
+    "followup_no_replacement_reminder",
+    "followup_strategic",
+    "followup_tier_id",
+    "followup_tier_locked",
+)
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "customer.followup.guard"]
+
+    _followup_system_fields = (
+        "followup_score",
+        "last_touchpoint_date",
+        "next_followup_date",
+        "followup_deferred_reason",
+        "followup_plan_note",
+    )
 
     touchpoint_ids = fields.One2many(
         "customer.touchpoint", "partner_id", string="Touchpoints"
@@ -53,6 +76,56 @@ class ResPartner(models.Model):
             "followup_no_postal",
             "followup_no_replacement_reminder",
         ]
+
+    def _check_followup_owner(self, vals, created=False):
+        """Refuse a change of the follow-up settings of customers that belong
+        to another salesperson, unless the user sees all customers."""
+        written = [name for name in FOLLOWUP_OWNER_FIELDS if name in vals]
+        user = self.env.user
+        if (
+            not written
+            or self.env.su
+            or user.has_group("sales_team.group_sale_salesman_all_leads")
+            or user.has_group("customer_followup.group_followup_manager")
+        ):
+            return
+        # a contact's settings follow its company's (commercial fields)
+        for partner in self.filtered(lambda p: p == p.commercial_partner_id):
+            owner = partner.user_id
+            if not owner or owner == user:
+                continue
+            if created:
+                changed = any(vals[name] for name in written)
+            else:
+                changed = any(
+                    partner[name]
+                    != field.convert_to_record(
+                        field.convert_to_cache(vals[name], partner), partner
+                    )
+                    for name in written
+                    for field in [partner._fields[name]]
+                )
+            if changed:
+                raise AccessError(
+                    self.env._(
+                        "The follow-up settings of %(customer)s are for its "
+                        "salesperson, %(salesperson)s, and the sales managers. "
+                        "You can still log your contacts with this customer.",
+                        customer=partner.display_name,
+                        salesperson=owner.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        for partner, vals in zip(partners, vals_list, strict=True):
+            partner._check_followup_owner(vals, created=True)
+        return partners
+
+    def write(self, vals):
+        self._check_followup_owner(vals)
+        return super().write(vals)
 
     @api.depends("touchpoint_ids.date")
     def _compute_last_touchpoint_date(self):

@@ -20,3 +20,7 @@ from . import test_fault_customer_changes
 from . import test_bad_input
 from . import test_access_rights
 from . import test_translation_catalog
+from . import test_access_matrix
+from . import test_portal_registration
+from . import test_value_ranges
+from . import test_migration_ranges

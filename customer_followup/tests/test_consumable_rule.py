@@ -32,13 +32,16 @@ class TestConsumableRule(ConsumablesCommon):
         rules = self.env["product.consumable.rule"].with_context(active_test=False)
         count = rules.search_count([])
         bad_values = [
-            ({"interval_months": 0}, "interval"),
-            ({"interval_months": -3}, "interval"),
+            ({"interval_months": 0}, "Interval (months) must be between 1 and 240."),
+            ({"interval_months": -3}, "Interval (months)"),
+            ({"interval_months": 1000000}, "Interval (months)"),
             ({"part_product_id": self.cooker.id}, "another product"),
-            ({"lead_days": -1}, "lead time"),
-            ({"quantity": -1}, "quantity"),
-            ({"quantity": 0}, "quantity"),
-            ({"window_months": -1}, "window"),
+            ({"lead_days": -1}, "Lead Time (days) must be between 0 and 365."),
+            ({"lead_days": 1e9}, "Lead Time (days)"),
+            ({"quantity": -1}, "Quantity must be between 0.01 and 10,000."),
+            ({"quantity": 0}, "Quantity"),
+            ({"window_months": -1}, "Window (months) must be between 0 and 120."),
+            ({"window_months": 1000000}, "Window (months)"),
         ]
         for overrides, message in bad_values:
             with self.subTest(overrides=overrides):

@@ -45,7 +45,9 @@ class TestJapanese(ConsumablesCommon):
                     "weight": -1,
                 }
             )
-        self.assertIn("接点の重みは0より大きくしてください", str(catcher.exception))
+        self.assertEqual(
+            "重みは0.1から100の範囲で入力してください。", str(catcher.exception)
+        )
 
     def test_reminder_mail_and_postcard_are_japanese(self):
         self._sell(self.customer, self.cooker)

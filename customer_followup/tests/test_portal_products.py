@@ -97,6 +97,13 @@ class TestPortalProducts(HttpCaseWithUserPortal):
         )
         self.assertEqual(registration.product_id, self.cooker)
         self.assertEqual(registration.partner_id, self.partner_portal)
+        self.assertEqual(registration.origin, "portal")
+        self.assertEqual(
+            registration.state, "to_confirm", "not bought from us: to confirm"
+        )
+        self.assertFalse(registration.replacement_ids, "no reminder before")
+        registration.action_confirm_registration()
+        self.assertEqual(registration.state, "active")
         self.assertEqual(len(registration.replacement_ids), 1)
         self.assertEqual(
             registration.replacement_ids.due_date,
@@ -140,8 +147,8 @@ class TestPortalProducts(HttpCaseWithUserPortal):
             self.assertIn(response.status_code, (400, 403))
         self.assertEqual(self._registrations(), before)
 
-    def test_script_in_serial_is_escaped(self):
-        self.mine.serial = "<script>alert(1)</script>"
+    def test_script_in_product_name_is_escaped(self):
+        self.cooker.name = "<script>alert(1)</script>"
         self.authenticate("portal", "portal")
         page = self.url_open("/my/products").text
         self.assertNotIn("<script>alert(1)</script>", page)

@@ -94,9 +94,9 @@ class TestTouchpoint(FollowupCase):
 
     def test_non_positive_weight_is_refused(self):
         for weight in (0, -3):
-            with self.assertRaisesText(ValidationError, "greater than zero"):
+            with self.assertRaisesText(ValidationError, "between 0.1 and 100"):
                 self._log(weight=weight)
-        with self.assertRaisesText(ValidationError, "greater than zero"):
+        with self.assertRaisesText(ValidationError, "between 0.1 and 100"):
             self.type_call.weight = 0
         self.assertEqual(self.type_call.weight, 5)
 
@@ -109,7 +109,7 @@ class TestTouchpoint(FollowupCase):
         self.assertEqual(touchpoint.partner_id, self.customer)
 
     def test_negative_capacity_is_refused(self):
-        with self.assertRaisesText(ValidationError, "cannot be negative"):
+        with self.assertRaisesText(ValidationError, "between 0 and 10,000"):
             self.type_postcard.capacity_per_user_month = -1
 
     def test_log_dialog_from_partner_and_order(self):

@@ -2,9 +2,12 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 
+from ..models.value_range import DATE_MAX, DATE_MIN, ValueRange
+
 
 class CustomerFollowupWorkload(models.TransientModel):
     _name = "customer.followup.workload"
+    _inherit = ["customer.followup.guard"]
     _description = "Follow-up Workload Preview"
 
     date_from = fields.Date(
@@ -17,6 +20,9 @@ class CustomerFollowupWorkload(models.TransientModel):
     planned_count = fields.Integer(compute="_compute_totals")
     deferred_count = fields.Integer(compute="_compute_totals")
     skipped_count = fields.Integer(compute="_compute_totals")
+
+    _date_from_range = ValueRange("date_from", DATE_MIN, DATE_MAX)
+    _horizon_days_range = ValueRange("horizon_days", 0, 365)
 
     @api.depends("line_ids.planned_count", "line_ids.deferred_count")
     def _compute_totals(self):
@@ -34,6 +40,21 @@ class CustomerFollowupWorkload(models.TransientModel):
             .sudo()
             ._plan(today=self.date_from, horizon_days=self.horizon_days, dry_run=True)
         )
+
+    @api.model
+    def _visible_plan_lines(self, plan_lines):
+        """A salesperson limited to own documents previews their own workload
+        and that of the customers without a salesperson."""
+        user = self.env.user
+        if user.has_group("sales_team.group_sale_salesman_all_leads") or (
+            user.has_group("customer_followup.group_followup_manager")
+        ):
+            return plan_lines
+        return [
+            line
+            for line in plan_lines
+            if line["partner"].user_id in (user, user.browse())
+        ]
 
     @api.model
     def _line_values(self, plan_lines):
@@ -72,7 +93,8 @@ class CustomerFollowupWorkload(models.TransientModel):
         self.ensure_one()
         self.line_ids.unlink()
         self.line_ids = [
-            fields.Command.create(vals) for vals in self._line_values(self._get_plan())
+            fields.Command.create(vals)
+            for vals in self._line_values(self._visible_plan_lines(self._get_plan()))
         ]
         return {
             "type": "ir.actions.act_window",
