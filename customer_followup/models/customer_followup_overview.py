@@ -58,7 +58,7 @@ class CustomerFollowupOverview(models.AbstractModel):
     @api.model
     def _customers_domain(self):
         domain = [("active", "=", True), ("followup_tier_id", "!=", False)]
-        if not self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+        if not self.env["res.partner"]._followup_sees_all_customers():
             # the customers whose touchpoints this user may see (record rules)
             domain.append(("user_id", "in", [self.env.uid, False]))
         return domain

@@ -77,17 +77,22 @@ class ResPartner(models.Model):
             "followup_no_replacement_reminder",
         ]
 
+    @api.model
+    def _followup_sees_all_customers(self):
+        """Whether the user follows up every customer (the record rules'
+        "all customers" groups), or only their own and those without a
+        salesperson."""
+        user = self.env.user
+        return user.has_group(
+            "sales_team.group_sale_salesman_all_leads"
+        ) or user.has_group("customer_followup.group_followup_manager")
+
     def _check_followup_owner(self, vals, created=False):
         """Refuse a change of the follow-up settings of customers that belong
         to another salesperson, unless the user sees all customers."""
         written = [name for name in FOLLOWUP_OWNER_FIELDS if name in vals]
         user = self.env.user
-        if (
-            not written
-            or self.env.su
-            or user.has_group("sales_team.group_sale_salesman_all_leads")
-            or user.has_group("customer_followup.group_followup_manager")
-        ):
+        if not written or self.env.su or self._followup_sees_all_customers():
             return
         # a contact's settings follow its company's (commercial fields)
         for partner in self.filtered(lambda p: p == p.commercial_partner_id):

@@ -45,11 +45,9 @@ class CustomerFollowupWorkload(models.TransientModel):
     def _visible_plan_lines(self, plan_lines):
         """A salesperson limited to own documents previews their own workload
         and that of the customers without a salesperson."""
-        user = self.env.user
-        if user.has_group("sales_team.group_sale_salesman_all_leads") or (
-            user.has_group("customer_followup.group_followup_manager")
-        ):
+        if self.env["res.partner"]._followup_sees_all_customers():
             return plan_lines
+        user = self.env.user
         return [
             line
             for line in plan_lines
