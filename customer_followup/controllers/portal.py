@@ -117,7 +117,6 @@ class FollowupCustomerPortal(CustomerPortal):
             "product_id": product.id,
             "purchase_date": purchase_date,
             "serial": serial or False,
-            "note": env._("Registered by the customer in the portal."),
             "company_id": (partner.company_id or env.company).id,
         }, None
 

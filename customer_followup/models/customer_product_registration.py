@@ -156,10 +156,7 @@ class CustomerProductRegistration(models.Model):
         if duplicate:
             raise ValidationError(
                 self.env._(
-                    "%(product)s is already registered for %(customer)s "
-                    "(%(registration)s).",
-                    product=self.product_id.display_name,
-                    customer=self.partner_id.display_name,
+                    "This product is already registered (%(registration)s).",
                     registration=duplicate.display_name,
                 )
             )
@@ -313,12 +310,15 @@ class CustomerProductRegistration(models.Model):
                 partner.id,
             )
         )
-        today_start = fields.Datetime.to_datetime(fields.Date.context_today(self))
         registered_today = self.search_count(
             [
                 ("partner_id", "=", partner.id),
                 ("origin", "=", "portal"),
-                ("create_date", ">=", today_start),
+                (
+                    "create_date",
+                    ">",
+                    fields.Datetime.subtract(self.env.cr.now(), days=1),
+                ),
             ]
         )
         if registered_today >= company.followup_portal_registrations_per_day:
@@ -350,20 +350,43 @@ class CustomerProductRegistration(models.Model):
             registration._schedule_confirmation()
         return registration
 
+    def _confirmation_user(self):
+        """Who confirms: the customer's salesperson, else the company's
+        fallback follow-up salesperson, else a follow-up manager."""
+        self.ensure_one()
+        company = self.company_id
+        return (
+            self.partner_id.user_id
+            or company.followup_user_id
+            or self.env["res.users"].search(
+                [
+                    ("share", "=", False),
+                    ("company_ids", "in", company.ids),
+                    (
+                        "all_group_ids",
+                        "in",
+                        self.env.ref("customer_followup.group_followup_manager").ids,
+                    ),
+                ],
+                order="id",
+                limit=1,
+            )
+        )
+
     def _schedule_confirmation(self):
-        """Ask the customer's salesperson to confirm the registration."""
+        """Ask the registration's confirmation user, in their language."""
         for registration in self:
-            company = registration.company_id
-            user = registration.partner_id.user_id or company.followup_user_id
-            if not user:
-                continue
+            user = registration._confirmation_user()
             registration = registration.with_context(lang=user.lang or self.env.lang)
+            product = registration.product_id.display_name
+            if registration.serial:
+                product = f"{product} ({registration.serial})"
             registration.activity_schedule(
                 "customer_followup.mail_activity_type_confirm_registration",
                 user_id=user.id,
                 summary=registration.env._(
                     "Confirm the %(product)s registered by %(customer)s",
-                    product=registration.product_id.display_name,
+                    product=product,
                     customer=registration.partner_id.display_name,
                 ),
             )

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from .value_range import DATE_MAX, DATE_MIN, ValueRange
 
@@ -140,15 +140,50 @@ class CustomerTouchpoint(models.Model):
             vals.setdefault("contact_id", partner.id)
         return vals
 
+    def _check_author(self, partner, user_id):
+        """A contact in another person's name is logged by the customer's
+        salesperson or a manager (the record rules say the same; this says
+        it in words)."""
+        owner = partner.user_id
+        if (
+            not user_id
+            or user_id == self.env.uid
+            or self.env.su
+            or owner in (self.env.user, owner.browse())
+            or self.env["res.partner"]._followup_sees_all_customers()
+        ):
+            return
+        raise AccessError(
+            self.env._(
+                "You can log your own contacts with %(customer)s. Contacts in "
+                "another person's name are logged by its salesperson, "
+                "%(salesperson)s, or a sales manager.",
+                customer=partner.display_name,
+                salesperson=owner.name,
+            )
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             self._normalize_partner_vals(vals)
+            self._check_author(
+                self.env["res.partner"].browse(vals.get("partner_id")),
+                vals.get("user_id", self.env.uid),
+            )
         return super().create(vals_list)
 
     def write(self, vals):
         if "partner_id" in vals or "contact_id" in vals:
             vals = self._normalize_partner_vals(dict(vals))
+        if vals.get("user_id"):
+            for touchpoint in self:
+                touchpoint._check_author(
+                    self.env["res.partner"].browse(
+                        vals.get("partner_id", touchpoint.partner_id.id)
+                    ),
+                    vals["user_id"],
+                )
         return super().write(vals)
 
     @api.model

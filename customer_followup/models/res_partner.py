@@ -67,6 +67,11 @@ class ResPartner(models.Model):
     product_registration_count = fields.Integer(
         compute="_compute_product_registration_count"
     )
+    followup_settings_editable = fields.Boolean(
+        compute="_compute_followup_settings_editable",
+        help="Whether the user may change the follow-up settings of this "
+        "customer: its salesperson and the managers may.",
+    )
 
     @api.model
     def _commercial_fields(self):
@@ -76,6 +81,17 @@ class ResPartner(models.Model):
             "followup_no_postal",
             "followup_no_replacement_reminder",
         ]
+
+    @api.depends("user_id", "commercial_partner_id.user_id")
+    @api.depends_context("uid")
+    def _compute_followup_settings_editable(self):
+        sees_all = self.env.su or self._followup_sees_all_customers()
+        for partner in self:
+            owner = partner.commercial_partner_id.user_id
+            partner.followup_settings_editable = sees_all or owner in (
+                self.env.user,
+                owner.browse(),
+            )
 
     @api.model
     def _followup_sees_all_customers(self):
@@ -306,7 +322,7 @@ class ResPartner(models.Model):
             self.env["customer.product.registration"]._read_group(
                 [
                     ("partner_id", "in", partners.commercial_partner_id.ids),
-                    ("state", "=", "active"),
+                    ("state", "in", ("to_confirm", "active")),
                 ],
                 ["partner_id"],
                 ["__count"],
@@ -324,5 +340,9 @@ class ResPartner(models.Model):
         )
         commercial = self.commercial_partner_id
         action["domain"] = [("partner_id", "=", commercial.id)]
-        action["context"] = {"default_partner_id": commercial.id}
+        action["context"] = {
+            "default_partner_id": commercial.id,
+            "search_default_active_state": 1,
+            "search_default_to_confirm": 1,
+        }
         return action

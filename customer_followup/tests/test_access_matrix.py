@@ -156,7 +156,7 @@ class TestAccessMatrix(ConsumablesCommon):
         self.assertEqual(logged.user_id, salesman)
         self.assertIn(logged, theirs.touchpoint_ids)
         # ...but never in another salesperson's name
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(AccessError, "You can log your own contacts"):
             Touchpoint.with_user(salesman).create(
                 {
                     "partner_id": theirs.id,

@@ -167,3 +167,22 @@ class TestPortalRegistration(HttpCaseWithUserPortal):
                 self.assertNotIn("<script>alert(1)", response.text)
                 self.assertNotIn("<img src=x>", response.text)
         self.assertFalse(self._registrations())
+
+    def test_without_salesperson_a_manager_is_asked_to_confirm(self):
+        self.partner_portal.user_id = False
+        self.authenticate("portal", "portal")
+        self._register()
+        registration = self._registrations()
+        activity = registration.activity_ids
+        self.assertEqual(len(activity), 1, "somebody is asked to confirm")
+        self.assertTrue(
+            activity.user_id.has_group("customer_followup.group_followup_manager")
+        )
+        self.assertIn("SN-1", activity.summary)
+        self.env.company.followup_user_id = self.salesman
+        self._register(serial="SN-2")
+        second = self._registrations().filtered(lambda r: r.serial == "SN-2")
+        self.assertEqual(second.activity_ids.user_id, self.salesman)
+        self.assertEqual(self.partner_portal.product_registration_count, 2)
+        action = self.partner_portal.action_view_product_registrations()
+        self.assertEqual(action["context"]["search_default_to_confirm"], 1)
