@@ -2,6 +2,10 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
+from odoo.addons.customer_followup.models.customer_followup_plan_line import (
+    PlanAction,
+)
+
 from .common import FollowupTierCase
 
 NOW = "2026-03-25 09:00:00"
@@ -53,11 +57,13 @@ class TestWorkloadPreview(FollowupTierCase):
             wizard.action_compute()
             plan = wizard._get_plan()
         expected = {
-            (line["partner"].id, line["user"].id, line["touchpoint_type"].id)
+            (line.partner.id, line.user.id, line.touchpoint_type.id)
             for line in plan
-            if line["action"] == "create"
+            if line.action == PlanAction.CREATE
         }
-        deferred = {line["partner"].id for line in plan if line["action"] == "deferred"}
+        deferred = {
+            line.partner.id for line in plan if line.action == PlanAction.DEFERRED
+        }
         self.assertTrue(deferred, "the preview must show capacity limits")
         self._run_cron(NOW, "customer_followup.ir_cron_plan_followups")
         activities = self._planned_activities(self.customers)
