@@ -17,14 +17,10 @@ class CustomerFollowupOverview(models.AbstractModel):
         return {
             "title": self.env._("Follow-up overview"),
             "sections": [
-                section
-                for section in (
-                    self._section_tiers(today),
-                    self._section_workload(today),
-                    self._section_replacements(today),
-                    self._section_tier_changes(today),
-                )
-                if section
+                self._section_tiers(today),
+                self._section_workload(today),
+                self._section_replacements(today),
+                self._section_tier_changes(today),
             ],
         }
 
@@ -67,8 +63,6 @@ class CustomerFollowupOverview(models.AbstractModel):
 
     @api.model
     def _section_tiers(self, today):
-        if "customer.tier" not in self.env:
-            return None
         Partner = self.env["res.partner"]
         Touchpoint = self.env["customer.touchpoint"]
         year_start = today.replace(month=1, day=1)
@@ -226,8 +220,6 @@ class CustomerFollowupOverview(models.AbstractModel):
 
     @api.model
     def _section_replacements(self, today):
-        if "customer.replacement" not in self.env:
-            return None
         Replacement = self.env["customer.replacement"]
         due_domain = [
             ("state", "=", "planned"),
@@ -284,8 +276,6 @@ class CustomerFollowupOverview(models.AbstractModel):
 
     @api.model
     def _section_tier_changes(self, today):
-        if "followup_tier_id" not in self.env["res.partner"]._fields:
-            return None
         field = self.env["ir.model.fields"]._get("res.partner", "followup_tier_id")
         month_start = fields.Datetime.to_datetime(today.replace(day=1))
         trackings = (

@@ -5,6 +5,8 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date, split_every
 
+from .customer_followup_plan_line import PlanAction, PlanLine
+
 PLAN_BATCH_SIZE = 500
 
 # Order in which a contact falls back to the next best allowed one.
@@ -172,9 +174,8 @@ class CustomerFollowupPlanner(models.AbstractModel):
     def _plan_batch(self, partners, today, horizon_days, usage, types_by_channel):
         """Decide what to do for ``partners`` (already in priority order).
 
-        Returns a list of dicts with keys partner, action ('create', 'deferred',
-        'skipped'), user, touchpoint_type, deadline, plan_date, note, reason.
-        ``usage`` is updated with the follow-ups it plans."""
+        Returns a list of ``PlanLine``; ``usage`` is updated with the
+        follow-ups it plans."""
         lines = []
         partners.fetch(
             [
@@ -200,26 +201,23 @@ class CustomerFollowupPlanner(models.AbstractModel):
             deadline = partner.next_followup_date
             if not deadline or deadline > fields.Date.add(today, days=horizon):
                 continue
-            line = {
-                "partner": partner,
-                "action": "skipped",
-                "user": self.env["res.users"],
-                "touchpoint_type": self.env["customer.touchpoint.type"],
-                "deadline": deadline,
-                "plan_date": max(deadline, today),
-                "note": False,
-                "reason": False,
-            }
+            line = PlanLine(
+                partner=partner,
+                user=self.env["res.users"],
+                touchpoint_type=self.env["customer.touchpoint.type"],
+                deadline=deadline,
+                plan_date=max(deadline, today),
+            )
             lines.append(line)
             if not partner.active:
-                line["note"] = self.env._("Not planned: archived customer")
+                line.note = self.env._("Not planned: archived customer")
                 continue
             user = partner.user_id if partner.user_id.active else False
             notes = []
             if not user:
                 user = company.followup_user_id
                 if not user:
-                    line["note"] = self.env._(
+                    line.note = self.env._(
                         "Not planned: no salesperson and no fallback salesperson "
                         "in the settings"
                     )
@@ -232,43 +230,36 @@ class CustomerFollowupPlanner(models.AbstractModel):
             )
             if type_note:
                 notes.append(type_note)
-            line["note"] = "; ".join(notes) or False
+            line.note = "; ".join(notes) or False
             if not touchpoint_type:
                 continue
-            line.update(user=user, touchpoint_type=touchpoint_type)
+            line.user, line.touchpoint_type = user, touchpoint_type
             pending.append(line)
 
-        capped = [
-            line for line in pending if line["touchpoint_type"].capacity_per_user_month
-        ]
         self._load_capacity_usage(
             usage,
             {
-                (
-                    line["user"].id,
-                    line["touchpoint_type"].id,
-                    fields.Date.start_of(line["plan_date"], "month"),
-                )
-                for line in capped
+                line.capacity_key
+                for line in pending
+                if line.touchpoint_type.capacity_per_user_month
             },
         )
         for line in pending:
-            touchpoint_type = line["touchpoint_type"]
+            touchpoint_type = line.touchpoint_type
             capacity = touchpoint_type.capacity_per_user_month
             if capacity:
-                month = fields.Date.start_of(line["plan_date"], "month")
-                key = (line["user"].id, touchpoint_type.id, month)
+                key = line.capacity_key
                 if usage[key] >= capacity:
-                    line["action"] = "deferred"
-                    line["reason"] = self.env._(
+                    line.action = PlanAction.DEFERRED
+                    line.reason = self.env._(
                         "Deferred: %(type)s capacity of %(user)s reached for %(month)s",
                         type=touchpoint_type.name,
-                        user=line["user"].name,
-                        month=format_date(self.env, month, date_format="MMMM y"),
+                        user=line.user.name,
+                        month=format_date(self.env, line.month, date_format="MMMM y"),
                     )
                     continue
                 usage[key] += 1
-            line["action"] = "create"
+            line.action = PlanAction.CREATE
         return lines
 
     # ------------------------------------------------------------------
@@ -350,14 +341,14 @@ class CustomerFollowupPlanner(models.AbstractModel):
 
     @api.model
     def _activity_texts(self, line, data, today):
-        """Return (summary, note) of the activity for a plan line."""
-        partner = line["partner"]
+        """Return (summary, note) of the activity for a ``PlanLine``."""
+        partner = line.partner
         tier = partner.followup_tier_id
         parts = [
             self.env._(
                 "Tier %(tier)s: %(contact)s",
                 tier=tier.code,
-                contact=line["touchpoint_type"].with_env(self.env).name,
+                contact=line.touchpoint_type.with_env(self.env).name,
             )
         ]
         touchpoint = data.get("touchpoint")
@@ -400,8 +391,8 @@ class CustomerFollowupPlanner(models.AbstractModel):
         note = Markup("<ul>%s</ul>") % Markup().join(
             Markup("<li>%s</li>") % escape(part) for part in parts
         )
-        if line["note"]:
-            note += Markup("<p>%s</p>") % line["note"]
+        if line.note:
+            note += Markup("<p>%s</p>") % line.note
         return summary, note
 
     # ------------------------------------------------------------------
@@ -410,29 +401,29 @@ class CustomerFollowupPlanner(models.AbstractModel):
 
     @api.model
     def _apply_plan(self, lines, today):
-        to_create = [line for line in lines if line["action"] == "create"]
+        to_create = [line for line in lines if line.action == PlanAction.CREATE]
         if to_create:
-            data = self._summary_data([line["partner"].id for line in to_create])
+            data = self._summary_data([line.partner.id for line in to_create])
             model_id = self.env["ir.model"]._get_id("res.partner")
             vals_list = []
             for line in to_create:
                 # written for the salesperson who reads it, in their language
-                planner = self.with_context(lang=line["user"].lang or self.env.lang)
+                planner = self.with_context(lang=line.user.lang or self.env.lang)
                 summary, note = planner._activity_texts(
-                    line, data[line["partner"].id], today
+                    line, data[line.partner.id], today
                 )
                 vals_list.append(
                     {
                         "res_model_id": model_id,
-                        "res_id": line["partner"].id,
-                        "activity_type_id": line["touchpoint_type"].activity_type_id.id,
-                        "user_id": line["user"].id,
-                        "date_deadline": line["deadline"],
+                        "res_id": line.partner.id,
+                        "activity_type_id": line.touchpoint_type.activity_type_id.id,
+                        "user_id": line.user.id,
+                        "date_deadline": line.deadline,
                         "summary": summary,
                         "note": note,
                         "followup_planned": True,
-                        "followup_touchpoint_type_id": line["touchpoint_type"].id,
-                        "followup_plan_date": line["plan_date"],
+                        "followup_touchpoint_type_id": line.touchpoint_type.id,
+                        "followup_plan_date": line.plan_date,
                     }
                 )
             self.env["mail.activity"].sudo().with_context(
@@ -440,8 +431,8 @@ class CustomerFollowupPlanner(models.AbstractModel):
             ).create(vals_list)
         by_values = defaultdict(list)
         for line in lines:
-            partner = line["partner"]
-            values = (line["reason"] or False, line["note"] or False)
+            partner = line.partner
+            values = (line.reason or False, line.note or False)
             if values != (
                 partner.followup_deferred_reason,
                 partner.followup_plan_note,
@@ -477,7 +468,7 @@ class CustomerFollowupPlanner(models.AbstractModel):
     @api.model
     def _plan(self, today=None, horizon_days=None, dry_run=True, cron=False):
         """Plan the follow-ups due within the horizon (the companies' settings
-        unless ``horizon_days`` is given). Returns the plan lines; with
+        unless ``horizon_days`` is given). Returns the ``PlanLine`` list; with
         ``dry_run`` nothing is written."""
         today = today or fields.Date.context_today(self)
         limit_date = fields.Date.add(today, days=self._max_horizon_days(horizon_days))

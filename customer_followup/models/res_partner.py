@@ -30,6 +30,7 @@ class ResPartner(models.Model):
         "followup_plan_note",
     )
 
+    # touchpoints, opt-outs and registered products
     touchpoint_ids = fields.One2many(
         "customer.touchpoint", "partner_id", string="Touchpoints"
     )
@@ -71,6 +72,66 @@ class ResPartner(models.Model):
         compute="_compute_followup_settings_editable",
         help="Whether the user may change the follow-up settings of this "
         "customer: its salesperson and the managers may.",
+    )
+
+    # tiers and follow-up planning
+    followup_score = fields.Float(
+        string="Follow-up Score",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="0-100, from recency, frequency, monetary value and margin of the "
+        "confirmed orders of the scoring window, plus the strategic bonus. "
+        "Recomputed every day.",
+    )
+    followup_strategic = fields.Boolean(
+        string="Strategic Customer",
+        help="Raises the score by the strategic bonus of the settings: a strategic "
+        "customer is not decided by sales alone.",
+    )
+    followup_tier_id = fields.Many2one(
+        "customer.tier",
+        string="Tier",
+        index="btree_not_null",
+        ondelete="set null",
+        tracking=True,
+        copy=False,
+    )
+    followup_tier_locked = fields.Boolean(
+        string="Tier Locked",
+        help="Keep the tier set by hand; the daily analysis does not change it.",
+    )
+    next_followup_date = fields.Date(
+        string="Next Follow-up",
+        compute="_compute_next_followup_date",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="Last touchpoint plus the cadence of the tier; the day the tier was "
+        "set for a customer never contacted.",
+    )
+    followup_status = fields.Selection(
+        [
+            ("on_track", "On Track"),
+            ("due_soon", "Due Soon"),
+            ("overdue", "Overdue"),
+            ("none", "Not Followed"),
+        ],
+        string="Follow-up Status",
+        compute="_compute_followup_status",
+        search="_search_followup_status",
+    )
+    followup_deferred_reason = fields.Char(
+        string="Deferred",
+        readonly=True,
+        copy=False,
+        help="Why the planner did not schedule the due follow-up.",
+    )
+    followup_plan_note = fields.Char(
+        string="Planning Note",
+        readonly=True,
+        copy=False,
+        help="How the planner adapted the contact (opt-outs, fallback salesperson).",
     )
 
     @api.model
@@ -200,69 +261,6 @@ class ResPartner(models.Model):
             partner=self.commercial_partner_id,
             contact=self if self != self.commercial_partner_id else None,
         )
-
-    # ------------------------------------------------------------------
-    # Tiers and follow-up planning
-    # ------------------------------------------------------------------
-
-    followup_score = fields.Float(
-        string="Follow-up Score",
-        readonly=True,
-        copy=False,
-        aggregator="avg",
-        help="0-100, from recency, frequency, monetary value and margin of the "
-        "confirmed orders of the scoring window, plus the strategic bonus. "
-        "Recomputed every day.",
-    )
-    followup_strategic = fields.Boolean(
-        string="Strategic Customer",
-        help="Raises the score by the strategic bonus of the settings: a strategic "
-        "customer is not decided by sales alone.",
-    )
-    followup_tier_id = fields.Many2one(
-        "customer.tier",
-        string="Tier",
-        index="btree_not_null",
-        ondelete="set null",
-        tracking=True,
-        copy=False,
-    )
-    followup_tier_locked = fields.Boolean(
-        string="Tier Locked",
-        help="Keep the tier set by hand; the daily analysis does not change it.",
-    )
-    next_followup_date = fields.Date(
-        string="Next Follow-up",
-        compute="_compute_next_followup_date",
-        store=True,
-        index="btree_not_null",
-        copy=False,
-        help="Last touchpoint plus the cadence of the tier; the day the tier was "
-        "set for a customer never contacted.",
-    )
-    followup_status = fields.Selection(
-        [
-            ("on_track", "On Track"),
-            ("due_soon", "Due Soon"),
-            ("overdue", "Overdue"),
-            ("none", "Not Followed"),
-        ],
-        string="Follow-up Status",
-        compute="_compute_followup_status",
-        search="_search_followup_status",
-    )
-    followup_deferred_reason = fields.Char(
-        string="Deferred",
-        readonly=True,
-        copy=False,
-        help="Why the planner did not schedule the due follow-up.",
-    )
-    followup_plan_note = fields.Char(
-        string="Planning Note",
-        readonly=True,
-        copy=False,
-        help="How the planner adapted the contact (opt-outs, fallback salesperson).",
-    )
 
     @api.depends("last_touchpoint_date", "followup_tier_id.cadence_days")
     def _compute_next_followup_date(self):

@@ -1,6 +1,5 @@
 from . import test_touchpoint
 from . import test_activity_touchpoint
-from . import test_touchpoint_access
 from . import test_ui_tours
 from . import test_followup_overview
 from . import test_partner_merge
@@ -18,7 +17,6 @@ from . import test_fault_concurrency
 from . import test_fault_mail_server
 from . import test_fault_customer_changes
 from . import test_bad_input
-from . import test_access_rights
 from . import test_translation_catalog
 from . import test_access_matrix
 from . import test_portal_registration

@@ -1,10 +1,20 @@
 from contextlib import contextmanager
+from datetime import datetime
 
+from freezegun import freeze_time
+
+from odoo import Command, fields
 from odoo.tests import TransactionCase, new_test_user
+
+REMINDER_CRON = "customer_followup.ir_cron_replacement_reminders"
 
 
 class FollowupCase(TransactionCase):
-    """Customers, a salesperson and a manager, without demo data."""
+    """The one fixture of the addon's tests, without demo data: a salesperson
+    and a sales manager; a household customer with a postal address (who buys
+    the pressure cooker) and a company customer with a contact person; the
+    shipped touchpoint types; a pressure cooker whose gasket is replaced every
+    24 months, its safety valve and a kettle without replacement parts."""
 
     @classmethod
     def setUpClass(cls):
@@ -15,6 +25,7 @@ class FollowupCase(TransactionCase):
             cls.env,
             login="cf_salesman",
             name="Sato Salesman",
+            email="salesman@example.com",
             groups="sales_team.group_sale_salesman",
         )
         cls.manager = new_test_user(
@@ -23,19 +34,117 @@ class FollowupCase(TransactionCase):
             name="Mori Manager",
             groups="sales_team.group_sale_manager",
         )
-        cls.customer = cls.env["res.partner"].create(
+        Partner = cls.env["res.partner"]
+        cls.customer = Partner.create(
+            {
+                "name": "Taro Yamada",
+                "email": "taro@example.com",
+                "zip": "150-0001",
+                "city": "Shibuya-ku",
+                "street": "1-2-3 Jingumae",
+                "user_id": cls.salesman.id,
+            }
+        )
+        cls.company_customer = Partner.create(
             {
                 "name": "Kimura Kitchen Co.",
                 "is_company": True,
                 "user_id": cls.salesman.id,
             }
         )
-        cls.contact = cls.env["res.partner"].create(
-            {"name": "Kimura Hanako", "parent_id": cls.customer.id}
+        cls.contact = Partner.create(
+            {"name": "Kimura Hanako", "parent_id": cls.company_customer.id}
         )
-        cls.type_visit = cls.env.ref("customer_followup.touchpoint_type_visit")
-        cls.type_call = cls.env.ref("customer_followup.touchpoint_type_call")
-        cls.type_postcard = cls.env.ref("customer_followup.touchpoint_type_postcard")
+        ref = cls.env.ref
+        cls.type_visit = ref("customer_followup.touchpoint_type_visit")
+        cls.type_call = ref("customer_followup.touchpoint_type_call")
+        cls.type_letter = ref("customer_followup.touchpoint_type_letter")
+        cls.type_postcard = ref("customer_followup.touchpoint_type_postcard")
+        cls.type_printed = ref("customer_followup.touchpoint_type_printed_mail")
+        cls.type_email = ref("customer_followup.touchpoint_type_email")
+        Product = cls.env["product.product"]
+        product_vals = {"type": "consu", "sale_ok": True}
+        cls.cooker = Product.create(
+            dict(
+                product_vals,
+                name="Pressure Cooker 6 L",
+                default_code="PC-600",
+                list_price=180.0,
+            )
+        )
+        cls.gasket = Product.create(
+            dict(
+                product_vals,
+                name="Rubber Gasket PC-600",
+                default_code="PC-600-GK",
+                list_price=15.0,
+                taxes_id=False,
+            )
+        )
+        cls.valve = Product.create(
+            dict(
+                product_vals,
+                name="Safety Valve PC-600",
+                default_code="PC-600-SV",
+                list_price=22.0,
+                taxes_id=False,
+            )
+        )
+        cls.kettle = Product.create(dict(product_vals, name="Kettle", list_price=30.0))
+        cls.gasket_rule = cls.env["product.consumable.rule"].create(
+            {
+                "product_tmpl_id": cls.cooker.product_tmpl_id.id,
+                "part_product_id": cls.gasket.id,
+                "interval_months": 24,
+                "lead_days": 30,
+                "window_months": 6,
+                "channel": "email",
+            }
+        )
+        cls.cron = ref(REMINDER_CRON)
+
+    @classmethod
+    def _sell(cls, partner, products, date="2024-01-15 10:00:00", confirm=True):
+        with freeze_time(date):
+            order = cls.env["sale.order"].create(
+                {
+                    "partner_id": partner.id,
+                    "order_line": [
+                        Command.create({"product_id": product.id, "product_uom_qty": 1})
+                        for product in products
+                    ],
+                }
+            )
+            if confirm:
+                order.action_confirm()
+        return order
+
+    def _run_cron(self, now, xmlid=REMINDER_CRON):
+        """Run a cron job as the scheduler does, at ``now``; fail if it fails."""
+        with freeze_time(now), self.enter_registry_test_mode():
+            result = self.env.ref(xmlid).method_direct_trigger()
+        self.assertIs(result, True, f"cron {xmlid} failed: {result}")
+        self.env.invalidate_all()
+
+    def _cycles(self, partner=None, rule=None):
+        domain = [("partner_id", "=", (partner or self.customer).id)]
+        if rule:
+            domain.append(("rule_id", "=", rule.id))
+        return self.env["customer.replacement"].search(domain, order="cycle, id")
+
+    def _reminder_mails(self, cycles):
+        return self.env["mail.mail"].search(
+            [("model", "=", "customer.replacement"), ("res_id", "in", cycles.ids)]
+        )
+
+    def _hagaki_html(self, cycles):
+        return (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "customer_followup.action_report_replacement_hagaki", cycles.ids
+            )[0]
+            .decode()
+        )
 
     @contextmanager
     def assertRaisesText(self, exception, text):
@@ -44,3 +153,105 @@ class FollowupCase(TransactionCase):
         with self.assertRaises(exception) as catcher:
             yield catcher
         self.assertIn(text, str(catcher.exception))
+
+
+class FollowupTierCase(FollowupCase):
+    """Adds what the scoring and the planner need: known settings, own tiers
+    instead of the shipped ones, a second salesperson and orders."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write(
+            {
+                "followup_window_months": 24,
+                "followup_weight_recency": 30,
+                "followup_weight_frequency": 25,
+                "followup_weight_monetary": 25,
+                "followup_weight_margin": 20,
+                "followup_strategic_bonus": 30,
+                "followup_horizon_days": 7,
+                "followup_user_id": False,
+            }
+        )
+        cls.env["customer.tier"].search([]).action_archive()
+        cls.type_postcard.capacity_per_user_month = 2
+        Tier = cls.env["customer.tier"]
+        cls.tier_a = Tier.create(
+            {
+                "name": "Test key",
+                "code": "TA",
+                "sequence": 1,
+                "min_score": 70,
+                "cadence_days": 30,
+                "touchpoint_type_id": cls.type_visit.id,
+            }
+        )
+        cls.tier_b = Tier.create(
+            {
+                "name": "Test loyal",
+                "code": "TB",
+                "sequence": 2,
+                "min_score": 40,
+                "cadence_days": 60,
+                "touchpoint_type_id": cls.type_postcard.id,
+            }
+        )
+        cls.tier_c = Tier.create(
+            {"name": "Test other", "code": "TC", "sequence": 3, "min_score": 0}
+        )
+        cls.salesman_2 = new_test_user(
+            cls.env,
+            login="cf_salesman_2",
+            name="Ben Seller",
+            groups="sales_team.group_sale_salesman",
+        )
+        cls.planner = cls.env["customer.followup.planner"]
+
+    @classmethod
+    def _customer(cls, name, **vals):
+        return cls.env["res.partner"].create(
+            {
+                "name": name,
+                "is_company": True,
+                "user_id": cls.salesman.id,
+                "email": f"{name.lower().replace(' ', '.')}@example.com",
+                **vals,
+            }
+        )
+
+    @classmethod
+    def _order(cls, partner, date, amount):
+        """A confirmed order of ``amount`` (no tax) dated ``date``; the kettle
+        has no replacement part, so no cycle is planned."""
+        order = cls.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": cls.kettle.id,
+                            "product_uom_qty": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        order.date_order = fields.Datetime.to_datetime(date)
+        return order
+
+    def _planned_activities(self, partners=None, active=True):
+        domain = [("followup_planned", "=", True), ("res_model", "=", "res.partner")]
+        if partners is not None:
+            domain.append(("res_id", "in", partners.ids))
+        model = self.env["mail.activity"].with_context(active_test=False)
+        if active is not None:
+            domain.append(("active", "=", active))
+        return model.search(domain)
+
+    @staticmethod
+    def _dt(value):
+        return datetime.fromisoformat(value)

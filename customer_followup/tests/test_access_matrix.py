@@ -2,7 +2,7 @@ from odoo.exceptions import AccessError
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 
-from .common_consumables import ConsumablesCommon
+from .common import FollowupCase
 
 # Who sees which customers' records: "mine" (the salesperson's customer),
 # "theirs" (another salesperson's), "nobody's" (no salesperson).
@@ -17,7 +17,7 @@ VISIBLE = {
 
 
 @tagged("post_install", "-at_install")
-class TestAccessMatrix(ConsumablesCommon):
+class TestAccessMatrix(FollowupCase):
     """One rule set for every model and report of the addon, for each kind of
     user: salesperson limited to own documents, salesperson seeing all
     documents, a user given only the Follow-up user group, a manager, a portal
@@ -38,11 +38,7 @@ class TestAccessMatrix(ConsumablesCommon):
                 login="cf_matrix_followup",
                 groups="base.group_user,customer_followup.group_followup_user",
             ),
-            "manager": new_test_user(
-                cls.env,
-                login="cf_matrix_manager",
-                groups="sales_team.group_sale_manager",
-            ),
+            "manager": cls.manager,
             "portal": new_test_user(
                 cls.env, login="cf_matrix_portal", groups="base.group_portal"
             ),
@@ -175,6 +171,16 @@ class TestAccessMatrix(ConsumablesCommon):
         self.assertEqual(
             branch_touchpoint.company_id, self.users["other_company"].company_id
         )
+        self.assertEqual(
+            Touchpoint.with_user(self.users["other_company"]).search(
+                [("partner_id", "=", self.customer.id)]
+            ),
+            branch_touchpoint,
+        )
+        with self.assertRaises(AccessError):
+            self.records["mine"]["customer.touchpoint"].with_user(
+                self.users["other_company"]
+            ).read(["summary"])
         with self.assertRaises(AccessError):
             self.records["mine"]["customer.touchpoint"].with_user(salesman).unlink()
         self.records["theirs"]["customer.touchpoint"].with_user(
@@ -207,6 +213,48 @@ class TestAccessMatrix(ConsumablesCommon):
                     else:
                         with self.assertRaises(AccessError):
                             record.with_user(user).write({"active": True})
+        with self.assertRaises(AccessError):
+            self.env["res.config.settings"].with_user(self.users["manager"]).create({})
+
+    def test_touchpoint_types_are_created_by_managers(self):
+        Type = self.env["customer.touchpoint.type"]
+        with self.assertRaises(AccessError):
+            Type.with_user(self.salesman).create(
+                {"name": "Fax", "channel": "other", "weight": 1}
+            )
+        new_type = Type.with_user(self.users["manager"]).create(
+            {"name": "Trade fair", "channel": "visit", "weight": 8}
+        )
+        new_type.with_user(self.users["manager"]).weight = 9
+        self.assertEqual(new_type.weight, 9)
+
+    def test_groups_are_implied_by_sales_groups(self):
+        for kind, followup_user, followup_manager in (
+            ("salesperson_own", True, False),
+            ("salesperson_all", True, False),
+            ("manager", True, True),
+            ("portal", False, False),
+        ):
+            user = self.users[kind]
+            with self.subTest(user=kind):
+                self.assertEqual(
+                    user.has_group("customer_followup.group_followup_user"),
+                    followup_user,
+                )
+                self.assertEqual(
+                    user.has_group("customer_followup.group_followup_manager"),
+                    followup_manager,
+                )
+
+    def test_public_methods_check_access(self):
+        their_cycle = self.records["theirs"]["customer.replacement"]
+        their_registration = self.records["theirs"]["customer.product.registration"]
+        with self.assertRaises(AccessError):
+            their_cycle.with_user(self.salesman).action_cancel()
+        with self.assertRaises(AccessError):
+            their_registration.with_user(self.salesman).action_retire()
+        self.assertEqual(their_cycle.state, "reminded")
+        self.assertEqual(their_registration.state, "active")
 
     def test_followup_settings_of_a_customer_are_for_its_salesperson(self):
         tier_d = self.env.ref("customer_followup.customer_tier_d")

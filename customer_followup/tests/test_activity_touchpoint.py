@@ -1,6 +1,9 @@
+from odoo.tests import tagged
+
 from .common import FollowupCase
 
 
+@tagged("post_install", "-at_install")
 class TestActivityTouchpoint(FollowupCase):
     def _schedule(self, record, xmlid="mail.mail_activity_data_call", **kwargs):
         return record.activity_schedule(
@@ -11,11 +14,11 @@ class TestActivityTouchpoint(FollowupCase):
         )
 
     def test_done_on_partner_logs_one_touchpoint(self):
-        activity = self._schedule(self.customer)
+        activity = self._schedule(self.company_customer)
         activity.with_user(self.salesman).action_feedback(
             feedback="<p>Uses it daily, wants a bigger lid</p>"
         )
-        touchpoint = self.customer.touchpoint_ids
+        touchpoint = self.company_customer.touchpoint_ids
         self.assertEqual(len(touchpoint), 1)
         self.assertEqual(touchpoint.type_id, self.type_call)
         self.assertEqual(touchpoint.origin, "activity")
@@ -27,15 +30,15 @@ class TestActivityTouchpoint(FollowupCase):
 
     def test_done_on_contact_logs_on_commercial_partner(self):
         self._schedule(self.contact).action_feedback()
-        self.assertEqual(len(self.customer.touchpoint_ids), 1)
-        self.assertEqual(self.customer.touchpoint_ids.contact_id, self.contact)
+        self.assertEqual(len(self.company_customer.touchpoint_ids), 1)
+        self.assertEqual(self.company_customer.touchpoint_ids.contact_id, self.contact)
 
     def test_done_on_sale_order_links_the_order(self):
         order = self.env["sale.order"].create({"partner_id": self.contact.id})
         self._schedule(
             order, "customer_followup.mail_activity_type_visit"
         ).action_feedback(feedback="Visited")
-        touchpoint = self.customer.touchpoint_ids
+        touchpoint = self.company_customer.touchpoint_ids
         self.assertEqual(touchpoint.type_id, self.type_visit)
         self.assertEqual(touchpoint.sale_order_id, order)
         self.assertEqual(touchpoint.contact_id, self.contact)
@@ -43,16 +46,18 @@ class TestActivityTouchpoint(FollowupCase):
 
     def test_done_on_lead_links_the_lead(self):
         lead = self.env["crm.lead"].create(
-            {"name": "New pressure cookers", "partner_id": self.customer.id}
+            {"name": "New pressure cookers", "partner_id": self.company_customer.id}
         )
         self._schedule(lead).action_done()
-        touchpoint = self.customer.touchpoint_ids
+        touchpoint = self.company_customer.touchpoint_ids
         self.assertEqual(touchpoint.lead_id, lead)
         self.assertEqual(lead.touchpoint_count, 1)
 
     def test_unmapped_activity_type_logs_nothing(self):
-        self._schedule(self.customer, "mail.mail_activity_data_todo").action_feedback()
-        self.assertFalse(self.customer.touchpoint_ids)
+        self._schedule(
+            self.company_customer, "mail.mail_activity_data_todo"
+        ).action_feedback()
+        self.assertFalse(self.company_customer.touchpoint_ids)
 
     def test_lead_without_customer_logs_nothing(self):
         lead = self.env["crm.lead"].create({"name": "Anonymous lead"})
@@ -65,15 +70,15 @@ class TestActivityTouchpoint(FollowupCase):
         other = self.env["res.partner"].create(
             {"name": "Ono Bakery", "is_company": True}
         )
-        activities = self._schedule(self.customer) | self._schedule(other)
+        activities = self._schedule(self.company_customer) | self._schedule(other)
         activities.action_feedback(feedback="Seasonal greetings")
-        self.assertEqual(len(self.customer.touchpoint_ids), 1)
+        self.assertEqual(len(self.company_customer.touchpoint_ids), 1)
         self.assertEqual(len(other.touchpoint_ids), 1)
 
     def test_done_by_user_without_access_to_the_record(self):
         """An activity assigned to a salesperson is done by them even if the
         customer belongs to someone else: the touchpoint is still logged."""
-        self.customer.user_id = self.manager
-        activity = self._schedule(self.customer)
+        self.company_customer.user_id = self.manager
+        activity = self._schedule(self.company_customer)
         activity.with_user(self.salesman).action_feedback(feedback="Called")
-        self.assertEqual(len(self.customer.touchpoint_ids), 1)
+        self.assertEqual(len(self.company_customer.touchpoint_ids), 1)

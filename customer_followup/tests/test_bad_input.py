@@ -7,11 +7,11 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common_consumables import ConsumablesCommon
+from .common import FollowupCase
 
 
 @tagged("post_install", "-at_install")
-class TestBadInput(ConsumablesCommon):
+class TestBadInput(FollowupCase):
     """Every configurable value refuses bad input with a clear message, and
     nothing of the refused call is written."""
 

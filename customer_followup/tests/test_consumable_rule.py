@@ -1,11 +1,11 @@
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common_consumables import ConsumablesCommon
+from .common import FollowupCase
 
 
 @tagged("post_install", "-at_install")
-class TestConsumableRule(ConsumablesCommon):
+class TestConsumableRule(FollowupCase):
     def _rule_vals(self, **overrides):
         vals = {
             "product_tmpl_id": self.cooker.product_tmpl_id.id,

@@ -65,7 +65,7 @@ class TestFaultTwoWorkers(TransactionCase):
         self.assertEqual(len(locked), 3, "worker A holds the customers")
         planned_by_b = worker_b["customer.followup.planner"]._plan(dry_run=False)
         self.assertFalse(
-            [line for line in planned_by_b if line["partner"].id in customers.ids],
+            [line for line in planned_by_b if line.partner.id in customers.ids],
             "worker B skips the customers worker A is planning",
         )
         worker_b.cr.commit()

@@ -6,8 +6,7 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common_consumables import ConsumablesCommon
-from .tier_common import FollowupTierCommon
+from .common import FollowupCase, FollowupTierCase
 
 NOW = "2026-03-10 09:00:00"
 
@@ -28,7 +27,7 @@ def _fail_on_call(model_class, method_name, failing_call):
 
 
 @tagged("post_install", "-at_install")
-class TestFaultPlannerInterrupted(FollowupTierCommon):
+class TestFaultPlannerInterrupted(FollowupTierCase):
     def test_interrupted_planner_loses_and_duplicates_nothing(self):
         with freeze_time(NOW):
             customers = self.env["res.partner"].concat(
@@ -55,7 +54,7 @@ class TestFaultPlannerInterrupted(FollowupTierCommon):
         first_run = self._planned_activities(customers)
         self.assertEqual(len(first_run), 2, "the first batch was committed")
 
-        self._run_cron("customer_followup.ir_cron_plan_followups", NOW)
+        self._run_cron(NOW, "customer_followup.ir_cron_plan_followups")
         activities = self._planned_activities(customers)
         self.assertEqual(len(activities), 5)
         self.assertEqual(sorted(activities.mapped("res_id")), sorted(customers.ids))
@@ -63,7 +62,7 @@ class TestFaultPlannerInterrupted(FollowupTierCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestFaultRemindersInterrupted(ConsumablesCommon):
+class TestFaultRemindersInterrupted(FollowupCase):
     def test_interrupted_reminders_lose_and_duplicate_nothing(self):
         customers = self.env["res.partner"].create(
             [

@@ -1,10 +1,10 @@
 from odoo.tests import new_test_user, tagged
 
-from .common_consumables import ConsumablesCommon
+from .common import FollowupCase
 
 
 @tagged("post_install", "-at_install")
-class TestFaultCustomerChanges(ConsumablesCommon):
+class TestFaultCustomerChanges(FollowupCase):
     def test_merge_keeps_registrations_cycles_and_touchpoints(self):
         duplicate = self.env["res.partner"].create(
             {"name": "Taro Yamada (duplicate)", "email": "taro@example.com"}

@@ -3,11 +3,11 @@ from unittest.mock import MagicMock, patch
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common_consumables import ConsumablesCommon
+from .common import FollowupCase
 
 
 @tagged("post_install", "-at_install")
-class TestFaultMailServerDown(ConsumablesCommon):
+class TestFaultMailServerDown(FollowupCase):
     def test_refused_connection_keeps_mails_queued_and_cycles_reminded_once(self):
         self._sell(self.customer, self.cooker)
         self._run_cron("2025-12-20 06:00:00")

@@ -2,10 +2,12 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
-from .common import FollowupCase
-from .tier_common import FollowupTierCommon
+from odoo.tests import tagged
+
+from .common import FollowupCase, FollowupTierCase
 
 
+@tagged("post_install", "-at_install")
 class TestFollowupOverview(FollowupCase):
     def _section(self, data, title):
         return next(s for s in data["sections"] if s["title"] == title)
@@ -57,7 +59,8 @@ class TestFollowupOverview(FollowupCase):
         )
 
 
-class TestFollowupOverviewTiers(FollowupTierCommon):
+@tagged("post_install", "-at_install")
+class TestFollowupOverviewTiers(FollowupTierCase):
     @freeze_time("2026-05-20 10:00:00")
     def test_salesperson_sees_the_figures_of_their_own_customers(self):
         mine = self._customer("Mine", followup_tier_id=self.tier_a.id)

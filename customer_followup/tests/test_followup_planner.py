@@ -7,7 +7,7 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .tier_common import FollowupTierCommon
+from .common import FollowupTierCase
 
 _logger = logging.getLogger(__name__)
 
@@ -17,7 +17,7 @@ PLAN = "customer_followup.ir_cron_plan_followups"
 
 
 @tagged("post_install", "-at_install")
-class TestFollowupPlanner(FollowupTierCommon):
+class TestFollowupPlanner(FollowupTierCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -54,7 +54,7 @@ class TestFollowupPlanner(FollowupTierCommon):
 
     def test_one_activity_per_due_customer(self):
         self.assertEqual(self.key.next_followup_date, fields.Date.to_date("2026-03-07"))
-        self._run_cron(PLAN, NOW)
+        self._run_cron(NOW, PLAN)
         activity = self._planned_activities(self.key)
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.salesman)
@@ -86,21 +86,21 @@ class TestFollowupPlanner(FollowupTierCommon):
             ["customer_followup"], ["ja_JP"], overwrite=True
         )
         self.salesman.lang = "ja_JP"
-        self._run_cron(PLAN, NOW)
+        self._run_cron(NOW, PLAN)
         summary = self._planned_activities(self.key).summary
         self.assertIn("ランク: 対面訪問", summary)
         self.assertIn("最終接点 33 日前（電話）", summary)
         self.assertNotIn("Tier", summary)
 
     def test_rerun_is_idempotent(self):
-        self._run_cron(PLAN, NOW)
+        self._run_cron(NOW, PLAN)
         activities = self._planned_activities()
-        self._run_cron(PLAN, NOW)
-        self._run_cron(PLAN, "2026-03-11 09:00:00")
+        self._run_cron(NOW, PLAN)
+        self._run_cron("2026-03-11 09:00:00", PLAN)
         self.assertEqual(self._planned_activities(), activities)
 
     def test_done_moves_next_date(self):
-        self._run_cron(PLAN, NOW)
+        self._run_cron(NOW, PLAN)
         activity = self._planned_activities(self.key)
         with freeze_time("2026-03-12 15:00:00"):
             activity.with_user(self.salesman).action_feedback(feedback="Went well")
@@ -110,9 +110,9 @@ class TestFollowupPlanner(FollowupTierCommon):
         self.assertEqual(touchpoint.type_id, self.type_visit)
         self.assertEqual(self.key.next_followup_date, fields.Date.to_date("2026-04-11"))
         self.assertFalse(self._planned_activities(self.key))
-        self._run_cron(PLAN, "2026-03-13 09:00:00")
+        self._run_cron("2026-03-13 09:00:00", PLAN)
         self.assertFalse(self._planned_activities(self.key))
-        self._run_cron(PLAN, "2026-04-05 09:00:00")
+        self._run_cron("2026-04-05 09:00:00", PLAN)
         self.assertEqual(len(self._planned_activities(self.key)), 1)
         self.assertEqual(len(self._planned_activities(self.key, active=None)), 2)
 
@@ -137,7 +137,7 @@ class TestFollowupPlanner(FollowupTierCommon):
                 )
                 customers |= partner
         low, most_overdue, high, least_overdue = customers
-        self._run_cron(PLAN, NOW)
+        self._run_cron(NOW, PLAN)
         planned = self._planned_activities(customers)
         self.assertEqual(
             self.env["res.partner"].browse(planned.mapped("res_id")),
@@ -146,7 +146,7 @@ class TestFollowupPlanner(FollowupTierCommon):
         for partner in low | least_overdue:
             self.assertEqual(
                 partner.followup_deferred_reason,
-                "Deferred: Handwritten postcard capacity of Sally Seller reached "
+                "Deferred: Handwritten postcard capacity of Sato Salesman reached "
                 "for March 2026",
             )
         self.assertIn(
@@ -157,10 +157,10 @@ class TestFollowupPlanner(FollowupTierCommon):
         self.assertTrue(self._planned_activities(self.key))
         # Done ones still count for the month.
         planned[0].action_feedback()
-        self._run_cron(PLAN, "2026-03-11 09:00:00")
+        self._run_cron("2026-03-11 09:00:00", PLAN)
         self.assertEqual(len(self._planned_activities(customers, active=None)), 2)
         # Next month, capacity is available again: the next in line is planned.
-        self._run_cron(PLAN, "2026-04-01 09:00:00")
+        self._run_cron("2026-04-01 09:00:00", PLAN)
         planned_april = self._planned_activities(customers) - planned
         self.assertEqual(
             self.env["res.partner"].browse(planned_april.mapped("res_id")),
@@ -191,7 +191,7 @@ class TestFollowupPlanner(FollowupTierCommon):
                 followup_no_postal=True,
             )
             self.env["mail.blacklist"].create({"email": blacklisted.email})
-        self._run_cron(PLAN, NOW)
+        self._run_cron(NOW, PLAN)
         activity = self._planned_activities(no_visit)
         self.assertEqual(activity.followup_touchpoint_type_id, self.type_call)
         self.assertEqual(
@@ -213,7 +213,7 @@ class TestFollowupPlanner(FollowupTierCommon):
             )
             archived = self._customer("Archived", followup_tier_id=self.tier_a.id)
             archived.action_archive()
-        self._run_cron(PLAN, NOW)
+        self._run_cron(NOW, PLAN)
         self.assertFalse(self._planned_activities(orphan | archived))
         self.assertEqual(
             orphan.followup_plan_note,
@@ -221,7 +221,7 @@ class TestFollowupPlanner(FollowupTierCommon):
         )
         self.assertEqual(archived.followup_plan_note, "Not planned: archived customer")
         self.company.followup_user_id = self.salesman_2
-        self._run_cron(PLAN, "2026-03-11 09:00:00")
+        self._run_cron("2026-03-11 09:00:00", PLAN)
         activity = self._planned_activities(orphan)
         self.assertEqual(activity.user_id, self.salesman_2)
         self.assertEqual(
@@ -229,7 +229,7 @@ class TestFollowupPlanner(FollowupTierCommon):
         )
 
     def test_no_second_open_planner_activity(self):
-        self._run_cron(PLAN, NOW)
+        self._run_cron(NOW, PLAN)
         activity = self._planned_activities(self.key)
         with (
             self.assertRaises(psycopg2.errors.UniqueViolation),
@@ -240,7 +240,7 @@ class TestFollowupPlanner(FollowupTierCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestFollowupPlannerQueries(FollowupTierCommon):
+class TestFollowupPlannerQueries(FollowupTierCase):
     def _count_queries(self, count, expected):
         with freeze_time(NOW):
             self.env["res.partner"].create(
@@ -257,7 +257,7 @@ class TestFollowupPlannerQueries(FollowupTierCommon):
             )
             self.env.flush_all()
         before = self.cr.sql_log_count
-        self._run_cron(PLAN, NOW)
+        self._run_cron(NOW, PLAN)
         queries = self.cr.sql_log_count - before
         self.assertEqual(len(self._planned_activities()), expected)
         return queries

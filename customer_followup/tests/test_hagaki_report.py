@@ -1,11 +1,11 @@
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common_consumables import ConsumablesCommon
+from .common import FollowupCase
 
 
 @tagged("post_install", "-at_install")
-class TestHagakiReport(ConsumablesCommon):
+class TestHagakiReport(FollowupCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -3,11 +3,11 @@ from freezegun import freeze_time
 from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common_consumables import ConsumablesCommon
+from .common import FollowupCase
 
 
 @tagged("post_install", "-at_install")
-class TestJapanese(ConsumablesCommon):
+class TestJapanese(FollowupCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

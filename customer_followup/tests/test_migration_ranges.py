@@ -4,7 +4,7 @@ from odoo.tests import tagged
 from odoo.tools import SQL
 from odoo.tools.misc import file_path
 
-from .common_consumables import ConsumablesCommon
+from .common import FollowupCase
 
 
 def load_migration(version, name):
@@ -16,7 +16,7 @@ def load_migration(version, name):
 
 
 @tagged("post_install", "-at_install")
-class TestMigrationRanges(ConsumablesCommon):
+class TestMigrationRanges(FollowupCase):
     """19.0.1.1.0 brings the values of a database of 19.0.1.0.0 into their new
     ranges, retires duplicate registrations and makes the rules updatable,
     so that the new constraints, indexes and rules install."""

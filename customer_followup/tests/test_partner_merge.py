@@ -1,8 +1,11 @@
 from datetime import datetime
 
+from odoo.tests import tagged
+
 from .common import FollowupCase
 
 
+@tagged("post_install", "-at_install")
 class TestPartnerMerge(FollowupCase):
     def test_merge_keeps_touchpoints_on_surviving_customer(self):
         duplicate = self.env["res.partner"].create(
@@ -11,7 +14,7 @@ class TestPartnerMerge(FollowupCase):
         Touchpoint = self.env["customer.touchpoint"]
         kept = Touchpoint.create(
             {
-                "partner_id": self.customer.id,
+                "partner_id": self.company_customer.id,
                 "type_id": self.type_call.id,
                 "date": datetime(2025, 1, 10, 9, 0),
             }
@@ -24,18 +27,20 @@ class TestPartnerMerge(FollowupCase):
             }
         )
         self.env["base.partner.merge.automatic.wizard"]._merge(
-            (self.customer | duplicate).ids, self.customer
+            (self.company_customer | duplicate).ids, self.company_customer
         )
         self.assertFalse(duplicate.exists())
-        self.assertEqual(self.customer.touchpoint_ids, kept | moved)
-        self.assertEqual(self.customer.last_touchpoint_date, datetime(2025, 6, 1, 9, 0))
-        self.assertEqual(self.customer.touchpoint_count, 2)
+        self.assertEqual(self.company_customer.touchpoint_ids, kept | moved)
+        self.assertEqual(
+            self.company_customer.last_touchpoint_date, datetime(2025, 6, 1, 9, 0)
+        )
+        self.assertEqual(self.company_customer.touchpoint_count, 2)
 
     def test_archive_and_unarchive_keep_the_ledger(self):
         touchpoint = self.env["customer.touchpoint"].create(
-            {"partner_id": self.customer.id, "type_id": self.type_call.id}
+            {"partner_id": self.company_customer.id, "type_id": self.type_call.id}
         )
-        self.customer.action_archive()
+        self.company_customer.action_archive()
         self.assertTrue(touchpoint.exists())
-        self.customer.action_unarchive()
-        self.assertEqual(self.customer.touchpoint_ids, touchpoint)
+        self.company_customer.action_unarchive()
+        self.assertEqual(self.company_customer.touchpoint_ids, touchpoint)

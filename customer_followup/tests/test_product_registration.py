@@ -1,10 +1,10 @@
 from odoo.tests import tagged
 
-from .common_consumables import ConsumablesCommon
+from .common import FollowupCase
 
 
 @tagged("post_install", "-at_install")
-class TestProductRegistration(ConsumablesCommon):
+class TestProductRegistration(FollowupCase):
     def test_confirmed_sale_registers_products_with_rules(self):
         order = self._sell(self.customer, self.cooker | self.kettle)
         registration = order.registration_ids

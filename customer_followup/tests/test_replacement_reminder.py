@@ -5,11 +5,11 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .common_consumables import ConsumablesCommon
+from .common import FollowupCase
 
 
 @tagged("post_install", "-at_install")
-class TestReplacementReminder(ConsumablesCommon):
+class TestReplacementReminder(FollowupCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.tests import tagged
 
-from .tier_common import FollowupTierCommon
+from .common import FollowupTierCase
 
 _logger = logging.getLogger(__name__)
 
@@ -13,7 +13,7 @@ NOW = "2026-03-10 09:00:00"
 
 
 @tagged("post_install", "-at_install")
-class TestTierScoring(FollowupTierCommon):
+class TestTierScoring(FollowupTierCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -32,7 +32,7 @@ class TestTierScoring(FollowupTierCommon):
         cls.prospect = cls._customer("Prospect")
 
     def test_score_ordering(self):
-        self._run_cron("customer_followup.ir_cron_compute_tiers", NOW)
+        self._run_cron(NOW, "customer_followup.ir_cron_compute_tiers")
         self.assertGreater(self.big.followup_score, self.medium.followup_score)
         self.assertGreater(self.medium.followup_score, self.small.followup_score)
         self.assertEqual(self.big.followup_score, 100.0)
@@ -47,7 +47,7 @@ class TestTierScoring(FollowupTierCommon):
 
     def test_strategic_bonus_capped(self):
         self.big.followup_strategic = True
-        self._run_cron("customer_followup.ir_cron_compute_tiers", NOW)
+        self._run_cron(NOW, "customer_followup.ir_cron_compute_tiers")
         self.assertEqual(self.big.followup_score, 100.0)
 
     def test_weights_and_window_are_settings(self):
@@ -61,7 +61,7 @@ class TestTierScoring(FollowupTierCommon):
                 "followup_weight_margin": 0,
             }
         )
-        self._run_cron("customer_followup.ir_cron_compute_tiers", NOW)
+        self._run_cron(NOW, "customer_followup.ir_cron_compute_tiers")
         self.assertEqual(self.ancient.followup_score, 100.0)
         self.assertGreater(self.ancient.followup_score, self.big.followup_score)
 
@@ -72,7 +72,7 @@ class TestTierScoring(FollowupTierCommon):
         self.small.write(
             {"followup_tier_id": self.tier_a.id, "followup_tier_locked": True}
         )
-        self._run_cron("customer_followup.ir_cron_compute_tiers", NOW)
+        self._run_cron(NOW, "customer_followup.ir_cron_compute_tiers")
         self.assertEqual(self.big.followup_tier_id, self.tier_a)
         self.assertEqual(self.strategic.followup_tier_id, self.tier_b)
         self.assertEqual(self.medium.followup_tier_id, self.tier_b)
@@ -80,17 +80,17 @@ class TestTierScoring(FollowupTierCommon):
         self.assertEqual(self.small.followup_tier_id, self.tier_a)
         self.assertTrue(self.small.followup_score)
         self.small.followup_tier_locked = False
-        self._run_cron("customer_followup.ir_cron_compute_tiers", NOW)
+        self._run_cron(NOW, "customer_followup.ir_cron_compute_tiers")
         self.assertEqual(self.small.followup_tier_id, self.tier_c)
         self.assertFalse(self.prospect.followup_tier_id)
 
     def test_tier_change_tracked(self):
-        self._run_cron("customer_followup.ir_cron_compute_tiers", NOW)
+        self._run_cron(NOW, "customer_followup.ir_cron_compute_tiers")
         self.assertEqual(self.big.followup_tier_id, self.tier_a)
         # The first classification is not posted; a later change is.
         self.assertFalse(self._tier_tracking(self.big))
         self.tier_a.action_archive()
-        self._run_cron("customer_followup.ir_cron_compute_tiers", "2026-03-11 09:00:00")
+        self._run_cron("2026-03-11 09:00:00", "customer_followup.ir_cron_compute_tiers")
         self.assertEqual(self.big.followup_tier_id, self.tier_b)
         tracking = self._tier_tracking(self.big)
         self.assertEqual(len(tracking), 1)
@@ -162,13 +162,13 @@ class TestTierScoring(FollowupTierCommon):
 
     def test_score_without_margin_redistributes(self):
         # sale_margin may or may not be installed: the weights always sum up.
-        self._run_cron("customer_followup.ir_cron_compute_tiers", NOW)
+        self._run_cron(NOW, "customer_followup.ir_cron_compute_tiers")
         self.assertLessEqual(self.big.followup_score, 100.0)
         self.assertGreater(self.big.followup_score, 0.0)
 
 
 @tagged("post_install", "-at_install")
-class TestTierCronQueries(FollowupTierCommon):
+class TestTierCronQueries(FollowupTierCase):
     def _count_queries(self, count):
         partners = self.env["res.partner"].create(
             [
@@ -183,7 +183,7 @@ class TestTierCronQueries(FollowupTierCommon):
                     "state": "sale",
                     "date_order": "2026-01-01 10:00:00",
                     "order_line": [
-                        (0, 0, {"product_id": self.product.id, "price_unit": 10.0 * i})
+                        (0, 0, {"product_id": self.kettle.id, "price_unit": 10.0 * i})
                     ],
                 }
                 for i, partner in enumerate(partners, start=1)
@@ -192,7 +192,7 @@ class TestTierCronQueries(FollowupTierCommon):
         self.assertEqual(len(orders), count)
         self.env.flush_all()
         before = self.cr.sql_log_count
-        self._run_cron("customer_followup.ir_cron_compute_tiers", NOW)
+        self._run_cron(NOW, "customer_followup.ir_cron_compute_tiers")
         queries = self.cr.sql_log_count - before
         self.assertEqual(len(partners.filtered("followup_tier_id")), count)
         return queries

@@ -3,14 +3,20 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
+from odoo.tests import tagged
 
 from .common import FollowupCase
 
 
+@tagged("post_install", "-at_install")
 class TestTouchpoint(FollowupCase):
     def _log(self, **vals):
         return self.env["customer.touchpoint"].create(
-            {"partner_id": self.customer.id, "type_id": self.type_call.id, **vals}
+            {
+                "partner_id": self.company_customer.id,
+                "type_id": self.type_call.id,
+                **vals,
+            }
         )
 
     def test_shipped_types_follow_one_three_ten(self):
@@ -25,12 +31,12 @@ class TestTouchpoint(FollowupCase):
         touchpoint = self.env["customer.touchpoint"].create(
             {"partner_id": self.contact.id, "type_id": self.type_visit.id}
         )
-        self.assertEqual(touchpoint.partner_id, self.customer)
+        self.assertEqual(touchpoint.partner_id, self.company_customer)
         self.assertEqual(touchpoint.contact_id, self.contact)
         touchpoint2 = self.env["customer.touchpoint"].create(
             {"contact_id": self.contact.id, "type_id": self.type_visit.id}
         )
-        self.assertEqual(touchpoint2.partner_id, self.customer)
+        self.assertEqual(touchpoint2.partner_id, self.company_customer)
 
     def test_weight_is_copied_not_rewritten(self):
         touchpoint = self._log()
@@ -44,7 +50,12 @@ class TestTouchpoint(FollowupCase):
             touchpoint = (
                 self.env["customer.touchpoint"]
                 .with_user(self.salesman)
-                .create({"partner_id": self.customer.id, "type_id": self.type_call.id})
+                .create(
+                    {
+                        "partner_id": self.company_customer.id,
+                        "type_id": self.type_call.id,
+                    }
+                )
             )
             self.assertEqual(touchpoint.date, datetime(2026, 3, 10, 9, 30))
         self.assertEqual(touchpoint.user_id, self.salesman)
@@ -53,31 +64,31 @@ class TestTouchpoint(FollowupCase):
         self.assertEqual(touchpoint.company_id, self.env.company)
 
     def test_last_touchpoint_date_follows_the_ledger(self):
-        self.assertFalse(self.customer.last_touchpoint_date)
+        self.assertFalse(self.company_customer.last_touchpoint_date)
         older = self._log(date=datetime(2025, 5, 1, 10, 0))
         newer = self._log(date=datetime(2025, 9, 1, 10, 0))
         self.assertEqual(
-            self.customer.last_touchpoint_date, datetime(2025, 9, 1, 10, 0)
+            self.company_customer.last_touchpoint_date, datetime(2025, 9, 1, 10, 0)
         )
         newer.date = datetime(2025, 4, 1, 10, 0)
         self.assertEqual(
-            self.customer.last_touchpoint_date, datetime(2025, 5, 1, 10, 0)
+            self.company_customer.last_touchpoint_date, datetime(2025, 5, 1, 10, 0)
         )
         older.unlink()
         self.assertEqual(
-            self.customer.last_touchpoint_date, datetime(2025, 4, 1, 10, 0)
+            self.company_customer.last_touchpoint_date, datetime(2025, 4, 1, 10, 0)
         )
         newer.unlink()
-        self.assertFalse(self.customer.last_touchpoint_date)
+        self.assertFalse(self.company_customer.last_touchpoint_date)
 
     def test_counts_and_points_of_last_twelve_months(self):
         with freeze_time("2026-06-15 12:00:00"):
             self._log(date=datetime(2026, 6, 1))
             self._log(date=datetime(2026, 1, 1), type_id=self.type_visit.id)
             self._log(date=datetime(2025, 1, 1), type_id=self.type_visit.id)
-            self.customer.invalidate_recordset()
-            self.assertEqual(self.customer.touchpoint_count, 3)
-            self.assertEqual(self.customer.followup_points_12m, 15)
+            self.company_customer.invalidate_recordset()
+            self.assertEqual(self.company_customer.touchpoint_count, 3)
+            self.assertEqual(self.company_customer.followup_points_12m, 15)
             self.assertEqual(self.contact.touchpoint_count, 3)
 
     def test_future_date_is_refused(self):
@@ -88,7 +99,7 @@ class TestTouchpoint(FollowupCase):
             self._log(date=datetime(2026, 6, 15, 12, 0) + timedelta(hours=1))
         self.assertFalse(
             self.env["customer.touchpoint"].search(
-                [("partner_id", "=", self.customer.id)]
+                [("partner_id", "=", self.company_customer.id)]
             )
         )
 
@@ -106,7 +117,7 @@ class TestTouchpoint(FollowupCase):
         touchpoint = self._log()
         with self.assertRaisesText(ValidationError, "needs a customer"):
             touchpoint.partner_id = False
-        self.assertEqual(touchpoint.partner_id, self.customer)
+        self.assertEqual(touchpoint.partner_id, self.company_customer)
 
     def test_negative_capacity_is_refused(self):
         with self.assertRaisesText(ValidationError, "between 0 and 10,000"):
@@ -116,7 +127,9 @@ class TestTouchpoint(FollowupCase):
         action = self.contact.action_log_touchpoint()
         self.assertEqual(action["res_model"], "customer.touchpoint")
         self.assertEqual(action["target"], "new")
-        self.assertEqual(action["context"]["default_partner_id"], self.customer.id)
+        self.assertEqual(
+            action["context"]["default_partner_id"], self.company_customer.id
+        )
         self.assertEqual(action["context"]["default_contact_id"], self.contact.id)
         order = self.env["sale.order"].create({"partner_id": self.contact.id})
         action = order.action_log_touchpoint()

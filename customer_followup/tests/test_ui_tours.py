@@ -1,28 +1,19 @@
 from datetime import datetime, timedelta
 
-from odoo import fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo import Command, fields
+from odoo.tests import HttpCase, tagged
+
+from .common import FollowupCase
 
 
 @tagged("post_install", "-at_install")
-class TestFollowupTours(HttpCase):
+class TestFollowupTours(FollowupCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.salesman = new_test_user(
-            cls.env,
-            login="cf_tour_salesman",
-            name="Sato Salesman",
-            groups="sales_team.group_sale_salesman,base.group_partner_manager",
-        )
-        cls.manager = new_test_user(
-            cls.env,
-            login="cf_tour_manager",
-            name="Mori Manager",
-            groups="sales_team.group_sale_manager,base.group_partner_manager",
-        )
-        cls.customer = cls.env["res.partner"].create(
-            {"name": "Tour Kitchen Co.", "is_company": True, "user_id": cls.salesman.id}
+        # the tours open partner forms, which need the Contact Creation group
+        (cls.salesman | cls.manager).write(
+            {"group_ids": [Command.link(cls.env.ref("base.group_partner_manager").id)]}
         )
         cls.tier_b = cls.env.ref("customer_followup.customer_tier_b")
         tiered = {
@@ -56,11 +47,11 @@ class TestFollowupTours(HttpCase):
 
     def test_salesperson_logs_a_call_from_the_customer(self):
         self.start_tour(
-            f"/odoo/res.partner/{self.customer.id}",
+            f"/odoo/res.partner/{self.company_customer.id}",
             "customer_followup_log_touchpoint",
-            login="cf_tour_salesman",
+            login="cf_salesman",
         )
-        touchpoint = self.customer.touchpoint_ids
+        touchpoint = self.company_customer.touchpoint_ids
         self.assertEqual(len(touchpoint), 1)
         self.assertEqual(touchpoint.type_id.channel, "call")
         self.assertEqual(touchpoint.user_id, self.salesman)
@@ -70,7 +61,7 @@ class TestFollowupTours(HttpCase):
         self.start_tour(
             "/odoo/action-customer_followup.action_followup_customers",
             "customer_followup_due_customer",
-            login="cf_tour_salesman",
+            login="cf_salesman",
         )
         self.due_customer.invalidate_recordset()
         last = self.due_customer.touchpoint_ids[:1]
@@ -85,5 +76,5 @@ class TestFollowupTours(HttpCase):
         self.start_tour(
             "/odoo/action-customer_followup.action_followup_overview",
             "customer_followup_overview",
-            login="cf_tour_manager",
+            login="cf_manager",
         )

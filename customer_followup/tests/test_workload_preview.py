@@ -2,13 +2,17 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .tier_common import FollowupTierCommon
+from odoo.addons.customer_followup.models.customer_followup_plan_line import (
+    PlanAction,
+)
+
+from .common import FollowupTierCase
 
 NOW = "2026-03-25 09:00:00"
 
 
 @tagged("post_install", "-at_install")
-class TestWorkloadPreview(FollowupTierCommon):
+class TestWorkloadPreview(FollowupTierCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -53,13 +57,15 @@ class TestWorkloadPreview(FollowupTierCommon):
             wizard.action_compute()
             plan = wizard._get_plan()
         expected = {
-            (line["partner"].id, line["user"].id, line["touchpoint_type"].id)
+            (line.partner.id, line.user.id, line.touchpoint_type.id)
             for line in plan
-            if line["action"] == "create"
+            if line.action == PlanAction.CREATE
         }
-        deferred = {line["partner"].id for line in plan if line["action"] == "deferred"}
+        deferred = {
+            line.partner.id for line in plan if line.action == PlanAction.DEFERRED
+        }
         self.assertTrue(deferred, "the preview must show capacity limits")
-        self._run_cron("customer_followup.ir_cron_plan_followups", NOW)
+        self._run_cron(NOW, "customer_followup.ir_cron_plan_followups")
         activities = self._planned_activities(self.customers)
         created = {
             (a.res_id, a.user_id.id, a.followup_touchpoint_type_id.id)

@@ -2,7 +2,14 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 
+from ..models.customer_followup_plan_line import PlanAction
 from ..models.value_range import DATE_MAX, DATE_MIN, ValueRange
+
+COUNTERS = {
+    PlanAction.CREATE: "planned_count",
+    PlanAction.DEFERRED: "deferred_count",
+    PlanAction.SKIPPED: "skipped_count",
+}
 
 
 class CustomerFollowupWorkload(models.TransientModel):
@@ -49,9 +56,7 @@ class CustomerFollowupWorkload(models.TransientModel):
             return plan_lines
         user = self.env.user
         return [
-            line
-            for line in plan_lines
-            if line["partner"].user_id in (user, user.browse())
+            line for line in plan_lines if line.partner.user_id in (user, user.browse())
         ]
 
     @api.model
@@ -60,14 +65,7 @@ class CustomerFollowupWorkload(models.TransientModel):
             lambda: {"planned_count": 0, "deferred_count": 0, "skipped_count": 0}
         )
         for line in plan_lines:
-            month = fields.Date.start_of(line["plan_date"], "month")
-            key = (line["user"].id, line["touchpoint_type"].id, month)
-            counter = {
-                "create": "planned_count",
-                "deferred": "deferred_count",
-                "skipped": "skipped_count",
-            }[line["action"]]
-            groups[key][counter] += 1
+            groups[line.capacity_key][COUNTERS[line.action]] += 1
         usage = {}
         self.env["customer.followup.planner"].sudo()._load_capacity_usage(
             usage, {key for key in groups if key[0] and key[1]}
