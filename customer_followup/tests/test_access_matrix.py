@@ -256,6 +256,22 @@ class TestAccessMatrix(FollowupCase):
         self.assertEqual(their_cycle.state, "reminded")
         self.assertEqual(their_registration.state, "active")
 
+    def test_followup_settings_are_read_only_on_the_form_of_another_salesperson(
+        self,
+    ):
+        expected = {
+            ("salesperson_own", "mine"): True,
+            ("salesperson_own", "theirs"): False,
+            ("salesperson_own", "nobodys"): True,
+            ("followup_user_only", "theirs"): False,
+            ("salesperson_all", "theirs"): True,
+            ("manager", "theirs"): True,
+        }
+        for (kind, key), editable in expected.items():
+            with self.subTest(user=kind, customer=key):
+                partner = self.partners[key].with_user(self.users[kind])
+                self.assertEqual(partner.followup_settings_editable, editable)
+
     def test_followup_settings_of_a_customer_are_for_its_salesperson(self):
         tier_d = self.env.ref("customer_followup.customer_tier_d")
         settings = {
