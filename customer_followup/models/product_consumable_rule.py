@@ -5,12 +5,28 @@ from odoo.exceptions import ValidationError
 
 from .value_range import ValueRange
 
-CHANNELS = [
-    ("email", "Email"),
-    ("postal", "Postal letter / postcard"),
+# How a reminder is delivered: it reaches the customer (mail, print), or it
+# asks the salesperson to call (activity, opportunity).
+DELIVERIES = [
+    ("mail", "Email"),
+    ("print", "Postal letter / postcard"),
     ("activity", "Activity for the salesperson"),
     ("opportunity", "CRM opportunity"),
 ]
+# The channels of the touchpoint types each delivery can log (None: any).
+DELIVERY_CHANNELS = {
+    "mail": ("email",),
+    "print": ("letter", "postcard", "printed_mail"),
+    "activity": None,
+    "opportunity": None,
+}
+# The touchpoint type a rule gets when its delivery is chosen.
+DELIVERY_DEFAULT_TYPES = {
+    "mail": "customer_followup.touchpoint_type_email",
+    "print": "customer_followup.touchpoint_type_printed_mail",
+    "activity": "customer_followup.touchpoint_type_call",
+    "opportunity": "customer_followup.touchpoint_type_call",
+}
 
 
 class ProductConsumableRule(models.Model):
@@ -57,7 +73,18 @@ class ProductConsumableRule(models.Model):
         help="How many days before the due date the customer is reminded.",
     )
     quantity = fields.Float(default=1.0, digits="Product Unit", required=True)
-    channel = fields.Selection(CHANNELS, required=True, default="email")
+    touchpoint_type_id = fields.Many2one(
+        "customer.touchpoint.type",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        default=lambda self: self.env.ref(
+            DELIVERY_DEFAULT_TYPES["mail"], raise_if_not_found=False
+        ),
+    )
+    delivery = fields.Selection(
+        DELIVERIES, string="Channel", required=True, default="mail"
+    )
     mail_template_id = fields.Many2one(
         "mail.template",
         string="Email Template",
@@ -86,6 +113,20 @@ class ProductConsumableRule(models.Model):
                 months=rule.interval_months,
                 product=rule.product_tmpl_id.display_name or "",
             )
+
+    @api.onchange("delivery")
+    def _onchange_delivery(self):
+        """Propose the touchpoint type of the delivery when the current one
+        does not fit it."""
+        for rule in self:
+            channels = DELIVERY_CHANNELS.get(rule.delivery)
+            if channels is None or rule.touchpoint_type_id.channel in channels:
+                continue
+            default_type = self.env.ref(
+                DELIVERY_DEFAULT_TYPES[rule.delivery], raise_if_not_found=False
+            )
+            if default_type:
+                rule.touchpoint_type_id = default_type
 
     def _check_rule_values(self, vals):
         """Refuse a part that is the owned product before anything is written."""
@@ -119,19 +160,22 @@ class ProductConsumableRule(models.Model):
         for vals in vals_list:
             self._check_rule_values(vals)
         rules = super().create(vals_list)
-        rules.filtered("active")._plan_existing_registrations()
+        active = rules.filtered("active")
+        active._owned_registrations()._plan_cycles(rules=active)
         return rules
 
     def write(self, vals):
         self._check_rule_values(vals)
         res = super().write(vals)
         if vals.get("active") or "product_tmpl_id" in vals:
-            self.filtered("active")._plan_existing_registrations()
+            active = self.filtered("active")
+            active._owned_registrations()._plan_cycles(rules=active)
         return res
 
-    def _plan_existing_registrations(self):
-        """Plan the first cycle of a new rule for products already owned."""
-        registrations = (
+    def _owned_registrations(self):
+        """The active registrations of the products of these rules: a new or
+        reactivated rule plans their first cycle."""
+        return (
             self.env["customer.product.registration"]
             .sudo()
             .search(
@@ -141,7 +185,6 @@ class ProductConsumableRule(models.Model):
                 ]
             )
         )
-        registrations._plan_first_cycles(rules=self)
 
     def _catch_up_start(self, start_date, today):
         """The start date, moved on by whole intervals until a cycle starting
@@ -157,15 +200,3 @@ class ProductConsumableRule(models.Model):
         while start_date + lifetime < today:
             start_date += interval
         return start_date
-
-    def _cycle_vals(self, registration, cycle, start_date):
-        self.ensure_one()
-        due_date = start_date + relativedelta(months=self.interval_months)
-        return {
-            "registration_id": registration.id,
-            "rule_id": self.id,
-            "cycle": cycle,
-            "start_date": start_date,
-            "due_date": due_date,
-            "remind_date": due_date - relativedelta(days=self.lead_days),
-        }

@@ -66,7 +66,10 @@ class ConsumablesCommon(TransactionCase):
                 "interval_months": 24,
                 "lead_days": 30,
                 "window_months": 6,
-                "channel": "email",
+                "touchpoint_type_id": cls.env.ref(
+                    "customer_followup.touchpoint_type_email"
+                ).id,
+                "delivery": "mail",
             }
         )
         cls.cron = cls.env.ref("customer_followup.ir_cron_replacement_reminders")
@@ -86,6 +89,25 @@ class ConsumablesCommon(TransactionCase):
             if confirm:
                 order.action_confirm()
         return order
+
+    @classmethod
+    def _set_delivery(cls, rule, delivery):
+        """Deliver the reminders of ``rule`` by ``delivery``, with the
+        touchpoint type the rule form proposes for it."""
+        types = {
+            "mail": "touchpoint_type_email",
+            "print": "touchpoint_type_printed_mail",
+            "activity": "touchpoint_type_call",
+            "opportunity": "touchpoint_type_call",
+        }
+        rule.write(
+            {
+                "delivery": delivery,
+                "touchpoint_type_id": cls.env.ref(
+                    f"customer_followup.{types[delivery]}"
+                ).id,
+            }
+        )
 
     def _run_cron(self, date):
         with freeze_time(date), self.enter_registry_test_mode():

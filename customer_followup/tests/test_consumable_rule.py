@@ -1,5 +1,5 @@
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common_consumables import ConsumablesCommon
 
@@ -77,3 +77,27 @@ class TestConsumableRule(ConsumablesCommon):
         valve_cycle = self._cycles(rule=rule)
         self.assertEqual(len(valve_cycle), 1)
         self.assertEqual(str(valve_cycle.due_date), "2029-01-15")
+
+    def test_delivery_proposes_its_touchpoint_type(self):
+        ref = self.env.ref
+        form = Form(self.env["product.consumable.rule"])
+        self.assertEqual(form.delivery, "mail")
+        self.assertEqual(
+            form.touchpoint_type_id, ref("customer_followup.touchpoint_type_email")
+        )
+        form.delivery = "print"
+        self.assertEqual(
+            form.touchpoint_type_id,
+            ref("customer_followup.touchpoint_type_printed_mail"),
+        )
+        form.touchpoint_type_id = ref("customer_followup.touchpoint_type_postcard")
+        form.delivery = "activity"
+        self.assertEqual(
+            form.touchpoint_type_id,
+            ref("customer_followup.touchpoint_type_postcard"),
+            "an activity may ask for any contact, e.g. a handwritten postcard",
+        )
+        form.delivery = "mail"
+        self.assertEqual(
+            form.touchpoint_type_id, ref("customer_followup.touchpoint_type_email")
+        )
