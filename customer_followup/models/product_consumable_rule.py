@@ -3,6 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .customer_touchpoint_type import POSTAL_CHANNELS
 from .value_range import ValueRange
 
 # How a reminder is delivered: it reaches the customer (mail, print), or it
@@ -16,7 +17,7 @@ DELIVERIES = [
 # The channels of the touchpoint types each delivery can log (None: any).
 DELIVERY_CHANNELS = {
     "mail": ("email",),
-    "print": ("letter", "postcard", "printed_mail"),
+    "print": POSTAL_CHANNELS,
     "activity": None,
     "opportunity": None,
 }
@@ -154,6 +155,31 @@ class ProductConsumableRule(models.Model):
                         part=rule.part_product_id.display_name,
                     )
                 )
+
+    @api.constrains("delivery", "touchpoint_type_id")
+    def _check_touchpoint_type(self):
+        """An email logs an email contact, a printed reminder a postal one."""
+        channel_labels = dict(
+            self.env["customer.touchpoint.type"]
+            ._fields["channel"]
+            ._description_selection(self.env)
+        )
+        delivery_labels = dict(
+            self._fields["delivery"]._description_selection(self.env)
+        )
+        for rule in self:
+            channels = DELIVERY_CHANNELS.get(rule.delivery)
+            if channels is None or rule.touchpoint_type_id.channel in channels:
+                continue
+            raise ValidationError(
+                self.env._(
+                    "The touchpoint type of a reminder by %(delivery)s must be of "
+                    "the channel %(channels)s, not %(type)s.",
+                    delivery=delivery_labels[rule.delivery],
+                    channels=", ".join(channel_labels[c] for c in channels),
+                    type=rule.touchpoint_type_id.display_name,
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

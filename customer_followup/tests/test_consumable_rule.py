@@ -101,3 +101,27 @@ class TestConsumableRule(ConsumablesCommon):
         self.assertEqual(
             form.touchpoint_type_id, ref("customer_followup.touchpoint_type_email")
         )
+
+    def test_touchpoint_type_fits_delivery(self):
+        ref = self.env.ref
+        call = ref("customer_followup.touchpoint_type_call")
+        for vals, message in (
+            ({"touchpoint_type_id": call.id}, "of the channel Email, not Phone call"),
+            ({"delivery": "print"}, "of the channel Letter, Postcard, Printed mail"),
+        ):
+            with (
+                self.subTest(vals=vals),
+                self.assertRaises(ValidationError) as error,
+                self.cr.savepoint(),
+            ):
+                self.gasket_rule.write(vals)
+            self.assertIn(message, str(error.exception))
+        postcard = ref("customer_followup.touchpoint_type_postcard")
+        self.gasket_rule.write(
+            {"delivery": "activity", "touchpoint_type_id": postcard.id}
+        )
+        self.gasket_rule.write({"delivery": "print"})
+        self.assertEqual(
+            (self.gasket_rule.delivery, self.gasket_rule.touchpoint_type_id),
+            ("print", postcard),
+        )
