@@ -16,4 +16,5 @@ from . import product_consumable_rule
 from . import product_template
 from . import customer_product_registration
 from . import customer_replacement
+from . import customer_replacement_reminder
 from . import customer_replacement_report

@@ -79,25 +79,6 @@ class CustomerFollowupPlanner(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _channel_blocked_reason(self, partner, channel):
-        """Why ``partner`` cannot be contacted by ``channel`` (False if it can)."""
-        if channel == "visit" and partner.followup_no_visit:
-            return self.env._("opted out of visits")
-        if channel == "call" and partner.followup_no_call:
-            return self.env._("opted out of calls")
-        if (
-            channel in ("letter", "postcard", "printed_mail")
-            and partner.followup_no_postal
-        ):
-            return self.env._("opted out of postal mail")
-        if channel == "email":
-            if not partner.email:
-                return self.env._("no email address")
-            if partner.is_blacklisted:
-                return self.env._("email blacklisted")
-        return False
-
-    @api.model
     def _types_by_channel(self):
         types = self.env["customer.touchpoint.type"].search(
             [("activity_type_id", "!=", False)]
@@ -111,7 +92,7 @@ class CustomerFollowupPlanner(models.AbstractModel):
     def _resolve_touchpoint_type(self, partner, wanted, types_by_channel):
         """Return (touchpoint type or empty, note) for the tier's contact
         ``wanted``, falling back to the next best allowed channel."""
-        reason = self._channel_blocked_reason(partner, wanted.channel)
+        reason = partner._followup_blocked_reason(wanted.channel)
         if not reason:
             return wanted, False
         reasons = [reason]
@@ -121,7 +102,7 @@ class CustomerFollowupPlanner(models.AbstractModel):
                 candidate = types_by_channel.get(channel)
                 if not candidate:
                     continue
-                blocked = self._channel_blocked_reason(partner, channel)
+                blocked = partner._followup_blocked_reason(channel)
                 if not blocked:
                     return candidate, self.env._(
                         "%(wanted)s not allowed (%(reason)s): %(other)s instead",

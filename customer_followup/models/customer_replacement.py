@@ -1,13 +1,11 @@
 import logging
 
 from dateutil.relativedelta import relativedelta
-from markupsafe import escape
 
 from odoo import api, fields, models
-from odoo.fields import Command, Domain
-from odoo.tools import format_amount, format_date
+from odoo.fields import Domain
 
-from .product_consumable_rule import CHANNELS
+from .product_consumable_rule import DELIVERIES
 from .value_range import DATE_MAX, DATE_MIN, ValueRange
 
 _logger = logging.getLogger(__name__)
@@ -70,8 +68,15 @@ class CustomerReplacement(models.Model):
         STATES, default="planned", required=True, index=True, tracking=True
     )
     reminded_date = fields.Date(readonly=True, copy=False)
-    channel = fields.Selection(
-        CHANNELS,
+    touchpoint_type_id = fields.Many2one(
+        "customer.touchpoint.type",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="The channel of the reminder, after opt-out fallbacks.",
+    )
+    delivery = fields.Selection(
+        DELIVERIES,
         string="Channel Used",
         readonly=True,
         copy=False,
@@ -101,7 +106,8 @@ class CustomerReplacement(models.Model):
 
     _followup_system_fields = (
         "reminded_date",
-        "channel",
+        "touchpoint_type_id",
+        "delivery",
         "order_amount",
         "touchpoint_id",
         "printed_date",
@@ -137,18 +143,14 @@ class CustomerReplacement(models.Model):
     # ------------------------------------------------------------------
 
     def _plan_next_cycles(self, start_dates):
-        """Plan the next cycle of each record, from ``start_dates[record]``,
-        for registrations still active and rules still active."""
-        vals_list = []
-        for record in self:
-            if record.registration_id.state != "active" or not record.rule_id.active:
-                continue
-            vals_list.append(
-                record.rule_id._cycle_vals(
-                    record.registration_id, record.cycle + 1, start_dates[record]
-                )
-            )
-        return self.sudo().create(vals_list)
+        """Plan the cycle after each of these (ordered or expired) cycles,
+        from ``start_dates[cycle]``."""
+        return self.registration_id._plan_cycles(
+            starts={
+                (cycle.registration_id, cycle.rule_id): start_dates[cycle]
+                for cycle in self
+            }
+        )
 
     def _mark_ordered(self, order):
         """The customer bought the part in ``order``: close the cycles and plan
@@ -204,20 +206,35 @@ class CustomerReplacement(models.Model):
             order_cycles._mark_ordered(order)
             cycles -= order_cycles
 
-    def _expire_due_cycles(self, today):
+    @api.model
+    def _expiry_domain(self, today):
+        return Domain(
+            [
+                ("state", "in", ("planned", "reminded")),
+                ("expiry_date", "<", today),
+            ]
+        )
+
+    @api.model
+    def _commit_batch(self, processed, remaining):
+        """Commit a batch and tell whether time is left, in a cron run only:
+        called from anywhere else (a test, a shell, another method), the work
+        stays in the caller's transaction and nothing stops it."""
+        if not self.env.context.get("ir_cron_progress_id"):
+            return True
+        return self.env["ir.cron"]._commit_progress(processed, remaining=remaining)
+
+    @api.model
+    def _expire_due_cycles(self, today, batch_size=1000):
         """Expire every open cycle past its window and plan the next one from
         its due date, or from the first due date whose cycle is still open
-        (a product registered long ago skips the cycles it missed)."""
-        for _dummy in range(100):
-            expired = self.search(
-                [
-                    ("state", "in", ("planned", "reminded")),
-                    ("expiry_date", "<", today),
-                ],
-                limit=1000,
-            )
-            if not expired:
-                return
+        (a product registered long ago skips the cycles it missed).
+
+        Returns False when the cron's time is used up: the runner calls the
+        job again, and it goes on with the cycles still to expire (and then
+        the reminders, counted as remaining too)."""
+        domain = self._expiry_domain(today)
+        while expired := self.search(domain, limit=batch_size, order="id"):
             expired.write({"state": "expired"})
             expired._plan_next_cycles(
                 {
@@ -225,7 +242,12 @@ class CustomerReplacement(models.Model):
                     for record in expired
                 }
             )
-            self.env["ir.cron"]._commit_progress(len(expired))
+            remaining = self.search_count(domain) + self.search_count(
+                self._reminder_domain(today)
+            )
+            if not self._commit_batch(len(expired), remaining):
+                return False
+        return True
 
     # ------------------------------------------------------------------
     # Reminders
@@ -246,10 +268,14 @@ class CustomerReplacement(models.Model):
         )
 
     @api.model
-    def _cron_send_reminders(self, batch_size=200):
+    def _cron_send_reminders(self, batch_size=200, expiry_batch_size=1000):
+        """Expire the cycles past their window, then remind the due ones, in
+        batches within the cron's time budget. Another worker's locked
+        cycles are left to it."""
         today = fields.Date.context_today(self)
         self = self.sudo()  # noqa: PLW0642
-        self._expire_due_cycles(today)
+        if not self._expire_due_cycles(today, batch_size=expiry_batch_size):
+            return
         domain = self._reminder_domain(today)
         skipped_ids = []
         while True:
@@ -267,7 +293,7 @@ class CustomerReplacement(models.Model):
             skipped_ids += (batch - todo).ids
             todo._send_reminders()
             remaining = self.search_count(domain & Domain("id", "not in", skipped_ids))
-            if not self.env["ir.cron"]._commit_progress(len(todo), remaining=remaining):
+            if not self._commit_batch(len(todo), remaining):
                 break
 
     def _find_parts_bought(self):
@@ -311,201 +337,16 @@ class CustomerReplacement(models.Model):
                 result[cycle] = orders.sorted("date_order")[0]
         return result
 
-    def _effective_channel(self):
-        """Return (channel, reason) after the customer's opt-outs."""
-        self.ensure_one()
-        partner = self.partner_id
-        channel = self.rule_id.channel
-        reason = False
-        if channel == "email" and (not partner.email or partner.is_blacklisted):
-            reason = (
-                self.env._("the customer is blacklisted for emails")
-                if partner.email
-                else self.env._("the customer has no email address")
-            )
-            channel = "postal"
-        if channel == "postal" and partner.followup_no_postal:
-            reason = reason or self.env._("the customer does not want postal mail")
-            channel = "activity"
-        return channel, reason
-
     def _send_reminders(self):
+        """Remind the customers of these due cycles, unless they bought the
+        part already: the cycle is then ordered."""
         if not self:
             return
         bought = self._find_parts_bought()
         for cycle, order in bought.items():
             cycle._mark_ordered(order)
         cycles = self - self.browse([c.id for c in bought])
-        if not cycles:
-            return
-        # the salesperson hears of these quotations through the overview and
-        # the activities, not one assignment mail per quotation
-        quotations = (
-            self.env["sale.order"]
-            .with_context(mail_auto_subscribe_no_notify=True)
-            .create([cycle._prepare_quotation_vals() for cycle in cycles])
-        )
-        today = fields.Date.context_today(self)
-        by_channel = {}
-        for cycle, quotation in zip(cycles, quotations, strict=True):
-            channel, reason = cycle._effective_channel()
-            cycle.write(
-                {
-                    "state": "reminded",
-                    "reminded_date": today,
-                    "quotation_id": quotation.id,
-                    "channel": channel,
-                }
-            )
-            if reason:
-                cycle.message_post(
-                    body=self.env._(
-                        "Reminder sent by %(channel)s instead of %(rule_channel)s: "
-                        "%(reason)s.",
-                        channel=dict(CHANNELS)[channel],
-                        rule_channel=dict(CHANNELS)[cycle.rule_id.channel],
-                        reason=reason,
-                    )
-                )
-            by_channel.setdefault(channel, self.browse())
-            by_channel[channel] |= cycle
-        if email_cycles := by_channel.get("email"):
-            email_cycles._send_reminder_emails()
-        if activity_cycles := by_channel.get("activity"):
-            activity_cycles._schedule_reminder_activities()
-        if lead_cycles := by_channel.get("opportunity"):
-            lead_cycles._create_reminder_opportunities()
-        # Email and postal reminders reach the customer now: log them. Activity
-        # and opportunity reminders only ask the salesperson to call; the call
-        # logs its touchpoint when the activity is marked done.
-        touchpoint_cycles = by_channel.get("email", self.browse()) | by_channel.get(
-            "postal", self.browse()
-        )
-        touchpoint_cycles._log_reminder_touchpoints()
-
-    def _prepare_quotation_vals(self):
-        self.ensure_one()
-        partner = self.partner_id
-        return {
-            "partner_id": partner.id,
-            "company_id": self.company_id.id,
-            "user_id": partner.user_id.id,
-            "origin": self.env._(
-                "Replacement of %(product)s", product=self.product_id.display_name
-            ),
-            "order_line": [
-                Command.create(
-                    {
-                        "product_id": self.part_product_id.id,
-                        "product_uom_qty": self.rule_id.quantity,
-                    }
-                )
-            ],
-        }
-
-    def _send_reminder_emails(self):
-        for quotation in self.quotation_id:
-            quotation._portal_ensure_token()
-        default_template = self.env.ref(
-            "customer_followup.mail_template_replacement_reminder"
-        )
-        for template, cycles in self.grouped(
-            lambda c: c.rule_id.mail_template_id or default_template
-        ).items():
-            template.send_mail_batch(cycles.ids, force_send=False)
-
-    def _schedule_reminder_activities(self):
-        activity_type = self.env.ref("mail.mail_activity_data_call")
-        for cycle in self:
-            cycle._schedule_call(cycle.quotation_id, activity_type)
-
-    def _create_reminder_opportunities(self):
-        leads = self.env["crm.lead"].create(
-            [
-                {
-                    "name": cycle._for_salesperson()._reminder_summary(),
-                    "type": "opportunity",
-                    "partner_id": cycle.partner_id.id,
-                    "user_id": cycle.partner_id.user_id.id,
-                    "company_id": cycle.company_id.id,
-                    "expected_revenue": cycle.quotation_id.amount_untaxed,
-                    "date_deadline": cycle.due_date,
-                    "description": cycle._for_salesperson()._reminder_note(),
-                }
-                for cycle in self
-            ]
-        )
-        activity_type = self.env.ref("mail.mail_activity_data_call")
-        for cycle, lead in zip(self, leads, strict=True):
-            cycle.lead_id = lead
-            cycle._schedule_call(lead, activity_type)
-
-    def _schedule_call(self, record, activity_type):
-        """Ask the salesperson, in their language, to call about this cycle."""
-        self.ensure_one()
-        cycle = self._for_salesperson()
-        record.activity_schedule(
-            activity_type_id=activity_type.id,
-            date_deadline=max(self.due_date, fields.Date.context_today(self)),
-            summary=cycle._reminder_summary(),
-            note=cycle._reminder_note(),
-            user_id=self._salesperson().id,
-        )
-
-    def _log_reminder_touchpoints(self):
-        types = {
-            "email": self.env.ref("customer_followup.touchpoint_type_email"),
-            "postal": self.env.ref("customer_followup.touchpoint_type_printed_mail"),
-        }
-        touchpoints = self.env["customer.touchpoint"].create(
-            [
-                {
-                    "partner_id": cycle.partner_id.id,
-                    "type_id": types[cycle.channel].id,
-                    "user_id": cycle.partner_id.user_id.id,
-                    "summary": cycle._for_salesperson()._reminder_summary(),
-                    "sale_order_id": cycle.quotation_id.id,
-                    "origin": "reminder",
-                    "company_id": cycle.company_id.id,
-                }
-                for cycle in self
-            ]
-        )
-        for cycle, touchpoint in zip(self, touchpoints, strict=True):
-            cycle.touchpoint_id = touchpoint
-
-    def _salesperson(self):
-        return self.partner_id.user_id or self.env.user
-
-    def _for_salesperson(self):
-        """The cycle in the language of the salesperson who reads its
-        activities, opportunities and touchpoints."""
-        return self.with_context(lang=self._salesperson().lang or self.env.lang)
-
-    def _reminder_summary(self):
-        self.ensure_one()
-        return self.env._(
-            "Replace the %(part)s of %(product)s",
-            part=self.part_product_id.name,
-            product=self.product_id.name,
-        )
-
-    def _reminder_note(self):
-        """The reminder for the salesperson, as HTML: names typed by users
-        (customer, products) are escaped."""
-        self.ensure_one()
-        return escape(
-            self.env._(
-                "%(customer)s bought %(product)s on %(date)s; the %(part)s is due on "
-                "%(due)s. Quotation: %(quotation)s.",
-                customer=self.partner_id.name,
-                product=self.product_id.display_name,
-                date=self.registration_id.purchase_date,
-                part=self.part_product_id.display_name,
-                due=self.due_date,
-                quotation=self.quotation_id.name,
-            )
-        )
+        self.env["customer.replacement.reminder"]._send(cycles)
 
     def _get_portal_quotation_url(self):
         self.ensure_one()
@@ -513,59 +354,6 @@ class CustomerReplacement(models.Model):
         if not quotation:
             return False
         return quotation.get_base_url() + quotation.get_portal_url()
-
-    def _get_hagaki_texts(self):
-        """Whole sentences of the postcard, in the customer's language: a QWeb
-        report would cut them at every dynamic value, and Japanese puts the
-        date and the product before the verb."""
-        self.ensure_one()
-        cycle = self.with_context(lang=self.partner_id.lang or self.env.lang)
-        env = cycle.env
-        product, part = cycle.product_id, cycle.part_product_id
-        purchase = format_date(env, cycle.registration_id.purchase_date)
-        texts = {
-            "title": env._("Time to replace the %(part)s", part=part.name),
-            "due": env._(
-                "Its %(part)s should be replaced every %(months)s months: "
-                "it is due on %(date)s.",
-                part=part.name,
-                months=cycle.rule_id.interval_months,
-                date=format_date(env, cycle.due_date),
-            ),
-        }
-        if product.default_code:
-            texts["bought"] = env._(
-                "You bought a %(product)s (model %(model)s) on %(date)s.",
-                product=product.name,
-                model=product.default_code,
-                date=purchase,
-            )
-        else:
-            texts["bought"] = env._(
-                "You bought a %(product)s on %(date)s.",
-                product=product.name,
-                date=purchase,
-            )
-        if part.default_code:
-            texts["part"] = env._(
-                "The part for your model: %(part)s (ref. %(ref)s)",
-                part=part.name,
-                ref=part.default_code,
-            )
-        else:
-            texts["part"] = env._("The part for your model: %(part)s", part=part.name)
-        quotation = cycle.quotation_id
-        if quotation:
-            texts["price"] = env._(
-                "Price: %(price)s",
-                price=format_amount(env, quotation.amount_total, quotation.currency_id),
-            )
-            texts["order"] = env._(
-                "Quotation %(name)s: order online at %(url)s or call us.",
-                name=quotation.name,
-                url=cycle._get_portal_quotation_url(),
-            )
-        return texts
 
     # ------------------------------------------------------------------
     # Actions

@@ -1,6 +1,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from .product_consumable_rule import DELIVERIES
+
 
 class CustomerReplacementReport(models.Model):
     _name = "customer.replacement.report"
@@ -16,16 +18,8 @@ class CustomerReplacementReport(models.Model):
     part_product_id = fields.Many2one("product.product", "Part", readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    channel = fields.Selection(
-        [
-            ("email", "Email"),
-            ("postal", "Postal letter / postcard"),
-            ("activity", "Activity for the salesperson"),
-            ("opportunity", "CRM opportunity"),
-        ],
-        string="Channel Used",
-        readonly=True,
-    )
+    touchpoint_type_id = fields.Many2one("customer.touchpoint.type", readonly=True)
+    delivery = fields.Selection(DELIVERIES, string="Channel Used", readonly=True)
     state = fields.Selection(
         [
             ("reminded", "Reminded"),
@@ -52,7 +46,7 @@ class CustomerReplacementReport(models.Model):
             SELECT r.id AS id,
                    COALESCE(r.reminded_date, r.due_date) AS date,
                    r.rule_id, r.product_id, r.part_product_id, r.partner_id,
-                   r.company_id, r.channel, r.state,
+                   r.company_id, r.touchpoint_type_id, r.delivery, r.state,
                    CASE WHEN r.reminded_date IS NOT NULL THEN 1 ELSE 0 END
                        AS reminded_count,
                    CASE WHEN r.state = 'ordered' THEN 1 ELSE 0 END AS ordered_count,

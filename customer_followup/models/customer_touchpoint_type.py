@@ -11,6 +11,8 @@ CHANNELS = [
     ("email", "Email"),
     ("other", "Other"),
 ]
+# The channels that go through the post.
+POSTAL_CHANNELS = ("letter", "postcard", "printed_mail")
 
 
 class CustomerTouchpointType(models.Model):
@@ -58,3 +60,8 @@ class CustomerTouchpointType(models.Model):
         if not activity_type:
             return self.browse()
         return self.search([("activity_type_id", "=", activity_type.id)], limit=1)
+
+    @api.model
+    def _for_channel(self, channel):
+        """Return the first active touchpoint type of ``channel``."""
+        return self.search([("channel", "=", channel)], limit=1)

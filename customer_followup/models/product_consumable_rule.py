@@ -3,14 +3,31 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .customer_touchpoint_type import POSTAL_CHANNELS
 from .value_range import ValueRange
 
-CHANNELS = [
-    ("email", "Email"),
-    ("postal", "Postal letter / postcard"),
+# How a reminder is delivered: it reaches the customer (mail, print), or it
+# asks the salesperson to call (activity, opportunity).
+DELIVERIES = [
+    ("mail", "Email"),
+    ("print", "Postal letter / postcard"),
     ("activity", "Activity for the salesperson"),
     ("opportunity", "CRM opportunity"),
 ]
+# The channels of the touchpoint types each delivery can log (None: any).
+DELIVERY_CHANNELS = {
+    "mail": ("email",),
+    "print": POSTAL_CHANNELS,
+    "activity": None,
+    "opportunity": None,
+}
+# The touchpoint type a rule gets when its delivery is chosen.
+DELIVERY_DEFAULT_TYPES = {
+    "mail": "customer_followup.touchpoint_type_email",
+    "print": "customer_followup.touchpoint_type_printed_mail",
+    "activity": "customer_followup.touchpoint_type_call",
+    "opportunity": "customer_followup.touchpoint_type_call",
+}
 
 
 class ProductConsumableRule(models.Model):
@@ -57,7 +74,18 @@ class ProductConsumableRule(models.Model):
         help="How many days before the due date the customer is reminded.",
     )
     quantity = fields.Float(default=1.0, digits="Product Unit", required=True)
-    channel = fields.Selection(CHANNELS, required=True, default="email")
+    touchpoint_type_id = fields.Many2one(
+        "customer.touchpoint.type",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        default=lambda self: self.env.ref(
+            DELIVERY_DEFAULT_TYPES["mail"], raise_if_not_found=False
+        ),
+    )
+    delivery = fields.Selection(
+        DELIVERIES, string="Channel", required=True, default="mail"
+    )
     mail_template_id = fields.Many2one(
         "mail.template",
         string="Email Template",
@@ -87,6 +115,20 @@ class ProductConsumableRule(models.Model):
                 product=rule.product_tmpl_id.display_name or "",
             )
 
+    @api.onchange("delivery")
+    def _onchange_delivery(self):
+        """Propose the touchpoint type of the delivery when the current one
+        does not fit it."""
+        for rule in self:
+            channels = DELIVERY_CHANNELS.get(rule.delivery)
+            if channels is None or rule.touchpoint_type_id.channel in channels:
+                continue
+            default_type = self.env.ref(
+                DELIVERY_DEFAULT_TYPES[rule.delivery], raise_if_not_found=False
+            )
+            if default_type:
+                rule.touchpoint_type_id = default_type
+
     def _check_rule_values(self, vals):
         """Refuse a part that is the owned product before anything is written."""
         if vals.get("part_product_id") and vals.get("product_tmpl_id"):
@@ -114,24 +156,52 @@ class ProductConsumableRule(models.Model):
                     )
                 )
 
+    @api.constrains("delivery", "touchpoint_type_id")
+    def _check_touchpoint_type(self):
+        """An email logs an email contact, a printed reminder a postal one."""
+        channel_labels = dict(
+            self.env["customer.touchpoint.type"]
+            ._fields["channel"]
+            ._description_selection(self.env)
+        )
+        delivery_labels = dict(
+            self._fields["delivery"]._description_selection(self.env)
+        )
+        for rule in self:
+            channels = DELIVERY_CHANNELS.get(rule.delivery)
+            if channels is None or rule.touchpoint_type_id.channel in channels:
+                continue
+            raise ValidationError(
+                self.env._(
+                    "The touchpoint type of a reminder by %(delivery)s must be of "
+                    "the channel %(channels)s, not %(type)s.",
+                    delivery=delivery_labels[rule.delivery],
+                    channels=", ".join(channel_labels[c] for c in channels),
+                    type=rule.touchpoint_type_id.display_name,
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             self._check_rule_values(vals)
         rules = super().create(vals_list)
-        rules.filtered("active")._plan_existing_registrations()
+        active = rules.filtered("active")
+        active._owned_registrations()._plan_cycles(rules=active)
         return rules
 
     def write(self, vals):
         self._check_rule_values(vals)
         res = super().write(vals)
         if vals.get("active") or "product_tmpl_id" in vals:
-            self.filtered("active")._plan_existing_registrations()
+            active = self.filtered("active")
+            active._owned_registrations()._plan_cycles(rules=active)
         return res
 
-    def _plan_existing_registrations(self):
-        """Plan the first cycle of a new rule for products already owned."""
-        registrations = (
+    def _owned_registrations(self):
+        """The active registrations of the products of these rules: a new or
+        reactivated rule plans their first cycle."""
+        return (
             self.env["customer.product.registration"]
             .sudo()
             .search(
@@ -141,7 +211,6 @@ class ProductConsumableRule(models.Model):
                 ]
             )
         )
-        registrations._plan_first_cycles(rules=self)
 
     def _catch_up_start(self, start_date, today):
         """The start date, moved on by whole intervals until a cycle starting
@@ -157,15 +226,3 @@ class ProductConsumableRule(models.Model):
         while start_date + lifetime < today:
             start_date += interval
         return start_date
-
-    def _cycle_vals(self, registration, cycle, start_date):
-        self.ensure_one()
-        due_date = start_date + relativedelta(months=self.interval_months)
-        return {
-            "registration_id": registration.id,
-            "rule_id": self.id,
-            "cycle": cycle,
-            "start_date": start_date,
-            "due_date": due_date,
-            "remind_date": due_date - relativedelta(days=self.lead_days),
-        }

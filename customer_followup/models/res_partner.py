@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.fields import Domain
 
+from .customer_touchpoint_type import POSTAL_CHANNELS
+
 # The follow-up settings of a customer that are for its salesperson and the
 # managers: a salesperson who logs a contact with another salesperson's
 # customer does not decide how that customer is followed up.
@@ -153,6 +155,24 @@ class ResPartner(models.Model):
                 self.env.user,
                 owner.browse(),
             )
+
+    def _followup_blocked_reason(self, channel):
+        """Why this customer cannot be contacted by ``channel`` (the channel of
+        a touchpoint type), translated, or False if it can: the one rule of
+        the follow-up planner and of the replacement reminders."""
+        self.ensure_one()
+        if channel == "visit" and self.followup_no_visit:
+            return self.env._("opted out of visits")
+        if channel == "call" and self.followup_no_call:
+            return self.env._("opted out of calls")
+        if channel in POSTAL_CHANNELS and self.followup_no_postal:
+            return self.env._("opted out of postal mail")
+        if channel == "email":
+            if not self.email:
+                return self.env._("no email address")
+            if self.is_blacklisted:
+                return self.env._("email blacklisted")
+        return False
 
     @api.model
     def _followup_sees_all_customers(self):

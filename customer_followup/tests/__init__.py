@@ -22,3 +22,5 @@ from . import test_access_matrix
 from . import test_portal_registration
 from . import test_value_ranges
 from . import test_migration_ranges
+from . import test_migration_contact
+from . import test_contact_rule

@@ -98,10 +98,32 @@ class FollowupCase(TransactionCase):
                 "interval_months": 24,
                 "lead_days": 30,
                 "window_months": 6,
-                "channel": "email",
+                "touchpoint_type_id": cls.env.ref(
+                    "customer_followup.touchpoint_type_email"
+                ).id,
+                "delivery": "mail",
             }
         )
         cls.cron = ref(REMINDER_CRON)
+
+    @classmethod
+    def _set_delivery(cls, rule, delivery):
+        """Deliver the reminders of ``rule`` by ``delivery``, with the
+        touchpoint type the rule form proposes for it."""
+        types = {
+            "mail": "touchpoint_type_email",
+            "print": "touchpoint_type_printed_mail",
+            "activity": "touchpoint_type_call",
+            "opportunity": "touchpoint_type_call",
+        }
+        rule.write(
+            {
+                "delivery": delivery,
+                "touchpoint_type_id": cls.env.ref(
+                    f"customer_followup.{types[delivery]}"
+                ).id,
+            }
+        )
 
     @classmethod
     def _sell(cls, partner, products, date="2024-01-15 10:00:00", confirm=True):

@@ -318,7 +318,7 @@ class TestAccessMatrix(FollowupCase):
                 {
                     "reminded_date": "2030-01-01",
                     "order_amount": 1e12,
-                    "channel": "postal",
+                    "delivery": "print",
                     "printed_date": "2030-01-01 00:00:00",
                 },
             ),

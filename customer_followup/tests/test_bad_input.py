@@ -134,13 +134,13 @@ class TestBadInput(FollowupCase):
         self.customer.write({"email": False, "followup_no_postal": True})
         self._run_cron("2025-12-20 06:00:00")
         activity_cycle = self._cycles()
-        self.assertEqual(activity_cycle.channel, "activity")
+        self.assertEqual(activity_cycle.delivery, "activity")
         note = str(activity_cycle.quotation_id.activity_ids.note)
         self.assertIn("&lt;b&gt;Bold&lt;/b&gt; Yamada", note)
         self.assertNotIn("<b>Bold</b>", note)
         self.assertNotIn("<i>Cooker</i>", note)
 
-        self.gasket_rule.channel = "opportunity"
+        self._set_delivery(self.gasket_rule, "opportunity")
         other = self.env["res.partner"].create(
             {"name": "<script>alert(1)</script> Sato", "user_id": self.salesman.id}
         )

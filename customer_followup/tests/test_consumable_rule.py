@@ -1,5 +1,5 @@
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import FollowupCase
 
@@ -77,3 +77,51 @@ class TestConsumableRule(FollowupCase):
         valve_cycle = self._cycles(rule=rule)
         self.assertEqual(len(valve_cycle), 1)
         self.assertEqual(str(valve_cycle.due_date), "2029-01-15")
+
+    def test_delivery_proposes_its_touchpoint_type(self):
+        ref = self.env.ref
+        form = Form(self.env["product.consumable.rule"])
+        self.assertEqual(form.delivery, "mail")
+        self.assertEqual(
+            form.touchpoint_type_id, ref("customer_followup.touchpoint_type_email")
+        )
+        form.delivery = "print"
+        self.assertEqual(
+            form.touchpoint_type_id,
+            ref("customer_followup.touchpoint_type_printed_mail"),
+        )
+        form.touchpoint_type_id = ref("customer_followup.touchpoint_type_postcard")
+        form.delivery = "activity"
+        self.assertEqual(
+            form.touchpoint_type_id,
+            ref("customer_followup.touchpoint_type_postcard"),
+            "an activity may ask for any contact, e.g. a handwritten postcard",
+        )
+        form.delivery = "mail"
+        self.assertEqual(
+            form.touchpoint_type_id, ref("customer_followup.touchpoint_type_email")
+        )
+
+    def test_touchpoint_type_fits_delivery(self):
+        ref = self.env.ref
+        call = ref("customer_followup.touchpoint_type_call")
+        for vals, message in (
+            ({"touchpoint_type_id": call.id}, "of the channel Email, not Phone call"),
+            ({"delivery": "print"}, "of the channel Letter, Postcard, Printed mail"),
+        ):
+            with (
+                self.subTest(vals=vals),
+                self.assertRaises(ValidationError) as error,
+                self.cr.savepoint(),
+            ):
+                self.gasket_rule.write(vals)
+            self.assertIn(message, str(error.exception))
+        postcard = ref("customer_followup.touchpoint_type_postcard")
+        self.gasket_rule.write(
+            {"delivery": "activity", "touchpoint_type_id": postcard.id}
+        )
+        self.gasket_rule.write({"delivery": "print"})
+        self.assertEqual(
+            (self.gasket_rule.delivery, self.gasket_rule.touchpoint_type_id),
+            ("print", postcard),
+        )

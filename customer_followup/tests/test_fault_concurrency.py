@@ -101,7 +101,7 @@ class TestFaultTwoWorkers(TransactionCase):
                 "interval_months": 24,
                 "lead_days": 30,
                 "window_months": 6,
-                "channel": "email",
+                "delivery": "mail",
             }
         )
         customers = setup["res.partner"].create(

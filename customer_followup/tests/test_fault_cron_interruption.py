@@ -101,3 +101,77 @@ class TestFaultRemindersInterrupted(FollowupCase):
         self.assertEqual(
             set(cycles.mapped("reminded_date")), {fields.Date.to_date("2025-12-20")}
         )
+
+
+@tagged("post_install", "-at_install")
+class TestReminderCronBudget(FollowupCase):
+    """The reminder cron stops when its time is used up, the runner calls it
+    again and it goes on where it stopped; outside a cron it never commits."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # bought in 2019: the first cycle expired long ago, the catch-up
+        # cycle is due for a reminder on 2025-02-10
+        cls.registrations = cls.env["customer.product.registration"].create(
+            [
+                {
+                    "partner_id": cls.customer.id,
+                    "product_id": cls.cooker.id,
+                    "serial": f"OLD-{n}",
+                    "purchase_date": "2019-03-01",
+                }
+                for n in range(3)
+            ]
+        )
+        cls.first_cycles = cls.registrations.replacement_ids
+
+    def _states(self):
+        cycles = self.env["customer.replacement"].search(
+            [("registration_id", "in", self.registrations.ids)]
+        )
+        return sorted(cycles.mapped("state"))
+
+    def test_expiry_stops_when_time_is_up_and_resumes(self):
+        commits = []
+
+        def time_is_up(cron, processed=0, *, remaining=None, deactivate=False):
+            commits.append((processed, remaining))
+            return 0.0
+
+        # in a cron run: the runner puts its progress record in the context
+        replacements = self.env["customer.replacement"].with_context(
+            ir_cron_progress_id=-1
+        )
+        with (
+            patch.object(type(self.env["ir.cron"]), "_commit_progress", time_is_up),
+            freeze_time("2025-02-10 06:00:00"),
+        ):
+            for run in (1, 2, 3):
+                replacements._cron_send_reminders(expiry_batch_size=1)
+                self.assertEqual(
+                    self.first_cycles.mapped("state").count("expired"),
+                    run,
+                    "one batch per call when the time is up",
+                )
+                self.assertNotIn("reminded", self._states())
+            # remaining: the cycles to expire, then the reminders
+            self.assertEqual(commits, [(1, 3), (1, 3), (1, 3)])
+            replacements._cron_send_reminders(expiry_batch_size=1)
+        self.assertEqual(self._states(), ["expired"] * 3 + ["reminded"] * 3)
+        self.assertEqual(commits[-1], (3, 0))
+
+    def test_outside_a_cron_nothing_is_committed(self):
+        with (
+            patch.object(
+                type(self.env["ir.cron"]),
+                "_commit_progress",
+                side_effect=AssertionError("committed outside a cron run"),
+            ) as commit,
+            freeze_time("2025-02-10 06:00:00"),
+        ):
+            self.env["customer.replacement"]._cron_send_reminders(
+                batch_size=1, expiry_batch_size=1
+            )
+        self.assertFalse(commit.called)
+        self.assertEqual(self._states(), ["expired"] * 3 + ["reminded"] * 3)

@@ -9,7 +9,7 @@ class TestHagakiReport(FollowupCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.gasket_rule.channel = "postal"
+        cls._set_delivery(cls.gasket_rule, "print")
         cls.other = cls.env["res.partner"].create(
             {"name": "Hanako Sato", "zip": "530-0001", "city": "Osaka"}
         )
@@ -27,7 +27,7 @@ class TestHagakiReport(FollowupCase):
         cycles = self.env["customer.replacement"].search(
             [("partner_id", "in", (self.customer | self.other).ids)]
         )
-        self.assertEqual(cycles.mapped("channel"), ["postal", "postal"])
+        self.assertEqual(cycles.mapped("delivery"), ["print", "print"])
         report = self.env["ir.actions.report"]
         html = str(
             report._render_qweb_html(

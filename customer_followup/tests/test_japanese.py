@@ -67,7 +67,7 @@ class TestJapanese(FollowupCase):
         self.assertIn("TaroYamada</strong><span>様</span>", "".join(html.split()))
 
     def test_reminder_activity_is_in_the_salespersons_language(self):
-        self.gasket_rule.channel = "activity"
+        self._set_delivery(self.gasket_rule, "activity")
         self.salesman.lang = "ja_JP"
         self.customer.lang = "en_US"
         self._sell(self.customer, self.cooker)

@@ -28,7 +28,7 @@ class TestPortalProducts(HttpCaseWithUserPortal):
                 "interval_months": 24,
                 "lead_days": 30,
                 "window_months": 6,
-                "channel": "email",
+                "delivery": "mail",
             }
         )
         cls.partner_portal.email = "joel@example.com"

@@ -31,7 +31,7 @@ class TestPortalRegistration(HttpCaseWithUserPortal):
                 "interval_months": 24,
                 "lead_days": 30,
                 "window_months": 6,
-                "channel": "email",
+                "delivery": "mail",
             }
         )
         cls.salesman = new_test_user(

@@ -28,7 +28,11 @@ class TestReplacementReminder(FollowupCase):
             self._run_cron(f"2025-12-20 {hour:02d}:00:00")
         self.assertEqual(cycle.state, "reminded")
         self.assertEqual(str(cycle.reminded_date), "2025-12-20")
-        self.assertEqual(cycle.channel, "email")
+        self.assertEqual(cycle.delivery, "mail")
+        self.assertEqual(
+            cycle.touchpoint_type_id,
+            self.env.ref("customer_followup.touchpoint_type_email"),
+        )
 
         quotation = cycle.quotation_id
         self.assertEqual(
@@ -94,6 +98,11 @@ class TestReplacementReminder(FollowupCase):
         )
         self.assertEqual(report.reminded_count, 1)
         self.assertEqual(report.ordered_count, 1)
+        self.assertEqual(
+            report.touchpoint_type_id,
+            self.env.ref("customer_followup.touchpoint_type_email"),
+        )
+        self.assertEqual(report.delivery, "mail")
         self.assertEqual(report.conversion_rate, 100.0)
         self.assertEqual(report.order_amount, 15.0)
 
@@ -186,13 +195,19 @@ class TestReplacementReminder(FollowupCase):
         self.env["mail.blacklist"].sudo()._add(self.customer.email)
         self._run_cron("2025-12-20 06:00:00")
         self.assertEqual(cycle.state, "reminded")
-        self.assertEqual(cycle.channel, "postal")
+        self.assertEqual(cycle.delivery, "print")
         self.assertFalse(cycle.printed)
         self.assertFalse(self._reminder_mails(cycle))
         self.assertIn("blacklisted", str(cycle.message_ids.mapped("body")))
         self.assertEqual(
             cycle.touchpoint_id.type_id,
             self.env.ref("customer_followup.touchpoint_type_printed_mail"),
+        )
+        report = self.env["customer.replacement.report"].search([("id", "=", cycle.id)])
+        self.assertEqual(
+            (report.touchpoint_type_id, report.delivery),
+            (cycle.touchpoint_id.type_id, "print"),
+            "the report shows the contact made, after the fallback",
         )
         postcards = self.env.ref(
             "customer_followup.action_customer_replacement_postcards"
@@ -209,7 +224,11 @@ class TestReplacementReminder(FollowupCase):
         cycle = self._cycles()
         self.customer.write({"email": False, "followup_no_postal": True})
         self._run_cron("2025-12-20 06:00:00")
-        self.assertEqual(cycle.channel, "activity")
+        self.assertEqual(cycle.delivery, "activity")
+        self.assertEqual(
+            cycle.touchpoint_type_id,
+            self.env.ref("customer_followup.touchpoint_type_call"),
+        )
         self.assertIn("no email address", str(cycle.message_ids.mapped("body")))
         activity = cycle.quotation_id.activity_ids
         self.assertEqual(len(activity), 1)
@@ -222,7 +241,7 @@ class TestReplacementReminder(FollowupCase):
         self.assertEqual(touchpoint.sale_order_id, cycle.quotation_id)
 
     def test_opportunity_channel(self):
-        self.gasket_rule.channel = "opportunity"
+        self._set_delivery(self.gasket_rule, "opportunity")
         cycle = self._cycles()
         self._run_cron("2025-12-20 06:00:00")
         lead = cycle.lead_id
@@ -239,7 +258,7 @@ class TestReplacementReminder(FollowupCase):
                 "part_product_id": self.valve.id,
                 "interval_months": 60,
                 "lead_days": 15,
-                "channel": "email",
+                "delivery": "mail",
             }
         )
         self._run_cron("2025-12-20 06:00:00")

@@ -1,0 +1,232 @@
+from markupsafe import escape
+
+from odoo import api, fields, models
+from odoo.fields import Command
+
+# A reminder the customer cannot receive by its delivery goes by the next one:
+# an email by post, a letter as a call of the salesperson. Activities and
+# opportunities ask the salesperson to call, and have no fallback.
+FALLBACKS = {
+    "mail": ("print", "printed_mail"),
+    "print": ("activity", "call"),
+}
+
+
+class CustomerReplacementReminder(models.AbstractModel):
+    """Sends the reminders of due replacement cycles: a draft quotation for
+    the part, then an email, a postcard to print, an activity or an
+    opportunity for the salesperson, and the touchpoint of the contact."""
+
+    _name = "customer.replacement.reminder"
+    _description = "Replacement reminders"
+
+    # ------------------------------------------------------------------
+    # Contact
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _choose_contact(self, cycle):
+        """Return (touchpoint type, delivery, reason) of the reminder of
+        ``cycle``: the rule's, or the fallback's when the customer cannot be
+        reached so (``reason`` says why, else False)."""
+        rule = cycle.rule_id
+        touchpoint_type, delivery = rule.touchpoint_type_id, rule.delivery
+        first_reason = False
+        while delivery in FALLBACKS:
+            reason = cycle.partner_id._followup_blocked_reason(touchpoint_type.channel)
+            if not reason:
+                break
+            first_reason = first_reason or reason
+            delivery, channel = FALLBACKS[delivery]
+            touchpoint_type = self.env["customer.touchpoint.type"]._for_channel(channel)
+        return touchpoint_type, delivery, first_reason
+
+    # ------------------------------------------------------------------
+    # Sending
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _send(self, cycles):
+        """Remind the customers of ``cycles`` (due, part not bought yet)."""
+        if not cycles:
+            return
+        # the salesperson hears of these quotations through the overview and
+        # the activities, not one assignment mail per quotation
+        quotations = (
+            self.env["sale.order"]
+            .with_context(mail_auto_subscribe_no_notify=True)
+            .create([self._prepare_quotation_vals(cycle) for cycle in cycles])
+        )
+        today = fields.Date.context_today(self)
+        labels = dict(cycles._fields["delivery"]._description_selection(self.env))
+        by_delivery = {}
+        for cycle, quotation in zip(cycles, quotations, strict=True):
+            touchpoint_type, delivery, reason = self._choose_contact(cycle)
+            cycle.write(
+                {
+                    "state": "reminded",
+                    "reminded_date": today,
+                    "quotation_id": quotation.id,
+                    "touchpoint_type_id": touchpoint_type.id,
+                    "delivery": delivery,
+                }
+            )
+            if reason:
+                cycle.message_post(
+                    body=self.env._(
+                        "Reminder sent by %(channel)s instead of %(rule_channel)s: "
+                        "%(reason)s.",
+                        channel=labels[delivery],
+                        rule_channel=labels[cycle.rule_id.delivery],
+                        reason=reason,
+                    )
+                )
+            by_delivery.setdefault(delivery, cycles.browse())
+            by_delivery[delivery] |= cycle
+        if mail_cycles := by_delivery.get("mail"):
+            self._send_mails(mail_cycles)
+        if activity_cycles := by_delivery.get("activity"):
+            self._schedule_activities(activity_cycles)
+        if lead_cycles := by_delivery.get("opportunity"):
+            self._create_opportunities(lead_cycles)
+        # Mails and printed reminders reach the customer now: log them.
+        # Activities and opportunities only ask the salesperson to call; the
+        # call logs its touchpoint when the activity is marked done.
+        self._log_touchpoints(
+            by_delivery.get("mail", cycles.browse())
+            | by_delivery.get("print", cycles.browse())
+        )
+
+    @api.model
+    def _prepare_quotation_vals(self, cycle):
+        partner = cycle.partner_id
+        return {
+            "partner_id": partner.id,
+            "company_id": cycle.company_id.id,
+            "user_id": partner.user_id.id,
+            "origin": self.env._(
+                "Replacement of %(product)s", product=cycle.product_id.display_name
+            ),
+            "order_line": [
+                Command.create(
+                    {
+                        "product_id": cycle.part_product_id.id,
+                        "product_uom_qty": cycle.rule_id.quantity,
+                    }
+                )
+            ],
+        }
+
+    @api.model
+    def _send_mails(self, cycles):
+        for quotation in cycles.quotation_id:
+            quotation._portal_ensure_token()
+        default_template = self.env.ref(
+            "customer_followup.mail_template_replacement_reminder"
+        )
+        for template, template_cycles in cycles.grouped(
+            lambda c: c.rule_id.mail_template_id or default_template
+        ).items():
+            template.send_mail_batch(template_cycles.ids, force_send=False)
+
+    @api.model
+    def _schedule_activities(self, cycles):
+        for cycle in cycles:
+            self._schedule_call(cycle, cycle.quotation_id)
+
+    @api.model
+    def _create_opportunities(self, cycles):
+        leads = self.env["crm.lead"].create(
+            [
+                {
+                    "name": self._for_salesperson(cycle)._summary(cycle),
+                    "type": "opportunity",
+                    "partner_id": cycle.partner_id.id,
+                    "user_id": cycle.partner_id.user_id.id,
+                    "company_id": cycle.company_id.id,
+                    "expected_revenue": cycle.quotation_id.amount_untaxed,
+                    "date_deadline": cycle.due_date,
+                    "description": self._for_salesperson(cycle)._note(cycle),
+                }
+                for cycle in cycles
+            ]
+        )
+        for cycle, lead in zip(cycles, leads, strict=True):
+            cycle.lead_id = lead
+            self._schedule_call(cycle, lead)
+
+    @api.model
+    def _schedule_call(self, cycle, record):
+        """Ask the salesperson, in their language, to make the contact of the
+        cycle's touchpoint type (a call unless the rule says otherwise)."""
+        activity_type = cycle.touchpoint_type_id.activity_type_id or self.env.ref(
+            "mail.mail_activity_data_call"
+        )
+        reminder = self._for_salesperson(cycle)
+        record.activity_schedule(
+            activity_type_id=activity_type.id,
+            date_deadline=max(cycle.due_date, fields.Date.context_today(self)),
+            summary=reminder._summary(cycle),
+            note=reminder._note(cycle),
+            user_id=self._salesperson(cycle).id,
+        )
+
+    @api.model
+    def _log_touchpoints(self, cycles):
+        cycles = cycles.filtered("touchpoint_type_id")
+        touchpoints = self.env["customer.touchpoint"].create(
+            [
+                {
+                    "partner_id": cycle.partner_id.id,
+                    "type_id": cycle.touchpoint_type_id.id,
+                    "user_id": cycle.partner_id.user_id.id,
+                    "summary": self._for_salesperson(cycle)._summary(cycle),
+                    "sale_order_id": cycle.quotation_id.id,
+                    "origin": "reminder",
+                    "company_id": cycle.company_id.id,
+                }
+                for cycle in cycles
+            ]
+        )
+        for cycle, touchpoint in zip(cycles, touchpoints, strict=True):
+            cycle.touchpoint_id = touchpoint
+
+    # ------------------------------------------------------------------
+    # Texts for the salesperson
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _salesperson(self, cycle):
+        return cycle.partner_id.user_id or self.env.user
+
+    @api.model
+    def _for_salesperson(self, cycle):
+        """The service in the language of the salesperson who reads the
+        cycle's activities, opportunities and touchpoints."""
+        return self.with_context(lang=self._salesperson(cycle).lang or self.env.lang)
+
+    @api.model
+    def _summary(self, cycle):
+        return self.env._(
+            "Replace the %(part)s of %(product)s",
+            part=cycle.with_env(self.env).part_product_id.name,
+            product=cycle.with_env(self.env).product_id.name,
+        )
+
+    @api.model
+    def _note(self, cycle):
+        """The reminder for the salesperson, as HTML: names typed by users
+        (customer, products) are escaped."""
+        cycle = cycle.with_env(self.env)
+        return escape(
+            self.env._(
+                "%(customer)s bought %(product)s on %(date)s; the %(part)s is due on "
+                "%(due)s. Quotation: %(quotation)s.",
+                customer=cycle.partner_id.name,
+                product=cycle.product_id.display_name,
+                date=cycle.registration_id.purchase_date,
+                part=cycle.part_product_id.display_name,
+                due=cycle.due_date,
+                quotation=cycle.quotation_id.name,
+            )
+        )

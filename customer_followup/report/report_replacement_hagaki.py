@@ -1,0 +1,73 @@
+from odoo import api, models
+from odoo.tools import format_amount, format_date
+
+
+class ReportReplacementHagaki(models.AbstractModel):
+    """The replacement postcard (hagaki): its sentences, in the language of
+    each customer."""
+
+    _name = "report.customer_followup.report_replacement_hagaki"
+    _description = "Replacement Postcard (hagaki)"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        docs = self.env["customer.replacement"].browse(docids)
+        return {
+            "doc_ids": docids,
+            "doc_model": "customer.replacement",
+            "docs": docs,
+            "hagaki_texts": {doc.id: self._hagaki_texts(doc) for doc in docs},
+        }
+
+    @api.model
+    def _hagaki_texts(self, cycle):
+        """Whole sentences of the postcard, in the customer's language: a QWeb
+        report would cut them at every dynamic value, and Japanese puts the
+        date and the product before the verb."""
+        cycle = cycle.with_context(lang=cycle.partner_id.lang or self.env.lang)
+        env = cycle.env
+        product, part = cycle.product_id, cycle.part_product_id
+        purchase = format_date(env, cycle.registration_id.purchase_date)
+        texts = {
+            "title": env._("Time to replace the %(part)s", part=part.name),
+            "due": env._(
+                "Its %(part)s should be replaced every %(months)s months: "
+                "it is due on %(date)s.",
+                part=part.name,
+                months=cycle.rule_id.interval_months,
+                date=format_date(env, cycle.due_date),
+            ),
+        }
+        if product.default_code:
+            texts["bought"] = env._(
+                "You bought a %(product)s (model %(model)s) on %(date)s.",
+                product=product.name,
+                model=product.default_code,
+                date=purchase,
+            )
+        else:
+            texts["bought"] = env._(
+                "You bought a %(product)s on %(date)s.",
+                product=product.name,
+                date=purchase,
+            )
+        if part.default_code:
+            texts["part"] = env._(
+                "The part for your model: %(part)s (ref. %(ref)s)",
+                part=part.name,
+                ref=part.default_code,
+            )
+        else:
+            texts["part"] = env._("The part for your model: %(part)s", part=part.name)
+        quotation = cycle.quotation_id
+        if quotation:
+            texts["price"] = env._(
+                "Price: %(price)s",
+                price=format_amount(env, quotation.amount_total, quotation.currency_id),
+            )
+            texts["order"] = env._(
+                "Quotation %(name)s: order online at %(url)s or call us.",
+                name=quotation.name,
+                url=cycle._get_portal_quotation_url(),
+            )
+        return texts
