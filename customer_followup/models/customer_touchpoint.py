@@ -144,14 +144,7 @@ class CustomerTouchpoint(models.Model):
         """A contact in another person's name is logged by the customer's
         salesperson or a manager (the record rules say the same; this says
         it in words)."""
-        owner = partner.user_id
-        if (
-            not user_id
-            or user_id == self.env.uid
-            or self.env.su
-            or owner in (self.env.user, owner.browse())
-            or self.env["res.partner"]._followup_sees_all_customers()
-        ):
+        if not user_id or user_id == self.env.uid or partner._followup_acts_for_owner():
             return
         raise AccessError(
             self.env._(
@@ -159,7 +152,7 @@ class CustomerTouchpoint(models.Model):
                 "another person's name are logged by its salesperson, "
                 "%(salesperson)s, or a sales manager.",
                 customer=partner.display_name,
-                salesperson=owner.name,
+                salesperson=partner.user_id.name,
             )
         )
 

@@ -148,13 +148,19 @@ class ResPartner(models.Model):
     @api.depends("user_id", "commercial_partner_id.user_id")
     @api.depends_context("uid")
     def _compute_followup_settings_editable(self):
-        sees_all = self.env.su or self._followup_sees_all_customers()
         for partner in self:
-            owner = partner.commercial_partner_id.user_id
-            partner.followup_settings_editable = sees_all or owner in (
-                self.env.user,
-                owner.browse(),
-            )
+            partner.followup_settings_editable = partner._followup_acts_for_owner()
+
+    def _followup_acts_for_owner(self):
+        """Whether the user acts for this customer's salesperson: is it, or
+        the customer has none, or the user sees all customers."""
+        self.ensure_one()
+        owner = self.commercial_partner_id.user_id
+        return (
+            owner in (self.env.user, owner.browse())
+            or self.env.su
+            or self._followup_sees_all_customers()
+        )
 
     def _followup_blocked_reason(self, channel):
         """Why this customer cannot be contacted by ``channel`` (the channel of
@@ -188,13 +194,11 @@ class ResPartner(models.Model):
         """Refuse a change of the follow-up settings of customers that belong
         to another salesperson, unless the user sees all customers."""
         written = [name for name in FOLLOWUP_OWNER_FIELDS if name in vals]
-        user = self.env.user
-        if not written or self.env.su or self._followup_sees_all_customers():
+        if not written:
             return
         # a contact's settings follow its company's (commercial fields)
         for partner in self.filtered(lambda p: p == p.commercial_partner_id):
-            owner = partner.user_id
-            if not owner or owner == user:
+            if partner._followup_acts_for_owner():
                 continue
             if created:
                 changed = any(vals[name] for name in written)
@@ -214,7 +218,7 @@ class ResPartner(models.Model):
                         "salesperson, %(salesperson)s, and the sales managers. "
                         "You can still log your contacts with this customer.",
                         customer=partner.display_name,
-                        salesperson=owner.name,
+                        salesperson=partner.user_id.name,
                     )
                 )
 
