@@ -372,7 +372,9 @@ def main():
     )
     args = parser.parse_args()
     OPTIONS.update(
-        addons_path=os.path.abspath(args.addons_path), template=args.template
+        addons_path=os.path.abspath(args.addons_path),
+        template=args.template,
+        prefix=args.db_prefix,
     )
     scales = [int(s.replace("_", "")) for s in args.scales.split(",") if s.strip()]
 
