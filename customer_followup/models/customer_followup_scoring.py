@@ -1,5 +1,10 @@
-from odoo import api, fields, models
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
 from odoo.tools import SQL, split_every
+from odoo.tools.mail import generate_tracking_message_id
 
 SCORE_BATCH_SIZE = 1000
 
@@ -26,10 +31,10 @@ class CustomerFollowupScoring(models.AbstractModel):
     orders move the percentiles of the other customers of each company), but
     its own score and tier come from its scoring company only.
 
-    **Cron.** The scores are written by one set-based query, the first
-    classification of the customers without a tier by one set-based UPDATE (no
-    chatter message is posted for it), and only the real tier changes through
-    the ORM (tracked in the chatter), in batches. As a cron, each step reports
+    **Cron.** The scores and the first classification of the customers
+    without a tier are written by one set-based UPDATE (no chatter message is
+    posted for a first tier), only the real tier changes through the ORM, in
+    batches, their chatter messages created in one go per batch. As a cron, each step reports
     its progress with ``ir.cron._commit_progress`` (which commits) and the job
     stops when the time budget is used; the next call resumes with the pending
     tier changes, the scores being already written."""
@@ -99,7 +104,7 @@ class CustomerFollowupScoring(models.AbstractModel):
         Scored: customers with orders in a window, strategic customers and
         customers already tiered (they slide down instead of vanishing).
         Returns rows (partner_id, scoring company_id, score, current score,
-        current tier, locked)."""
+        current tier, locked, strategic)."""
         today = today or fields.Date.context_today(self)
         companies = companies or self._scoring_companies()
         main = self._main_company() or companies[:1]
@@ -167,7 +172,8 @@ class CustomerFollowupScoring(models.AbstractModel):
                               THEN s.bonus ELSE 0 END)::numeric, 1)::float,
                    c.followup_score,
                    c.followup_tier_id,
-                   c.locked
+                   c.locked,
+                   c.followup_strategic
               FROM scored c
               JOIN settings s ON s.company_id = c.company_id
          LEFT JOIN ranked r ON r.partner_id = c.id AND r.company_id = c.company_id
@@ -198,31 +204,97 @@ class CustomerFollowupScoring(models.AbstractModel):
         )
 
     @api.model
-    def _write_followup_scores(self, today=None):
+    def _write_followup_scores(self, today=None, first_tiers=False):
         """Score every customer in one set-based UPDATE (only changed rows are
         written): scores are analysis output that nothing else depends on.
-        Returns the number of scores written."""
+
+        With ``first_tiers``, the same UPDATE also gives their first tier to
+        the scored, unlocked customers without one (with their next follow-up
+        date: last touchpoint + cadence, or today for a customer never
+        contacted, as ``_compute_next_followup_date``): one row version per
+        customer instead of two. Not tracked: a first classification posts no
+        chatter message. Returns (scores written, customers classified)."""
+        today = today or fields.Date.context_today(self)
         self._flush_scoring_inputs()
-        written = self.env.execute_query(
-            SQL(
+        scores = self._followup_score_query(today)
+        if first_tiers:
+            query = SQL(
+                """
+                WITH s AS (%(scores)s), f AS (
+                    SELECT s.id, s.score, t.id AS tier_id, t.cadence_days
+                      FROM s AS s(id, company_id, score, old_score, old_tier_id,
+                                  locked, strategic)
+                 LEFT JOIN LATERAL (%(best_tier)s) t
+                        ON s.old_tier_id IS NULL AND NOT s.locked
+                )
+                UPDATE res_partner p
+                   SET followup_score = f.score,
+                       followup_tier_id = COALESCE(p.followup_tier_id, f.tier_id),
+                       next_followup_date = CASE
+                           WHEN f.tier_id IS NULL THEN p.next_followup_date
+                           WHEN COALESCE(f.cadence_days, 0) = 0 THEN NULL
+                           WHEN p.last_touchpoint_date IS NOT NULL
+                           THEN p.last_touchpoint_date::date + f.cadence_days
+                           ELSE %(today)s::date
+                       END,
+                       write_uid = CASE WHEN f.tier_id IS NULL
+                                        THEN p.write_uid ELSE %(uid)s END,
+                       write_date = CASE WHEN f.tier_id IS NULL
+                                         THEN p.write_date ELSE %(now)s END
+                  FROM f
+                 WHERE p.id = f.id
+                   AND (p.followup_score IS DISTINCT FROM f.score
+                        OR f.tier_id IS NOT NULL)
+             RETURNING f.tier_id IS NOT NULL
+                """,
+                scores=scores,
+                best_tier=self._best_tier_sql(
+                    SQL("s.score"), SQL("(s.score > 0 OR s.strategic)")
+                ),
+                today=today,
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+            )
+        else:
+            query = SQL(
                 """
                 WITH s AS (%s)
                 UPDATE res_partner p
                    SET followup_score = s.score
-                  FROM s AS s(id, company_id, score, old_score, old_tier_id, locked)
+                  FROM s AS s(id, company_id, score, old_score, old_tier_id,
+                              locked, strategic)
                  WHERE p.id = s.id
                    AND p.followup_score IS DISTINCT FROM s.score
-             RETURNING p.id
+             RETURNING FALSE
                 """,
-                self._followup_score_query(today),
+                scores,
             )
+        rows = self.env.execute_query(query)
+        self.env["res.partner"].invalidate_model(
+            ["followup_score", "followup_tier_id", "next_followup_date"]
+            + (["write_uid", "write_date"] if first_tiers else [])
         )
-        self.env["res.partner"].invalidate_model(["followup_score"])
-        return len(written)
+        return len(rows), sum(1 for (first,) in rows if first)
 
     # ------------------------------------------------------------------
     # Tiers
     # ------------------------------------------------------------------
+
+    @api.model
+    def _best_tier_sql(self, score, condition=None):
+        """Subquery (id, cadence_days) of the best active tier that ``score``
+        reaches (the highest minimum score), if ``condition`` holds."""
+        return SQL(
+            """
+            SELECT ct.id, ct.cadence_days
+              FROM customer_tier ct
+             WHERE ct.active AND %s >= ct.min_score AND %s
+          ORDER BY ct.min_score DESC, ct.sequence, ct.id
+             LIMIT 1
+            """,
+            score,
+            condition or SQL("TRUE"),
+        )
 
     @api.model
     def _tier_target_query(self):
@@ -233,20 +305,15 @@ class CustomerFollowupScoring(models.AbstractModel):
             """
             SELECT p.id, p.followup_tier_id, t.id, t.cadence_days
               FROM res_partner p
-         LEFT JOIN LATERAL (
-                      SELECT ct.id, ct.cadence_days
-                        FROM customer_tier ct
-                       WHERE ct.active AND p.followup_score >= ct.min_score
-                    ORDER BY ct.min_score DESC, ct.sequence, ct.id
-                       LIMIT 1
-                   ) t ON TRUE
+         LEFT JOIN LATERAL (%s) t ON TRUE
              WHERE p.id = p.commercial_partner_id
                AND NOT COALESCE(p.followup_tier_locked, FALSE)
                AND (p.followup_score > 0
                     OR p.followup_strategic
                     OR p.followup_tier_id IS NOT NULL)
                AND t.id IS DISTINCT FROM p.followup_tier_id
-            """
+            """,
+            self._best_tier_sql(SQL("p.followup_score")),
         )
 
     @api.model
@@ -277,58 +344,69 @@ class CustomerFollowupScoring(models.AbstractModel):
         return dependents <= {partner_model._fields["next_followup_date"]}
 
     @api.model
-    def _write_first_tiers(self, today=None):
-        """Give their first tier to the scored customers without one, in one
-        UPDATE (with their next follow-up date: last touchpoint + cadence, or
-        today for a customer never contacted, as ``_compute_next_followup_date``).
-        Not tracked: a first classification posts no chatter message.
-        Returns the number of customers classified."""
-        today = today or fields.Date.context_today(self)
-        self._flush_scoring_inputs()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                UPDATE res_partner p
-                   SET followup_tier_id = c.new_tier_id,
-                       next_followup_date = CASE
-                           WHEN COALESCE(c.cadence_days, 0) = 0 THEN NULL
-                           WHEN p.last_touchpoint_date IS NOT NULL
-                           THEN p.last_touchpoint_date::date + c.cadence_days
-                           ELSE %(today)s::date
-                       END,
-                       write_uid = %(uid)s,
-                       write_date = %(now)s
-                  FROM (%(targets)s) AS c(id, old_tier_id, new_tier_id, cadence_days)
-                 WHERE p.id = c.id
-                   AND c.old_tier_id IS NULL
-                   AND c.new_tier_id IS NOT NULL
-             RETURNING p.id
-                """,
-                targets=self._tier_target_query(),
-                today=today,
-                uid=self.env.uid,
-                now=self.env.cr.now(),
-            )
-        )
-        self.env["res.partner"].invalidate_model(
-            ["followup_tier_id", "next_followup_date", "write_uid", "write_date"]
-        )
-        return len(rows)
+    def _write_tier_changes(self, changes):
+        """Write [(partner_id, old tier id, new tier id)] through the ORM (the
+        next follow-up dates follow), then log the changes of a tier in the
+        chatter in one batch (first classifications are not logged)."""
+        by_tier = defaultdict(list)
+        for partner_id, _old_tier_id, tier_id in changes:
+            by_tier[tier_id].append(partner_id)
+        partner_model = self.env["res.partner"].with_context(tracking_disable=True)
+        for tier_id, partner_ids in by_tier.items():
+            partner_model.browse(partner_ids).write({"followup_tier_id": tier_id})
+        self._log_tier_changes([change for change in changes if change[1]])
+        self.env.flush_all()
 
     @api.model
-    def _write_tier_changes(self, changes):
-        """Write [(partner_id, old tier id, new tier id)] through the ORM:
-        changes of a tier are tracked in the chatter, first classifications
-        are not."""
-        by_tier = {}
-        for partner_id, old_tier_id, tier_id in changes:
-            by_tier.setdefault((bool(old_tier_id), tier_id), []).append(partner_id)
-        partner_model = self.env["res.partner"]
-        for (tracked, tier_id), partner_ids in by_tier.items():
-            partner_model.with_context(tracking_disable=not tracked).browse(
-                partner_ids
-            ).write({"followup_tier_id": tier_id})
-        partner_model.flush_model()
+    def _log_tier_changes(self, changes):
+        """Post the tracking message of each tier change, as the tracking of
+        ``followup_tier_id`` would (a note with the old and new tier), but
+        created in one batch instead of one message per customer."""
+        if not changes:
+            return
+        partners = self.env["res.partner"].browse([change[0] for change in changes])
+        tiers = self.env["customer.tier"].with_context(active_test=False)
+        col_info = partners.fields_get(
+            ["followup_tier_id"],
+            attributes=("string", "type", "selection", "currency_field"),
+        )["followup_tier_id"]
+        tracking_model = self.env["mail.tracking.value"]
+        author_id, email_from = partners._message_compute_author()
+        base = {
+            "author_id": author_id,
+            "email_from": email_from,
+            "model": partners._name,
+            "record_alias_domain_id": False,
+            "record_company_id": False,
+            "message_type": "notification",
+            "is_internal": True,
+            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+            "email_add_signature": False,
+            "reply_to": self.env["mail.thread"]._notify_get_reply_to(
+                default=email_from, author_id=author_id
+            )[False],
+        }
+        values = []
+        for partner, (_partner_id, old_tier_id, tier_id) in zip(
+            partners, changes, strict=True
+        ):
+            tracking = tracking_model._create_tracking_values(
+                tiers.browse(old_tier_id),
+                tiers.browse(tier_id),
+                "followup_tier_id",
+                col_info,
+                partner,
+            )
+            values.append(
+                dict(
+                    base,
+                    res_id=partner.id,
+                    body=Markup(""),
+                    message_id=generate_tracking_message_id("message-notify"),
+                    tracking_value_ids=[Command.create(tracking)],
+                )
+            )
+        partners.sudo()._message_create(values)
 
     @api.model
     def _recompute_followup_tiers(self, today=None, cron=False, rescore=True):
@@ -343,19 +421,19 @@ class CustomerFollowupScoring(models.AbstractModel):
         is still to change. Without ``cron`` nothing is committed here
         (outside a cron run ``_commit_progress`` would commit, so it is not
         called)."""
+        first = 0
         if rescore:
-            self._write_followup_scores(today)
+            _scores, first = self._write_followup_scores(
+                today, first_tiers=self._first_classification_in_sql()
+            )
         changes = self._get_followup_tier_changes()
-        found = len(changes)
         cron_model = self.env["ir.cron"]
-        if changes and self._first_classification_in_sql():
-            first = self._write_first_tiers(today)
-            if first:
-                changes = [change for change in changes if change[1]]
-                if cron and not cron_model._commit_progress(
-                    first, remaining=len(changes)
-                ):
-                    return found
+        if (
+            first
+            and cron
+            and not cron_model._commit_progress(first, remaining=len(changes))
+        ):
+            return first + len(changes)
         remaining = len(changes)
         for batch in split_every(SCORE_BATCH_SIZE, changes):
             self._write_tier_changes(batch)
@@ -364,7 +442,7 @@ class CustomerFollowupScoring(models.AbstractModel):
                 len(batch), remaining=remaining
             ):
                 break
-        return found
+        return first + len(changes)
 
     # ------------------------------------------------------------------
     # Cron
