@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 from odoo.tools.mail import generate_tracking_message_id
 
@@ -34,10 +34,10 @@ class CustomerFollowupScoring(models.AbstractModel):
     **Cron.** The scores and the first classification of the customers
     without a tier are written by one set-based UPDATE (no chatter message is
     posted for a first tier), only the real tier changes through the ORM, in
-    batches, their chatter messages created in one go per batch. As a cron, each step reports
-    its progress with ``ir.cron._commit_progress`` (which commits) and the job
-    stops when the time budget is used; the next call resumes with the pending
-    tier changes, the scores being already written."""
+    batches, their chatter messages created in one go per batch. As a cron,
+    each step reports its progress with ``ir.cron._commit_progress`` (which
+    commits) and the job stops when the time budget is used; the next call
+    resumes with the pending tier changes, the scores being already written."""
 
     _name = "customer.followup.scoring"
     _description = "Customer Follow-up Scoring"
@@ -386,27 +386,37 @@ class CustomerFollowupScoring(models.AbstractModel):
                 default=email_from, author_id=author_id
             )[False],
         }
-        values = []
-        for partner, (_partner_id, old_tier_id, tier_id) in zip(
-            partners, changes, strict=True
-        ):
-            tracking = tracking_model._create_tracking_values(
+        trackings = [
+            tracking_model._create_tracking_values(
                 tiers.browse(old_tier_id),
                 tiers.browse(tier_id),
                 "followup_tier_id",
                 col_info,
                 partner,
             )
-            values.append(
+            for partner, (_partner_id, old_tier_id, tier_id) in zip(
+                partners, changes, strict=True
+            )
+        ]
+        # mail.message.create creates the tracking values of each message
+        # apart: they are created here in one batch after the messages
+        messages = partners.sudo()._message_create(
+            [
                 dict(
                     base,
                     res_id=partner.id,
                     body=Markup(""),
                     message_id=generate_tracking_message_id("message-notify"),
-                    tracking_value_ids=[Command.create(tracking)],
                 )
-            )
-        partners.sudo()._message_create(values)
+                for partner in partners
+            ]
+        )
+        tracking_model.sudo().create(
+            [
+                dict(tracking, mail_message_id=message.id)
+                for message, tracking in zip(messages, trackings, strict=True)
+            ]
+        )
 
     @api.model
     def _recompute_followup_tiers(self, today=None, cron=False, rescore=True):
