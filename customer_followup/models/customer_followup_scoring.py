@@ -213,7 +213,10 @@ class CustomerFollowupScoring(models.AbstractModel):
         date: last touchpoint + cadence, or today for a customer never
         contacted, as ``_compute_next_followup_date``): one row version per
         customer instead of two. Not tracked: a first classification posts no
-        chatter message. Returns (scores written, customers classified)."""
+        chatter message; it does not go through ``write`` either (overrides
+        and automated actions on the tier do not see it): an extension that
+        needs that returns False from ``_first_classification_in_sql``.
+        Returns (scores written, customers classified)."""
         today = today or fields.Date.context_today(self)
         self._flush_scoring_inputs()
         scores = self._followup_score_query(today)

@@ -182,6 +182,28 @@ class TestTierScoringCompanies(FollowupTierCommon):
         # Its orders still rank the second house's customers.
         self.assertEqual(self.osaka.followup_score, 66.7)
 
+    def test_first_tiers_through_the_orm_give_the_same_result(self):
+        # An extension with another stored field computed from the tier gets
+        # the first classification through the ORM: same tiers, same dates.
+        scoring_class = type(self.env["customer.followup.scoring"])
+        with patch.object(
+            scoring_class, "_first_classification_in_sql", return_value=False
+        ):
+            self._run_cron(CRON, NOW)
+        orm_result = (self._scores(), self._tiers())
+        orm_dates = {p.name: p.next_followup_date for p in self.customers}
+        self.assertFalse(self._tier_tracking(self.customers))
+        self.customers.write({"followup_tier_id": False, "followup_score": 0})
+        self._run_cron(CRON, NOW)
+        self.assertEqual((self._scores(), self._tiers()), orm_result)
+        self.assertEqual(
+            {p.name: p.next_followup_date for p in self.customers}, orm_dates
+        )
+        self.assertEqual(
+            self.kyoto.next_followup_date, fields.Date.to_date("2026-03-10")
+        )
+        self.assertFalse(self.nara.next_followup_date)
+
     def _tier_tracking(self, partners):
         return partners.message_ids.tracking_value_ids.filtered(
             lambda t: t.field_id.name == "followup_tier_id"
