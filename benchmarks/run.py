@@ -44,6 +44,7 @@ OPTIONS = {
     "template": "bench_template",
     "prefix": "bench_",
     "naive_scales": [],
+    "steps": [],
 }
 NAIVE_SCALE = 10_000
 GIB = 1024
@@ -163,7 +164,7 @@ def bench_scale(scale, keep_db):
     results["generate"] = run_step(db, "generate", scale)
     if results["generate"]["status"] != "ok":
         sys.exit("generation failed")
-    steps = [s for s, _l, _t in STEPS]
+    steps = [s for s, _l, _t in STEPS if s in OPTIONS["steps"] or not OPTIONS["steps"]]
     if scale in OPTIONS["naive_scales"]:
         steps.append("naive_tiers")
     settle(db, vacuum=True)
@@ -273,7 +274,7 @@ def report(all_results, machine):
                     "" if records is None else f"{records:,}",
                     res["peak_mib"],
                     target_txt,
-                    verdict(res, target, int(scale)),
+                    "-" if step == "naive_tiers" else verdict(res, target, int(scale)),
                     x_floor,
                 ]
             )
@@ -395,6 +396,12 @@ def main():
     )
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument(
+        "--steps",
+        default="",
+        help="comma-separated steps to run after the generation (default: all), "
+        "e.g. tiers,tiers_floor,prepare_tiers_rerun,tiers_rerun",
+    )
+    parser.add_argument(
         "--naive-scales",
         default=str(NAIVE_SCALE),
         help="scales at which the naive per-record tiers are measured too "
@@ -420,6 +427,7 @@ def main():
         addons_path=os.path.abspath(args.addons_path),
         template=args.template,
         prefix=args.db_prefix,
+        steps=[step for step in args.steps.split(",") if step.strip()],
         naive_scales=[
             int(s.replace("_", "")) for s in args.naive_scales.split(",") if s.strip()
         ],
