@@ -148,7 +148,10 @@ def score_floor(env):
     ):
         raise Skip(f"{SCORING_MODEL}._followup_score_query not found: adapt hooks.py")
     env.flush_all()
-    return len(env.execute_query(env[SCORING_MODEL]._followup_score_query()))
+    scoring = env[SCORING_MODEL]
+    if hasattr(scoring, "_fetch_followup_scores"):  # same settings as the cron
+        return len(scoring._fetch_followup_scores())
+    return len(env.execute_query(scoring._followup_score_query()))
 
 
 def prepare_tiers_rerun(env):

@@ -7,6 +7,10 @@ from odoo.tools import SQL, split_every
 from odoo.tools.mail import generate_tracking_message_id
 
 SCORE_BATCH_SIZE = 1000
+# The score query sorts the customers once per factor (window functions): with
+# PostgreSQL's default work_mem (4 MB) the sorts of 100,000 customers spill to
+# disk (1.5 s instead of 1.0 s). Raised for that query only, never lowered.
+SCORING_WORK_MEM = "32MB"
 
 
 class CustomerFollowupScoring(models.AbstractModel):
@@ -184,6 +188,32 @@ class CustomerFollowupScoring(models.AbstractModel):
         )
 
     @api.model
+    def _execute_scoring_query(self, query):
+        """Execute ``query`` (built on the score query) with at least
+        SCORING_WORK_MEM of work memory, then restore the setting."""
+        [(previous, _new)] = self.env.execute_query(
+            SQL(
+                """
+                SELECT current_setting('work_mem'),
+                       set_config('work_mem',
+                                  GREATEST(pg_size_bytes(current_setting('work_mem')),
+                                           pg_size_bytes(%s)) / 1024 || 'kB',
+                                  TRUE)
+                """,
+                SCORING_WORK_MEM,
+            )
+        )
+        rows = self.env.execute_query(query)
+        self.env.execute_query(SQL("SELECT set_config('work_mem', %s, TRUE)", previous))
+        return rows
+
+    @api.model
+    def _fetch_followup_scores(self, today=None):
+        """Rows of ``_followup_score_query`` (flushed, executed, fetched)."""
+        self._flush_scoring_inputs()
+        return self._execute_scoring_query(self._followup_score_query(today))
+
+    @api.model
     def _flush_scoring_inputs(self):
         self.env["res.partner"].flush_model(
             [
@@ -272,7 +302,7 @@ class CustomerFollowupScoring(models.AbstractModel):
                 """,
                 scores,
             )
-        rows = self.env.execute_query(query)
+        rows = self._execute_scoring_query(query)
         self.env["res.partner"].invalidate_model(
             ["followup_score", "followup_tier_id", "next_followup_date"]
             + (["write_uid", "write_date"] if first_tiers else [])
