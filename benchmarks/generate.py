@@ -560,6 +560,7 @@ def registrations_hook(env, customers, first_partner, pairs, company):
         "purchase_date": f"least(({purchase})::date, current_date)",
         "quantity": "1",
         "state": "'active'",
+        "origin": "'manual'",
         "company_id": str(int(company.id)),
         "active": "true",
         "create_uid": "1",

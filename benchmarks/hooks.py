@@ -134,3 +134,75 @@ def count_reminders_due(env):
     if "remind_date" not in model._fields or "state" not in model._fields:
         return None
     return count(env, model._table, "state = 'planned' AND remind_date <= current_date")
+
+
+SCORING_MODEL = "customer.followup.scoring"
+RERUN_FRACTION = 0.01  # share of the customers whose orders change before a re-run
+
+
+def score_floor(env):
+    """The floor of the tier cron: the raw score query of every customer,
+    executed and fetched (no write). Returns the number of rows."""
+    if SCORING_MODEL not in env or not hasattr(
+        env[SCORING_MODEL], "_followup_score_query"
+    ):
+        raise Skip(f"{SCORING_MODEL}._followup_score_query not found: adapt hooks.py")
+    env.flush_all()
+    scoring = env[SCORING_MODEL]
+    if hasattr(scoring, "_fetch_followup_scores"):  # same settings as the cron
+        return len(scoring._fetch_followup_scores())
+    return len(env.execute_query(scoring._followup_score_query()))
+
+
+def prepare_tiers_rerun(env):
+    """A day later: RERUN_FRACTION of the tiered customers (random, not in the
+    lowest tier) have their orders moved out of the scoring window, so that a
+    re-run finds about that many real tier changes (plus the neighbours the
+    new percentiles push over a threshold). The tiers before are kept in
+    ``bench_tiers_before`` to count the changes after the re-run."""
+    field = first_field(env, "res.partner", TIER_FIELDS)
+    if not field or not field.store or field.type != "many2one":
+        raise Skip("res.partner has no stored tier many2one: adapt hooks.py")
+    col = field.name
+    cr = env.cr
+    env.flush_all()
+    cr.execute("DROP TABLE IF EXISTS bench_tiers_before")
+    cr.execute(
+        f"""CREATE TABLE bench_tiers_before AS
+            SELECT id, {col} AS tier_id FROM res_partner
+             WHERE ref LIKE %s""",
+        [BENCH_REF + "%"],
+    )
+    cr.execute("SELECT setseed(0.23)")
+    cr.execute(
+        f"""WITH lowest AS (
+                SELECT id FROM {field.comodel_name.replace(".", "_")}
+                 WHERE active ORDER BY min_score LIMIT 1
+            ), picked AS (
+                SELECT p.id FROM res_partner p
+                 WHERE p.ref LIKE %(ref)s AND p.{col} IS NOT NULL
+                   AND p.{col} NOT IN (SELECT id FROM lowest)
+              ORDER BY random()
+                 LIMIT %(n)s
+            )
+            UPDATE sale_order so
+               SET date_order = so.date_order - interval '10 years'
+              FROM picked
+             WHERE so.partner_id = picked.id
+         RETURNING so.partner_id""",
+        {"ref": BENCH_REF + "%", "n": int(count_customers(env) * RERUN_FRACTION)},
+    )
+    moved = len({row[0] for row in cr.fetchall()})
+    cr.execute("ANALYZE sale_order")
+    env.invalidate_all()
+    cr.commit()
+    return {"customers_changed": moved, "records": moved}
+
+
+def count_tier_changes(env):
+    field = first_field(env, "res.partner", TIER_FIELDS)
+    return count(
+        env,
+        "res_partner p JOIN bench_tiers_before b ON b.id = p.id",
+        f"p.{field.name} IS DISTINCT FROM b.tier_id",
+    )

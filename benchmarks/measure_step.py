@@ -3,7 +3,8 @@
     python3 benchmarks/measure_step.py <database> <step> [--customers N]
         [--addons-path PATH]
 
-Steps: generate, tiers, prepare_planner, planner, reminders, form, groupby,
+Steps: generate, tiers, tiers_floor, prepare_tiers_rerun, tiers_rerun,
+prepare_planner, planner, reminders, form, groupby,
 naive_tiers. Each step runs in its own process so that its peak memory
 (``ru_maxrss``) is its own; ``base_mib`` is the resident memory before the step
 (Odoo and the registry), ``peak_mib`` the process peak.
@@ -110,6 +111,35 @@ def step_tiers(registry, args):
     with registry.cursor() as cr:
         info.update(extra, **hooks.tier_distribution(env_of(cr)))
     info["records"] = info["customers"]
+    return measure, info
+
+
+def step_tiers_floor(registry, args):
+    """The floor of the tier cron: its score query alone, executed and
+    fetched, in the same database state."""
+    with registry.cursor() as cr:
+        env = env_of(cr)
+        with Measure() as measure:
+            rows = hooks.score_floor(env)
+    return measure, {"records": rows}
+
+
+def step_prepare_tiers_rerun(registry, args):
+    with registry.cursor() as cr, Measure() as measure:
+        info = hooks.prepare_tiers_rerun(env_of(cr))
+    return measure, info
+
+
+def step_tiers_rerun(registry, args):
+    """The daily re-run of the tier cron after about 1 % of the customers
+    changed (``prepare_tiers_rerun``)."""
+    measure, info = run_cron(registry, CRONS["tiers"])
+    with registry.cursor() as cr:
+        env = env_of(cr)
+        info.update(
+            tier_changes=hooks.count_tier_changes(env), **hooks.tier_distribution(env)
+        )
+    info["records"] = info["tier_changes"]
     return measure, info
 
 
@@ -278,6 +308,9 @@ def step_generate(registry, args):
 STEPS = {
     "generate": step_generate,
     "tiers": step_tiers,
+    "tiers_floor": step_tiers_floor,
+    "prepare_tiers_rerun": step_prepare_tiers_rerun,
+    "tiers_rerun": step_tiers_rerun,
     "prepare_planner": step_prepare_planner,
     "planner": step_planner,
     "reminders": step_reminders,

@@ -39,19 +39,31 @@ def odoo_command():
     return [sys.executable, "-m", "odoo"]
 
 
-OPTIONS = {"addons_path": ROOT, "template": "bench_template", "prefix": "bench_"}
+OPTIONS = {
+    "addons_path": ROOT,
+    "template": "bench_template",
+    "prefix": "bench_",
+    "naive_scales": [],
+    "steps": [],
+}
 NAIVE_SCALE = 10_000
 GIB = 1024
 
 # step -> (label, target seconds at 100k customers or None)
 STEPS = [
-    ("tiers", "tier cron", 60),
+    ("tiers", "tier cron", 5),
+    ("tiers_floor", "tier score query alone (floor)", None),
+    ("prepare_tiers_rerun", None, None),  # setup: ~1 % of the customers change
+    ("tiers_rerun", "tier cron, daily re-run", 2),
     ("prepare_planner", None, None),  # setup, not reported
     ("planner", "planner cron", 60),
     ("reminders", "reminder cron", 120),
     ("form", "customer form (1,000 touchpoints)", None),
     ("groupby", "touchpoints by month x type", None),
 ]
+# step -> the step measuring its floor (the least work the step must do)
+FLOORS = {"tiers": "tiers_floor", "tiers_rerun": "tiers_floor"}
+NAIVE_MIN_SPEEDUP = 20
 TARGET_SCALE = 100_000
 LINEARITY_MAX = 1.2  # time ratio / data ratio (10x data -> at most 12x time)
 
@@ -152,8 +164,8 @@ def bench_scale(scale, keep_db):
     results["generate"] = run_step(db, "generate", scale)
     if results["generate"]["status"] != "ok":
         sys.exit("generation failed")
-    steps = [s for s, _l, _t in STEPS]
-    if scale == NAIVE_SCALE:
+    steps = [s for s, _l, _t in STEPS if s in OPTIONS["steps"] or not OPTIONS["steps"]]
+    if scale in OPTIONS["naive_scales"]:
         steps.append("naive_tiers")
     settle(db, vacuum=True)
     for step in steps:
@@ -202,6 +214,7 @@ def report(all_results, machine):
         "peak MiB",
         "target @100k",
         "verdict",
+        "x floor",
     ]
     rows = []
     for scale in scales:
@@ -222,6 +235,7 @@ def report(all_results, machine):
                 gen["peak_mib"],
                 "minutes",
                 "-",
+                "",
             ]
         )
         for step, label, target in STEPS + [("naive_tiers", "naive tiers", None)]:
@@ -240,10 +254,17 @@ def report(all_results, machine):
                         "",
                         target_txt,
                         "-",
+                        "",
                     ]
                 )
                 continue
             records = res.get("info", {}).get("records")
+            floor = res_scale.get(FLOORS.get(step), {})
+            x_floor = (
+                f"x{res['seconds'] / max(floor['seconds'], 1e-6):.1f}"
+                if floor.get("status") == "ok"
+                else ""
+            )
             rows.append(
                 [
                     f"{int(scale):,}",
@@ -253,7 +274,8 @@ def report(all_results, machine):
                     "" if records is None else f"{records:,}",
                     res["peak_mib"],
                     target_txt,
-                    verdict(res, target, int(scale)),
+                    "-" if step == "naive_tiers" else verdict(res, target, int(scale)),
+                    x_floor,
                 ]
             )
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
@@ -282,20 +304,38 @@ def report(all_results, machine):
                 f"({'PASS' if ok else 'FAIL'}, limit x{LINEARITY_MAX * data_ratio:g}), "
                 f"queries x{q_ratio:.1f}"
             )
-    naive_scale = str(NAIVE_SCALE)
-    if naive_scale in all_results:
-        naive = all_results[naive_scale].get("naive_tiers", {})
-        cron = all_results[naive_scale].get("tiers", {})
+    for scale in scales:
+        res_scale = all_results[scale]
+        floor = res_scale.get("tiers_floor", {})
+        for step in ("tiers", "tiers_rerun"):
+            cron = res_scale.get(step, {})
+            if floor.get("status") == "ok" and cron.get("status") == "ok":
+                ratio = cron["seconds"] / max(floor["seconds"], 1e-6)
+                notes.append(
+                    f"- {step} vs its floor (the score query alone) at "
+                    f"{int(scale):,} customers: {cron['seconds']:.2f} s vs "
+                    f"{floor['seconds']:.2f} s: x{ratio:.1f}"
+                    + (
+                        f" ({cron['info'].get('tier_changes'):,} tier changes)"
+                        if cron.get("info", {}).get("tier_changes") is not None
+                        else ""
+                    )
+                )
+        naive = res_scale.get("naive_tiers", {})
+        cron = res_scale.get("tiers", {})
         if naive.get("status") == "ok" and cron.get("status") == "ok":
+            speedup = naive["seconds"] / max(cron["seconds"], 1e-6)
             notes.append(
-                f"- tier cron vs naive per-record computation at {NAIVE_SCALE:,} "
+                f"- tier cron vs naive per-record computation at {int(scale):,} "
                 f"customers: {cron['seconds']:.2f} s ({cron['queries']} queries) vs "
                 f"{naive['seconds']:.2f} s ({naive['queries']} queries): "
-                f"speed-up x{naive['seconds'] / max(cron['seconds'], 1e-6):.1f}"
+                f"speed-up x{speedup:.1f} "
+                f"({'PASS' if speedup >= NAIVE_MIN_SPEEDUP else 'FAIL'}, "
+                f"at least x{NAIVE_MIN_SPEEDUP})"
             )
         elif naive.get("status") == "ok":
             notes.append(
-                f"- naive per-record tiers at {NAIVE_SCALE:,} customers: "
+                f"- naive per-record tiers at {int(scale):,} customers: "
                 f"{naive['seconds']:.2f} s ({naive['queries']} queries); "
                 "tier cron not measured, no speed-up ratio"
             )
@@ -356,6 +396,18 @@ def main():
     )
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument(
+        "--steps",
+        default="",
+        help="comma-separated steps to run after the generation (default: all), "
+        "e.g. tiers,tiers_floor,prepare_tiers_rerun,tiers_rerun",
+    )
+    parser.add_argument(
+        "--naive-scales",
+        default=str(NAIVE_SCALE),
+        help="scales at which the naive per-record tiers are measured too "
+        f"(default {NAIVE_SCALE}; ~10 s per 1,000 customers)",
+    )
+    parser.add_argument(
         "--addons-path",
         default=ROOT,
         help="directory holding customer_followup (default: this repository)",
@@ -372,7 +424,13 @@ def main():
     )
     args = parser.parse_args()
     OPTIONS.update(
-        addons_path=os.path.abspath(args.addons_path), template=args.template
+        addons_path=os.path.abspath(args.addons_path),
+        template=args.template,
+        prefix=args.db_prefix,
+        steps=[step for step in args.steps.split(",") if step.strip()],
+        naive_scales=[
+            int(s.replace("_", "")) for s in args.naive_scales.split(",") if s.strip()
+        ],
     )
     scales = [int(s.replace("_", "")) for s in args.scales.split(",") if s.strip()]
 
