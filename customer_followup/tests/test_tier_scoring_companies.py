@@ -3,14 +3,14 @@ from unittest.mock import patch
 from odoo import Command, fields
 from odoo.tests import tagged
 
-from .tier_common import FollowupTierCommon
+from .common import FollowupTierCase
 
 NOW = "2026-03-10 09:00:00"
 CRON = "customer_followup.ir_cron_compute_tiers"
 
 
 @tagged("post_install", "-at_install")
-class TestTierScoringCompanies(FollowupTierCommon):
+class TestTierScoringCompanies(FollowupTierCase):
     """Each company ranks its customers with its own settings over its own
     orders; a customer buying from both is scored by one of them.
 
@@ -97,7 +97,7 @@ class TestTierScoringCompanies(FollowupTierCommon):
                     "order_line": [
                         Command.create(
                             {
-                                "product_id": cls.product.id,
+                                "product_id": cls.kettle.id,
                                 "product_uom_qty": 1,
                                 "price_unit": amount,
                                 "tax_ids": [Command.clear()],
@@ -118,7 +118,7 @@ class TestTierScoringCompanies(FollowupTierCommon):
         return {p.name: p.followup_tier_id.code for p in self.customers}
 
     def test_each_company_scores_its_customers_with_its_settings(self):
-        self._run_cron(CRON, NOW)
+        self._run_cron(NOW, CRON)
         self.assertEqual(
             self._scores(),
             {
@@ -147,14 +147,14 @@ class TestTierScoringCompanies(FollowupTierCommon):
         self.assertFalse(self._tier_tracking(self.customers))
 
     def test_company_settings_are_read_for_its_customers(self):
-        self._run_cron(CRON, NOW)
+        self._run_cron(NOW, CRON)
         # A year of window in the second house: Osaka's 5,000 counts (5,200
         # > Kyoto's 800); a bigger bonus for Nara. The main company's
         # customers keep their scores.
         self.house_2.write(
             {"followup_window_months": 12, "followup_strategic_bonus": 25}
         )
-        self._run_cron(CRON, "2026-03-11 09:00:00")
+        self._run_cron("2026-03-11 09:00:00", CRON)
         scores = self._scores()
         self.assertEqual(scores["Osaka Shop"], 100.0)
         self.assertEqual(scores["Kyoto Shop"], 66.7)
@@ -163,7 +163,7 @@ class TestTierScoringCompanies(FollowupTierCommon):
         self.assertEqual(scores["Lone Strategic"], 20.0)
         # the main company's bonus does not reach the second house's customers
         self.company.followup_strategic_bonus = 50
-        self._run_cron(CRON, "2026-03-12 09:00:00")
+        self._run_cron("2026-03-12 09:00:00", CRON)
         self.assertEqual(self.nara.followup_score, 25.0)
         self.assertEqual(self.lone.followup_score, 50.0)
         # Kyoto moved from A to B, Osaka from B to A: tracked
@@ -177,7 +177,7 @@ class TestTierScoringCompanies(FollowupTierCommon):
         # The shared buyer belongs to the main company: scored there although
         # its last order is in the second house.
         self.shared.company_id = self.company
-        self._run_cron(CRON, NOW)
+        self._run_cron(NOW, CRON)
         self.assertEqual(self.shared.followup_score, 63.3)
         # Its orders still rank the second house's customers.
         self.assertEqual(self.osaka.followup_score, 66.7)
@@ -189,12 +189,12 @@ class TestTierScoringCompanies(FollowupTierCommon):
         with patch.object(
             scoring_class, "_first_classification_in_sql", return_value=False
         ):
-            self._run_cron(CRON, NOW)
+            self._run_cron(NOW, CRON)
         orm_result = (self._scores(), self._tiers())
         orm_dates = {p.name: p.next_followup_date for p in self.customers}
         self.assertFalse(self._tier_tracking(self.customers))
         self.customers.write({"followup_tier_id": False, "followup_score": 0})
-        self._run_cron(CRON, NOW)
+        self._run_cron(NOW, CRON)
         self.assertEqual((self._scores(), self._tiers()), orm_result)
         self.assertEqual(
             {p.name: p.next_followup_date for p in self.customers}, orm_dates
@@ -238,16 +238,16 @@ class TestTierScoringCompanies(FollowupTierCommon):
             patch("odoo.addons.base.models.ir_cron.MIN_RUNS_PER_JOB", 1),
             patch("odoo.addons.base.models.ir_cron.MIN_TIME_PER_JOB", 0),
         ):
-            self._run_cron(CRON, now)
+            self._run_cron(now, CRON)
         progress = self.env["ir.cron.progress"].search(
             [("cron_id", "=", self.env.ref(CRON).id)], order="id desc", limit=1
         )
         return progress.done, progress.remaining
 
     def test_one_full_run_after_a_change(self):
-        self._run_cron(CRON, NOW)
+        self._run_cron(NOW, CRON)
         self._change_many_tiers()
-        self._run_cron(CRON, NOW)
+        self._run_cron(NOW, CRON)
         self.assertEqual(self._tiers(), self.EXPECTED_AFTER_CHANGE)
         self.assertEqual(len(self._tier_tracking(self.customers)), 4)
 
@@ -313,5 +313,5 @@ class TestTierScoringCompanies(FollowupTierCommon):
             self.env.cr, "19.0.1.1.0"
         )
         self.assertEqual(cron.model_id.model, "customer.followup.scoring")
-        self._run_cron(CRON, NOW)
+        self._run_cron(NOW, CRON)
         self.assertEqual(self.kyoto.followup_tier_id, self.tier_a)
