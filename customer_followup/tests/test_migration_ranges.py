@@ -1,5 +1,6 @@
 import importlib.util
 
+from odoo.fields import Command
 from odoo.tests import tagged
 from odoo.tools import SQL
 from odoo.tools.misc import file_path
@@ -60,7 +61,7 @@ class TestMigrationRanges(FollowupCase):
         self.assertEqual(self.gasket_rule.lead_days, 0)
         self.assertEqual(self.env.company.followup_horizon_days, 0)
 
-    def test_duplicate_registrations_are_retired_and_rules_updatable(self):
+    def test_duplicate_registrations_are_retired(self):
         Registration = self.env["customer.product.registration"]
         first = Registration.create(
             {
@@ -88,17 +89,25 @@ class TestMigrationRanges(FollowupCase):
             [first.id],
         )
         second = Registration.browse(cr.fetchone()[0])
-        cr.execute(
-            "UPDATE ir_model_data SET noupdate = TRUE "
-            "WHERE module = 'customer_followup' AND model = 'ir.rule'"
-        )
         load_migration("19.0.1.1.0", "pre-migrate").migrate(cr, "19.0.1.0.0")
         self.env.invalidate_all()
         self.assertEqual(first.state, "active")
         self.assertEqual(second.state, "retired")
         self.assertEqual(first.replacement_ids.mapped("state"), ["planned"])
-        cr.execute(
-            "SELECT bool_or(noupdate) FROM ir_model_data "
-            "WHERE module = 'customer_followup' AND model = 'ir.rule'"
+
+    def test_rules_get_the_one_rule_set(self):
+        """Noupdate rules are not reloaded by an upgrade: the migration sets
+        the groups of the personal and all-customers rules."""
+        personal = self.env.ref("customer_followup.customer_touchpoint_rule_personal")
+        every = self.env.ref("customer_followup.customer_replacement_rule_all")
+        old_groups = self.env.ref("sales_team.group_sale_salesman")
+        (personal | every).groups = [Command.set(old_groups.ids)]
+        load_migration("19.0.1.1.0", "post-migrate").migrate(self.env.cr, "19.0.1.0.0")
+        self.assertEqual(
+            personal.groups, self.env.ref("customer_followup.group_followup_user")
         )
-        self.assertFalse(cr.fetchone()[0])
+        self.assertEqual(
+            every.groups,
+            self.env.ref("sales_team.group_sale_salesman_all_leads")
+            | self.env.ref("customer_followup.group_followup_manager"),
+        )

@@ -4,8 +4,7 @@ registrations are unique; the record rules follow one rule set.
 Before the new constraints are added: values out of range are brought to the
 nearest allowed value (and missing required numbers to their default), the
 duplicate registrations entered by hand or in the portal are retired (the
-oldest stays), and the addon's record rules are made updatable so that the
-new rule set replaces the old one."""
+oldest stays)."""
 
 from odoo.tools import SQL
 
@@ -100,19 +99,8 @@ def retire_duplicate_registrations(cr):
     )
 
 
-def make_rules_updatable(cr):
-    cr.execute(
-        """
-        UPDATE ir_model_data
-           SET noupdate = FALSE
-         WHERE module = 'customer_followup' AND model = 'ir.rule'
-        """
-    )
-
-
 def migrate(cr, version):
     if not version:
         return
     clamp_values(cr)
     retire_duplicate_registrations(cr)
-    make_rules_updatable(cr)
