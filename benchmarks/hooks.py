@@ -268,7 +268,7 @@ def planner_floor(env, vals_list):
         .with_context(mail_activity_quick_update=True)
         .create(vals_list)
     )
-    env.flush_all()
+    env.cr.flush()  # the ORM and the precommit hooks, as a commit runs them
     return len(activities)
 
 
@@ -316,5 +316,5 @@ def reminders_floor(env, cycles, vals_list, mail_cycles):
         lambda c: c.rule_id.mail_template_id or default_template
     ).items():
         template.send_mail_batch(template_cycles.ids, force_send=False)
-    env.flush_all()
+    env.cr.flush()  # the ORM and the precommit hooks, as a commit runs them
     return {"quotations": len(quotations), "mails": len(mail_cycles)}

@@ -93,6 +93,9 @@ def run_cron(registry, xmlid):
                 result = cron.method_direct_trigger()
                 if result is not True:
                     raise RuntimeError(f"cron {xmlid} failed: {result['params']}")
+            # a new transaction: the trigger's cursor has a snapshot (repeatable
+            # read) from before the job committed its progress
+            with registry.cursor() as cr:
                 cr.execute(
                     "SELECT remaining FROM ir_cron_progress WHERE cron_id = %s "
                     "ORDER BY id DESC LIMIT 1",
