@@ -206,3 +206,115 @@ def count_tier_changes(env):
         "res_partner p JOIN bench_tiers_before b ON b.id = p.id",
         f"p.{field.name} IS DISTINCT FROM b.tier_id",
     )
+
+
+PLANNER_MODEL = "customer.followup.planner"
+REMINDER_SERVICE = "customer.replacement.reminder"
+
+
+def planner_floor_vals(env):
+    """The activities the planner would create now, as it writes them: the
+    planner decides in a dry run (nothing written), and the values are built
+    with its own texts. Only their creation is the floor."""
+    if PLANNER_MODEL not in env or not hasattr(env[PLANNER_MODEL], "_apply_plan"):
+        raise Skip(f"{PLANNER_MODEL}._apply_plan not found: adapt hooks.py")
+    from odoo import fields  # noqa: PLC0415
+
+    planner = env[PLANNER_MODEL]
+    today = fields.Date.context_today(planner)
+    lines = planner._plan(today=today, dry_run=True)
+    to_create = [line for line in lines if line.action == "create"]
+    if not to_create:
+        return []
+    data = planner._summary_data([line.partner.id for line in to_create])
+    model_id = env["ir.model"]._get_id("res.partner")
+    vals_list = []
+    for line in to_create:
+        lang_planner = planner.with_context(lang=line.user.lang or env.lang)
+        summary, note = lang_planner._activity_texts(line, data[line.partner.id], today)
+        vals_list.append(
+            {
+                "res_model_id": model_id,
+                "res_id": line.partner.id,
+                "activity_type_id": line.touchpoint_type.activity_type_id.id,
+                "user_id": line.user.id,
+                "date_deadline": line.deadline,
+                "summary": summary,
+                "note": note,
+                "followup_planned": True,
+                "followup_touchpoint_type_id": line.touchpoint_type.id,
+                "followup_plan_date": line.plan_date,
+            }
+        )
+    return vals_list
+
+
+def planner_floor_warm(env, vals_list):
+    """Load the due customers in one query, as the planner has them in memory
+    when it creates the activities (``try_lock_for_update`` reads them):
+    without it, ``mail.activity._compute_res_name`` reads each customer's
+    name in its own query (one per activity) and the floor is slower than
+    the cron."""
+    partners = env["res.partner"].browse({vals["res_id"] for vals in vals_list})
+    partners._fetch_field(partners._fields["name"])
+
+
+def planner_floor(env, vals_list):
+    """The floor of the planner: its activities in one batched ``create``
+    (as ``_apply_plan`` calls it), flushed. The caller rolls back."""
+    activities = (
+        env["mail.activity"]
+        .sudo()
+        .with_context(mail_activity_quick_update=True)
+        .create(vals_list)
+    )
+    env.cr.flush()  # the ORM and the precommit hooks, as a commit runs them
+    return len(activities)
+
+
+def reminders_floor_data(env):
+    """The cycles the reminder cron would remind now (due, part not bought),
+    their quotation values as the service prepares them, and those reminded
+    by email (the service's own choice of contact)."""
+    if REPLACEMENT_MODEL not in env or REMINDER_SERVICE not in env:
+        raise Skip(f"{REPLACEMENT_MODEL} / {REMINDER_SERVICE} not found")
+    from odoo import fields  # noqa: PLC0415
+
+    Cycle = env[REPLACEMENT_MODEL].sudo()
+    today = fields.Date.context_today(Cycle)
+    cycles = Cycle.search(Cycle._reminder_domain(today), order="remind_date, id")
+    bought = cycles._find_parts_bought()
+    cycles -= Cycle.browse([cycle.id for cycle in bought])
+    service = env[REMINDER_SERVICE].sudo()
+    vals_list = [service._prepare_quotation_vals(cycle) for cycle in cycles]
+    mail_cycles = cycles.filtered(lambda c: service._choose_contact(c)[1] == "mail")
+    return cycles, vals_list, mail_cycles
+
+
+def reminders_floor(env, cycles, vals_list, mail_cycles):
+    """The floor of the reminder cron: the quotations in one batched
+    ``create`` (one line each, no assignment mail), linked to their cycles in
+    one UPDATE (the mail shows the quotation), and the reminder mails queued
+    with ``send_mail_batch`` per template. The caller rolls back."""
+    quotations = (
+        env["sale.order"]
+        .sudo()
+        .with_context(mail_auto_subscribe_no_notify=True)
+        .create(vals_list)
+    )
+    env.flush_all()
+    if cycles:
+        env.cr.execute(
+            f"""UPDATE {cycles._table} c SET quotation_id = v.quotation_id
+                  FROM unnest(%s::int[], %s::int[]) AS v(id, quotation_id)
+                 WHERE c.id = v.id""",
+            [cycles.ids, quotations.ids],
+        )
+        cycles.invalidate_recordset(["quotation_id"])
+    default_template = env.ref("customer_followup.mail_template_replacement_reminder")
+    for template, template_cycles in mail_cycles.grouped(
+        lambda c: c.rule_id.mail_template_id or default_template
+    ).items():
+        template.send_mail_batch(template_cycles.ids, force_send=False)
+    env.cr.flush()  # the ORM and the precommit hooks, as a commit runs them
+    return {"quotations": len(quotations), "mails": len(mail_cycles)}

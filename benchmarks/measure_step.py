@@ -4,8 +4,8 @@
         [--addons-path PATH]
 
 Steps: generate, tiers, tiers_floor, prepare_tiers_rerun, tiers_rerun,
-prepare_planner, planner, reminders, form, groupby,
-naive_tiers. Each step runs in its own process so that its peak memory
+prepare_planner, planner_floor, planner, reminders_floor, reminders, form,
+groupby, naive_tiers. Each step runs in its own process so that its peak memory
 (``ru_maxrss``) is its own; ``base_mib`` is the resident memory before the step
 (Odoo and the registry), ``peak_mib`` the process peak.
 """
@@ -93,6 +93,9 @@ def run_cron(registry, xmlid):
                 result = cron.method_direct_trigger()
                 if result is not True:
                     raise RuntimeError(f"cron {xmlid} failed: {result['params']}")
+            # a new transaction: the trigger's cursor has a snapshot (repeatable
+            # read) from before the job committed its progress
+            with registry.cursor() as cr:
                 cr.execute(
                     "SELECT remaining FROM ir_cron_progress WHERE cron_id = %s "
                     "ORDER BY id DESC LIMIT 1",
@@ -171,6 +174,41 @@ def step_planner(registry, args):
     info["records"] = (
         info["due"] if info["due"] is not None else info["activities_created"]
     )
+    return measure, info
+
+
+def step_planner_floor(registry, args):
+    """The floor of the planner: the activities it would create for the due
+    customers (decided by its own dry run, with its texts) created in one
+    batched call, then rolled back so that the planner step finds the same
+    due customers."""
+    with registry.cursor() as cr:
+        env = env_of(cr)
+        if not env.ref(CRONS["planner"], raise_if_not_found=False):
+            raise Skip("not installed")
+        vals_list = hooks.planner_floor_vals(env)
+        env.flush_all()
+        hooks.planner_floor_warm(env, vals_list)
+        with Measure() as measure:
+            created = hooks.planner_floor(env, vals_list)
+        cr.rollback()
+    return measure, {"records": created}
+
+
+def step_reminders_floor(registry, args):
+    """The floor of the reminder cron: the quotations of the cycles it would
+    remind in one batched create, and their mails queued in one batch, then
+    rolled back so that the reminder step finds the same due cycles."""
+    with registry.cursor() as cr:
+        env = env_of(cr)
+        if not env.ref(CRONS["reminders"], raise_if_not_found=False):
+            raise Skip("not installed")
+        cycles, vals_list, mail_cycles = hooks.reminders_floor_data(env)
+        env.flush_all()
+        with Measure() as measure:
+            info = hooks.reminders_floor(env, cycles, vals_list, mail_cycles)
+        cr.rollback()
+    info["records"] = len(cycles)
     return measure, info
 
 
@@ -312,7 +350,9 @@ STEPS = {
     "prepare_tiers_rerun": step_prepare_tiers_rerun,
     "tiers_rerun": step_tiers_rerun,
     "prepare_planner": step_prepare_planner,
+    "planner_floor": step_planner_floor,
     "planner": step_planner,
+    "reminders_floor": step_reminders_floor,
     "reminders": step_reminders,
     "form": step_form,
     "groupby": step_groupby,
