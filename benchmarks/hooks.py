@@ -216,8 +216,8 @@ def planner_floor_vals(env):
     """The activities the planner would create now, as it writes them: the
     planner decides in a dry run (nothing written), and the values are built
     with its own texts. Only their creation is the floor."""
-    if PLANNER_MODEL not in env or not hasattr(env[PLANNER_MODEL], "_apply_plan"):
-        raise Skip(f"{PLANNER_MODEL}._apply_plan not found: adapt hooks.py")
+    if PLANNER_MODEL not in env or not hasattr(env[PLANNER_MODEL], "_activity_vals"):
+        raise Skip(f"{PLANNER_MODEL}._activity_vals not found: adapt hooks.py")
     from odoo import fields  # noqa: PLC0415
 
     planner = env[PLANNER_MODEL]
@@ -226,27 +226,7 @@ def planner_floor_vals(env):
     to_create = [line for line in lines if line.action == "create"]
     if not to_create:
         return []
-    data = planner._summary_data([line.partner.id for line in to_create])
-    model_id = env["ir.model"]._get_id("res.partner")
-    vals_list = []
-    for line in to_create:
-        lang_planner = planner.with_context(lang=line.user.lang or env.lang)
-        summary, note = lang_planner._activity_texts(line, data[line.partner.id], today)
-        vals_list.append(
-            {
-                "res_model_id": model_id,
-                "res_id": line.partner.id,
-                "activity_type_id": line.touchpoint_type.activity_type_id.id,
-                "user_id": line.user.id,
-                "date_deadline": line.deadline,
-                "summary": summary,
-                "note": note,
-                "followup_planned": True,
-                "followup_touchpoint_type_id": line.touchpoint_type.id,
-                "followup_plan_date": line.plan_date,
-            }
-        )
-    return vals_list
+    return planner._activity_vals(to_create, today)
 
 
 def planner_floor_warm(env, vals_list):

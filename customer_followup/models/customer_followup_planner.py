@@ -381,32 +381,36 @@ class CustomerFollowupPlanner(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
+    def _activity_vals(self, lines, today):
+        """The values of the planned activities of ``lines`` (to create)."""
+        data = self._summary_data([line.partner.id for line in lines])
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        vals_list = []
+        for line in lines:
+            # written for the salesperson who reads it, in their language
+            planner = self.with_context(lang=line.user.lang or self.env.lang)
+            summary, note = planner._activity_texts(line, data[line.partner.id], today)
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": line.partner.id,
+                    "activity_type_id": line.touchpoint_type.activity_type_id.id,
+                    "user_id": line.user.id,
+                    "date_deadline": line.deadline,
+                    "summary": summary,
+                    "note": note,
+                    "followup_planned": True,
+                    "followup_touchpoint_type_id": line.touchpoint_type.id,
+                    "followup_plan_date": line.plan_date,
+                }
+            )
+        return vals_list
+
+    @api.model
     def _apply_plan(self, lines, today):
         to_create = [line for line in lines if line.action == PlanAction.CREATE]
         if to_create:
-            data = self._summary_data([line.partner.id for line in to_create])
-            model_id = self.env["ir.model"]._get_id("res.partner")
-            vals_list = []
-            for line in to_create:
-                # written for the salesperson who reads it, in their language
-                planner = self.with_context(lang=line.user.lang or self.env.lang)
-                summary, note = planner._activity_texts(
-                    line, data[line.partner.id], today
-                )
-                vals_list.append(
-                    {
-                        "res_model_id": model_id,
-                        "res_id": line.partner.id,
-                        "activity_type_id": line.touchpoint_type.activity_type_id.id,
-                        "user_id": line.user.id,
-                        "date_deadline": line.deadline,
-                        "summary": summary,
-                        "note": note,
-                        "followup_planned": True,
-                        "followup_touchpoint_type_id": line.touchpoint_type.id,
-                        "followup_plan_date": line.plan_date,
-                    }
-                )
+            vals_list = self._activity_vals(to_create, today)
             self.env["mail.activity"].sudo().with_context(
                 mail_activity_quick_update=True
             ).create(vals_list)

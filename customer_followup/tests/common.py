@@ -243,23 +243,31 @@ class FollowupTierCase(FollowupCase):
         )
 
     @classmethod
-    def _order(cls, partner, date, amount):
-        """A confirmed order of ``amount`` (no tax) dated ``date``; the kettle
-        has no replacement part, so no cycle is planned."""
-        order = cls.env["sale.order"].create(
-            {
-                "partner_id": partner.id,
-                "order_line": [
-                    Command.create(
-                        {
-                            "product_id": cls.kettle.id,
-                            "product_uom_qty": 1,
-                            "price_unit": amount,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                ],
-            }
+    def _order(cls, partner, date, amount, company=None):
+        """A confirmed order of ``amount`` (no tax) dated ``date``, of
+        ``company`` (default: the current one); the kettle has no replacement
+        part, so no cycle is planned."""
+        company = company or cls.env.company
+        order = (
+            cls.env["sale.order"]
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "team_id": False,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": cls.kettle.id,
+                                "product_uom_qty": 1,
+                                "price_unit": amount,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
         )
         order.action_confirm()
         order.date_order = fields.Datetime.to_datetime(date)

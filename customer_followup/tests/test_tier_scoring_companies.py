@@ -1,6 +1,6 @@
 from unittest.mock import patch
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.tests import tagged
 
 from .common import FollowupTierCase
@@ -64,12 +64,12 @@ class TestTierScoringCompanies(FollowupTierCase):
         cls._order(cls.yokohama, "2025-12-01 10:00:00", 500.0)
         cls.shared = cls._customer("Shared Buyer")
         cls._order(cls.shared, "2025-10-01 10:00:00", 3000.0)
-        cls._order_in(cls.house_2, cls.shared, "2026-02-20 10:00:00", 100.0)
+        cls._order(cls.shared, "2026-02-20 10:00:00", 100.0, company=cls.house_2)
         cls.kyoto = cls._customer("Kyoto Shop", company_id=cls.house_2.id)
-        cls._order_in(cls.house_2, cls.kyoto, "2026-02-01 10:00:00", 800.0)
+        cls._order(cls.kyoto, "2026-02-01 10:00:00", 800.0, company=cls.house_2)
         cls.osaka = cls._customer("Osaka Shop", company_id=cls.house_2.id)
-        cls._order_in(cls.house_2, cls.osaka, "2025-11-01 10:00:00", 200.0)
-        cls._order_in(cls.house_2, cls.osaka, "2025-04-01 10:00:00", 5000.0)
+        cls._order(cls.osaka, "2025-11-01 10:00:00", 200.0, company=cls.house_2)
+        cls._order(cls.osaka, "2025-04-01 10:00:00", 5000.0, company=cls.house_2)
         cls.nara = cls._customer(
             "Nara Shop", company_id=cls.house_2.id, followup_strategic=True
         )
@@ -83,33 +83,6 @@ class TestTierScoringCompanies(FollowupTierCase):
             | cls.nara
             | cls.lone
         )
-
-    @classmethod
-    def _order_in(cls, company, partner, date, amount):
-        order = (
-            cls.env["sale.order"]
-            .with_company(company)
-            .create(
-                {
-                    "partner_id": partner.id,
-                    "company_id": company.id,
-                    "team_id": False,
-                    "order_line": [
-                        Command.create(
-                            {
-                                "product_id": cls.kettle.id,
-                                "product_uom_qty": 1,
-                                "price_unit": amount,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        order.action_confirm()
-        order.date_order = fields.Datetime.to_datetime(date)
-        return order
 
     def _scores(self):
         return {p.name: p.followup_score for p in self.customers}
