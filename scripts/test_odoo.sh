@@ -14,7 +14,9 @@
 # scripts/test_odoo/cf_odoo_suites (on the addons path only here) runs them
 # again as post_install tests, once every module is loaded; it is installed in
 # both databases so that the two runs stay comparable.
-# Logs in var/test-odoo/; the databases are dropped at exit.
+# Logs in var/test-odoo/<run>/ (one folder per run: two runs at once do not
+# mix their logs; var/test-odoo/last is the latest finished run; folders older
+# than 7 days are removed); the databases are dropped at exit.
 # Usage: make test-odoo   [KEEP_DB=1] [TEST_TAGS=/sale,/crm] [AGAIN_RUNS=2]
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -30,9 +32,10 @@ RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/${ADDON}-test-odoo.XXXXXX")"
 STAMP="$(date +%Y%m%d_%H%M%S)_$$"
 DB_BASE="cf_odoo_base_$STAMP"
 DB_ADDON="cf_odoo_addon_$STAMP"
-LOG_DIR="$ROOT/var/test-odoo"
-rm -rf "$LOG_DIR"
+LOG_DIR="$ROOT/var/test-odoo/$STAMP"
+LOG_REL="var/test-odoo/$STAMP"
 mkdir -p "$LOG_DIR"
+find "$ROOT/var/test-odoo" -mindepth 1 -maxdepth 1 -type d -mtime +7 -exec rm -rf {} +
 
 cleanup() {
     if [ "${KEEP_DB:-0}" = 1 ]; then
@@ -61,7 +64,7 @@ if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null 
 fi
 
 # run_suites NAME DB TAGS [-i MODULES]: Odoo's tests selected by TAGS, log in
-# var/test-odoo/NAME.log.
+# $LOG_DIR/NAME.log.
 run_suites() {
     local name=$1 db=$2 tags=$3 log="$LOG_DIR/$1.log" start=$SECONDS rc port
     shift 3
@@ -72,7 +75,7 @@ run_suites() {
         --stop-after-init --http-interface=127.0.0.1 --http-port="$port" \
         --log-level=info >"$log" 2>&1
     rc=$?
-    echo "    $name: $((SECONDS - start)) s, odoo exit code $rc, log var/test-odoo/$name.log"
+    echo "    $name: $((SECONDS - start)) s, odoo exit code $rc, log $LOG_REL/$name.log"
     grep -E "error\(s\) of [0-9]+ tests when loading database" "$log" | tail -n 1 | cut -c1-200
 }
 
@@ -82,7 +85,7 @@ run_suites with-addon "$DB_ADDON" "$TEST_TAGS" -i "$BASE_MODULES,$ADDON"
 
 status=0
 if ! psql -d "$DB_ADDON" -Atc "select 1 from ir_module_module where name='$ADDON' and state='installed'" 2>/dev/null | grep -q 1; then
-    echo "$ADDON is not installed in $DB_ADDON (see var/test-odoo/with-addon.log)"
+    echo "$ADDON is not installed in $DB_ADDON (see $LOG_REL/with-addon.log)"
     status=1
 fi
 
@@ -107,5 +110,7 @@ log "compare (scripts/test_odoo/compare.py)"
 if [ "${PIPESTATUS[0]}" -ne 0 ]; then
     status=1
 fi
+ln -sfn "$STAMP" "$ROOT/var/test-odoo/last"
+echo "logs and comparison.txt in $LOG_REL/ (var/test-odoo/last)"
 echo "total: $((SECONDS - total_start)) s"
 exit $status
