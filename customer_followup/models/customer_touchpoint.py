@@ -9,6 +9,10 @@ ORIGINS = [
     ("reminder", "Replacement reminder"),
     ("mailing", "Mailing"),
 ]
+DIRECTIONS = [
+    ("outbound", "By us"),
+    ("inbound", "By the customer"),
+]
 
 
 class CustomerTouchpoint(models.Model):
@@ -77,6 +81,14 @@ class CustomerTouchpoint(models.Model):
         readonly=True,
     )
     origin = fields.Selection(ORIGINS, required=True, default="manual")
+    direction = fields.Selection(
+        DIRECTIONS,
+        required=True,
+        default="outbound",
+        help="By us: a contact we made (it keeps the tier's cadence when it "
+        "weighs enough). By the customer: a reply, an order or a signature "
+        "of the customer, shown in the ledger and as last contact.",
+    )
     company_id = fields.Many2one(
         "res.company",
         required=True,
