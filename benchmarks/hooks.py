@@ -76,12 +76,13 @@ def planner_due_hook(env, customers):
     cr.execute("DROP TABLE IF EXISTS bench_due")
     cr.execute(
         f"""CREATE TEMP TABLE bench_due AS
-            SELECT id, last_touchpoint_date::date AS last,
-                   greatest({col}::date - last_touchpoint_date::date, 1) AS cadence,
+            SELECT id, last_cadence_contact_date::date AS last,
+                   greatest({col}::date - last_cadence_contact_date::date, 1)
+                       AS cadence,
                    row_number() OVER (ORDER BY random()) AS rn
               FROM res_partner
              WHERE ref LIKE %s AND {col} IS NOT NULL
-               AND last_touchpoint_date IS NOT NULL""",
+               AND last_cadence_contact_date IS NOT NULL""",
         [BENCH_REF + "%"],
     )
     due = int(customers * DUE_FRACTION)
@@ -105,6 +106,8 @@ def planner_due_hook(env, customers):
     cr.execute(
         f"""UPDATE res_partner p
                SET last_touchpoint_date = p.last_touchpoint_date
+                       + make_interval(days => d.delta),
+                   last_cadence_contact_date = p.last_cadence_contact_date
                        + make_interval(days => d.delta),
                    {col} = p.{col} + make_interval(days => d.delta)
               FROM bench_due d WHERE d.id = p.id AND d.delta <> 0"""

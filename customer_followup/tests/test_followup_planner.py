@@ -35,7 +35,7 @@ class TestFollowupPlanner(FollowupTierCase):
             cls.env["customer.touchpoint"].create(
                 {
                     "partner_id": cls.key.id,
-                    "type_id": cls.type_call.id,
+                    "type_id": cls.type_visit.id,
                     "date": "2026-02-05 10:00:00",
                 }
             )
@@ -63,7 +63,7 @@ class TestFollowupPlanner(FollowupTierCase):
         self.assertEqual(activity.followup_touchpoint_type_id, self.type_visit)
         for text in (
             "Tier TA",
-            "33 days ago (Phone call)",
+            "33 days ago (Face-to-face visit)",
             self.order.name,
             "open quotations: 1",
             "New cooker line",
@@ -89,7 +89,7 @@ class TestFollowupPlanner(FollowupTierCase):
         self._run_cron(NOW, PLAN)
         summary = self._planned_activities(self.key).summary
         self.assertIn("ランク: 対面訪問", summary)
-        self.assertIn("最終接点 33 日前（電話）", summary)
+        self.assertIn("最終接点 33 日前（対面訪問）", summary)
         self.assertNotIn("Tier", summary)
 
     def test_rerun_is_idempotent(self):
@@ -131,7 +131,7 @@ class TestFollowupPlanner(FollowupTierCase):
                 self.env["customer.touchpoint"].create(
                     {
                         "partner_id": partner.id,
-                        "type_id": self.type_printed.id,
+                        "type_id": self.type_postcard.id,
                         "date": last_contact,
                     }
                 )
