@@ -35,8 +35,12 @@ class TestCadenceContacts(FollowupTierCase):
             )
 
     def test_reminder_email_does_not_move_a_visit_cadence(self):
-        self.assertEqual(self.bistro.next_followup_date, fields.Date.to_date("2025-11-28"))
-        self._log(self.bistro, self.type_email, "2026-03-01 10:00:00", origin="reminder")
+        self.assertEqual(
+            self.bistro.next_followup_date, fields.Date.to_date("2025-11-28")
+        )
+        self._log(
+            self.bistro, self.type_email, "2026-03-01 10:00:00", origin="reminder"
+        )
         # the email is the last contact and adds its point...
         self.assertEqual(
             self.bistro.last_touchpoint_date, self._dt("2026-03-01 10:00:00")
@@ -45,7 +49,9 @@ class TestCadenceContacts(FollowupTierCase):
             self.bistro.last_cadence_contact_date, self._dt("2025-06-01 10:00:00")
         )
         # ...but the customer is still overdue for its visit
-        self.assertEqual(self.bistro.next_followup_date, fields.Date.to_date("2025-11-28"))
+        self.assertEqual(
+            self.bistro.next_followup_date, fields.Date.to_date("2025-11-28")
+        )
         with freeze_time(NOW):
             self.assertEqual(self.bistro.followup_status, "overdue")
             overdue = self.env["res.partner"].search(
@@ -54,22 +60,32 @@ class TestCadenceContacts(FollowupTierCase):
             self.assertEqual(overdue, self.bistro)
         # a phone call (5) weighs less than the visit (10) either
         self._log(self.bistro, self.type_call, "2026-03-02 10:00:00")
-        self.assertEqual(self.bistro.next_followup_date, fields.Date.to_date("2025-11-28"))
+        self.assertEqual(
+            self.bistro.next_followup_date, fields.Date.to_date("2025-11-28")
+        )
         # the visit does
         self._log(self.bistro, self.type_visit, "2026-03-05 10:00:00")
-        self.assertEqual(self.bistro.next_followup_date, fields.Date.to_date("2026-09-01"))
+        self.assertEqual(
+            self.bistro.next_followup_date, fields.Date.to_date("2026-09-01")
+        )
         with freeze_time(NOW):
             self.assertEqual(self.bistro.followup_status, "on_track")
 
     def test_letters_stand_in_for_visits(self):
         self._log(self.bistro, self.type_letter, "2026-02-01 10:00:00")
-        self.assertEqual(self.bistro.next_followup_date, fields.Date.to_date("2025-11-28"))
+        self.assertEqual(
+            self.bistro.next_followup_date, fields.Date.to_date("2025-11-28")
+        )
         self.tier_a.cadence_contact_type_id = self.type_letter
         self.assertEqual(self.tier_a.cadence_min_weight, 3.0)
-        self.assertEqual(self.bistro.next_followup_date, fields.Date.to_date("2026-07-31"))
+        self.assertEqual(
+            self.bistro.next_followup_date, fields.Date.to_date("2026-07-31")
+        )
         # emails still do not
         self._log(self.bistro, self.type_email, "2026-03-01 10:00:00")
-        self.assertEqual(self.bistro.next_followup_date, fields.Date.to_date("2026-07-31"))
+        self.assertEqual(
+            self.bistro.next_followup_date, fields.Date.to_date("2026-07-31")
+        )
 
     def test_heavier_contact_type_counts_after_a_change_of_weight(self):
         self.type_visit.weight = 12
@@ -90,10 +106,14 @@ class TestCadenceContacts(FollowupTierCase):
             summary="The customer came to the shop",
         )
         self.assertEqual(self.bistro.last_touchpoint_date, reply.date)
-        self.assertEqual(self.bistro.next_followup_date, fields.Date.to_date("2025-11-28"))
+        self.assertEqual(
+            self.bistro.next_followup_date, fields.Date.to_date("2025-11-28")
+        )
         self.company.followup_inbound_counts = True
         self.assertEqual(self.bistro.last_cadence_contact_date, reply.date)
-        self.assertEqual(self.bistro.next_followup_date, fields.Date.to_date("2026-08-30"))
+        self.assertEqual(
+            self.bistro.next_followup_date, fields.Date.to_date("2026-08-30")
+        )
 
     def test_first_classification_counts_only_contacts_that_count(self):
         """The tier cron's set-based first classification agrees with the
@@ -114,7 +134,5 @@ class TestCadenceContacts(FollowupTierCase):
         self.assertEqual(newcomer.next_followup_date, fields.Date.to_date("2026-05-30"))
         # the ORM says the same
         newcomer.invalidate_recordset()
-        self.env.add_to_compute(
-            newcomer._fields["last_cadence_contact_date"], newcomer
-        )
+        self.env.add_to_compute(newcomer._fields["last_cadence_contact_date"], newcomer)
         self.assertEqual(newcomer.next_followup_date, fields.Date.to_date("2026-05-30"))
