@@ -8,7 +8,7 @@ from odoo.tools import SQL, format_date, split_every
 
 from .customer_followup_plan_line import CapacityBook, PlanAction, PlanLine
 
-PLAN_BATCH_SIZE = 500
+PLAN_BATCH_SIZE = 1000
 
 # Order in which a contact falls back to the next best allowed one.
 FALLBACK_CHANNELS = ["visit", "call", "letter", "postcard", "printed_mail", "email"]
@@ -428,60 +428,80 @@ class CustomerFollowupPlanner(models.AbstractModel):
         return data
 
     @api.model
-    def _activity_texts(self, line, data, today):
-        """Return (summary, note) of the activity for a ``PlanLine``."""
-        partner = line.partner
-        tier = partner.followup_tier_id
+    def _activity_phrases(self):
+        """The phrases of the activity summaries in the context's language,
+        translated once per plan instead of once per activity."""
+        env = self.env
+        return {
+            "tier": env._("Tier %(tier)s: %(contact)s"),
+            "due_since": env._("due since %(date)s (%(days)s days)"),
+            "last_contact": env._("last contact %(days)s days ago (%(type)s)"),
+            "never_contacted": env._("never contacted"),
+            "last_order": env._("last order %(order)s on %(date)s"),
+            "no_order": env._("no order in the window"),
+            "quotations": env._("open quotations: %(count)s"),
+            "opportunities": env._("open opportunity: %(names)s"),
+            "types": {
+                touchpoint_type.id: touchpoint_type.name
+                for touchpoint_type in env["customer.touchpoint.type"]
+                .with_context(active_test=False)
+                .search([])
+            },
+            "dates": {},
+        }
+
+    @api.model
+    def _activity_texts(self, line, data, today, phrases=None):
+        """Return (summary, note) of the activity for a ``PlanLine``, in the
+        context's language (``phrases``: ``_activity_phrases`` of it)."""
+        phrases = phrases or self._activity_phrases()
+        dates = phrases["dates"]
+
+        def date_text(value):
+            if value not in dates:
+                dates[value] = format_date(self.env, value)
+            return dates[value]
+
+        types = phrases["types"]
         parts = [
-            self.env._(
-                "Tier %(tier)s: %(contact)s",
-                tier=tier.code,
-                contact=line.touchpoint_type.with_env(self.env).name,
-            )
+            phrases["tier"]
+            % {
+                "tier": line.partner.followup_tier_id.code,
+                "contact": types.get(line.touchpoint_type.id, ""),
+            }
         ]
         if line.deadline < today:
             parts.append(
-                self.env._(
-                    "due since %(date)s (%(days)s days)",
-                    date=format_date(self.env, line.deadline),
-                    days=(today - line.deadline).days,
-                )
+                phrases["due_since"]
+                % {
+                    "date": date_text(line.deadline),
+                    "days": (today - line.deadline).days,
+                }
             )
         touchpoint = data.get("touchpoint")
         if touchpoint:
-            days = (today - touchpoint[0].date()).days
             parts.append(
-                self.env._(
-                    "last contact %(days)s days ago (%(type)s)",
-                    days=days,
-                    type=self.env["customer.touchpoint.type"]
-                    .browse(touchpoint[1])
-                    .name,
-                )
+                phrases["last_contact"]
+                % {
+                    "days": (today - touchpoint[0].date()).days,
+                    "type": types.get(touchpoint[1], ""),
+                }
             )
         else:
-            parts.append(self.env._("never contacted"))
+            parts.append(phrases["never_contacted"])
         order = data.get("order")
         if order:
             parts.append(
-                self.env._(
-                    "last order %(order)s on %(date)s",
-                    order=order[0],
-                    date=format_date(self.env, order[1]),
-                )
+                phrases["last_order"]
+                % {"order": order[0], "date": date_text(order[1])}
             )
         else:
-            parts.append(self.env._("no order in the window"))
+            parts.append(phrases["no_order"])
         if data.get("quotations"):
-            parts.append(
-                self.env._("open quotations: %(count)s", count=data["quotations"])
-            )
+            parts.append(phrases["quotations"] % {"count": data["quotations"]})
         if data.get("opportunities"):
             parts.append(
-                self.env._(
-                    "open opportunity: %(names)s",
-                    names=", ".join(data["opportunities"]),
-                )
+                phrases["opportunities"] % {"names": ", ".join(data["opportunities"])}
             )
         summary = " · ".join(parts)
         note = Markup("<ul>%s</ul>") % Markup().join(
@@ -497,14 +517,24 @@ class CustomerFollowupPlanner(models.AbstractModel):
 
     @api.model
     def _activity_vals(self, lines, today):
-        """The values of the planned activities of ``lines`` (to create)."""
+        """The values of the planned activities of ``lines`` (to create),
+        each written for the salesperson who reads it, in their language."""
         data = self._summary_data([line.partner.id for line in lines])
         model_id = self.env["ir.model"]._get_id("res.partner")
+        by_lang = defaultdict(list)
+        for line in lines:
+            by_lang[line.user.lang or self.env.lang].append(line)
+        texts = {}
+        for lang, lang_lines in by_lang.items():
+            planner = self.with_context(lang=lang)
+            phrases = planner._activity_phrases()
+            for line in lang_lines:
+                texts[id(line)] = planner._activity_texts(
+                    line, data[line.partner.id], today, phrases
+                )
         vals_list = []
         for line in lines:
-            # written for the salesperson who reads it, in their language
-            planner = self.with_context(lang=line.user.lang or self.env.lang)
-            summary, note = planner._activity_texts(line, data[line.partner.id], today)
+            summary, note = texts[id(line)]
             vals_list.append(
                 {
                     "res_model_id": model_id,
