@@ -492,8 +492,7 @@ class CustomerFollowupPlanner(models.AbstractModel):
         order = data.get("order")
         if order:
             parts.append(
-                phrases["last_order"]
-                % {"order": order[0], "date": date_text(order[1])}
+                phrases["last_order"] % {"order": order[0], "date": date_text(order[1])}
             )
         else:
             parts.append(phrases["no_order"])

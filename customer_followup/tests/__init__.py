@@ -25,3 +25,4 @@ from . import test_migration_ranges
 from . import test_migration_contact
 from . import test_contact_rule
 from . import test_cadence_contacts
+from . import test_migration_cadence
