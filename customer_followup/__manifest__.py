@@ -13,7 +13,7 @@
     "development_status": "Beta",
     "application": True,
     "installable": True,
-    "depends": ["sale_management", "crm", "mail"],
+    "depends": ["sale_management", "crm", "mail", "mass_mailing"],
     "data": [
         "security/customer_followup_security.xml",
         "security/ir.model.access.csv",
@@ -34,6 +34,8 @@
         "data/mail_template_data.xml",
         "data/customer_followup_replacement_cron_data.xml",
         "report/customer_replacement_reports.xml",
+        "report/customer_followup_campaign_reports.xml",
+        "views/customer_followup_campaign_views.xml",
         "views/product_consumable_rule_views.xml",
         "views/customer_product_registration_views.xml",
         "views/customer_replacement_views.xml",

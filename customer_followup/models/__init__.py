@@ -19,3 +19,8 @@ from . import customer_product_registration
 from . import customer_replacement
 from . import customer_replacement_reminder
 from . import customer_replacement_report
+from . import customer_followup_campaign_piece
+from . import customer_followup_campaign_line
+from . import customer_followup_campaign
+from . import customer_followup_planner_campaign
+from . import mailing_trace

@@ -8,6 +8,7 @@ ORIGINS = [
     ("activity", "Activity"),
     ("reminder", "Replacement reminder"),
     ("mailing", "Mailing"),
+    ("campaign", "Campaign"),
 ]
 DIRECTIONS = [
     ("outbound", "By us"),
@@ -80,6 +81,13 @@ class CustomerTouchpoint(models.Model):
         copy=False,
         readonly=True,
     )
+    campaign_id = fields.Many2one(
+        "customer.followup.campaign",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+        copy=False,
+    )
     origin = fields.Selection(ORIGINS, required=True, default="manual")
     direction = fields.Selection(
         DIRECTIONS,
@@ -101,6 +109,10 @@ class CustomerTouchpoint(models.Model):
     _activity_unique = models.UniqueIndex(
         "(activity_id) WHERE activity_id IS NOT NULL",
         "An activity logs one touchpoint only.",
+    )
+    _campaign_unique = models.UniqueIndex(
+        "(campaign_id, partner_id) WHERE campaign_id IS NOT NULL",
+        "A campaign logs one touchpoint per customer only.",
     )
 
     @api.depends("type_id")

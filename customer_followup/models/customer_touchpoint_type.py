@@ -41,12 +41,22 @@ class CustomerTouchpointType(models.Model):
         help="How many planned contacts of this type one salesperson can make in a "
         "month. 0 means unlimited.",
     )
+    yearly_budget = fields.Integer(
+        string="Yearly Budget",
+        required=True,
+        default=0,
+        help="How many contacts of this type the company can afford in a year, "
+        "campaigns and planned follow-ups together (e.g. 1,000 handwritten "
+        "postcards). Campaigns give them to the customers who matter most and "
+        "the others a cheaper contact. 0 means unlimited.",
+    )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     color = fields.Integer()
 
     _weight_range = ValueRange("weight", 0.1, 100.0)
     _capacity_range = ValueRange("capacity_per_user_month", 0, 10000)
+    _yearly_budget_range = ValueRange("yearly_budget", 0, 1000000)
     _sequence_range = ValueRange("sequence", 0, 1000000)
     _color_range = ValueRange("color", 0, 11)
     _activity_type_unique = models.UniqueIndex(

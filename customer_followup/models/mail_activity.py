@@ -79,6 +79,12 @@ class MailActivity(models.Model):
                 [("activity_id", "in", activities.ids)]
             ).activity_id.ids
         )
+        pieces = {
+            piece.activity_id.id: piece
+            for piece in self.env["customer.followup.campaign.piece"]
+            .sudo()
+            .search([("activity_id", "in", activities.ids), ("state", "=", "planned")])
+        }
         vals_list = []
         for activity in activities:
             touchpoint_type = type_by_activity_type.get(activity.activity_type_id)
@@ -97,10 +103,18 @@ class MailActivity(models.Model):
                     "sale_order_id": order.id if order else False,
                     "lead_id": lead.id if lead else False,
                     "activity_id": activity.id,
-                    "origin": "activity",
+                    "origin": "campaign" if activity.id in pieces else "activity",
+                    "campaign_id": (
+                        pieces[activity.id].campaign_id.id
+                        if activity.id in pieces
+                        else False
+                    ),
                     "company_id": (
                         (order or lead or partner).company_id.id or self.env.company.id
                     ),
                 }
             )
-        return touchpoint_model.create(vals_list)
+        touchpoints = touchpoint_model.create(vals_list)
+        if pieces:
+            self.env["customer.followup.campaign.piece"]._mark_done_by(touchpoints)
+        return touchpoints

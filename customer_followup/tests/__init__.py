@@ -26,3 +26,5 @@ from . import test_migration_contact
 from . import test_contact_rule
 from . import test_cadence_contacts
 from . import test_migration_cadence
+from . import test_campaign
+from . import test_campaign_bad_input

@@ -1,0 +1,405 @@
+from collections import Counter
+from datetime import timedelta
+from unittest.mock import MagicMock, patch
+
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.tests import tagged
+
+from .common import FollowupTierCase
+
+NOW = "2026-10-01 09:00:00"
+
+
+class CampaignCase(FollowupTierCase):
+    """The seed story at small scale: 60 customers in four tiers (A 10, B 15,
+    C 20, D 15) of two salespeople, a handwritten postcard budget of 20 a
+    year (less than the 25 A and B customers) and a capacity of 10
+    handwritten postcards per salesperson and month."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tier_c.min_score = 20
+        cls.tier_d = cls.env["customer.tier"].create(
+            {"name": "Test occasional", "code": "TD", "sequence": 4, "min_score": 0}
+        )
+        cls.type_postcard.write({"capacity_per_user_month": 10, "yearly_budget": 20})
+        cls.customers = {}
+        scores = {"TA": 90, "TB": 60, "TC": 30, "TD": 5}
+        sizes = {"TA": 10, "TB": 15, "TC": 20, "TD": 15}
+        tiers = {
+            "TA": cls.tier_a,
+            "TB": cls.tier_b,
+            "TC": cls.tier_c,
+            "TD": cls.tier_d,
+        }
+        number = 0
+        with freeze_time(NOW):
+            for code, size in sizes.items():
+                partners = cls.env["res.partner"]
+                for index in range(size):
+                    number += 1
+                    partner = cls._customer(
+                        f"Customer {code} {index:02d}",
+                        user_id=(cls.salesman if number % 2 else cls.salesman_2).id,
+                        lang="en_US",
+                    )
+                    partner.sudo().write(
+                        {
+                            "followup_tier_id": tiers[code].id,
+                            "followup_score": scores[code] + (size - index) * 0.1,
+                        }
+                    )
+                    partners |= partner
+                cls.customers[code] = partners
+        cls.all_customers = cls.env["res.partner"].union(*cls.customers.values())
+
+    @classmethod
+    def _campaign(cls, name="New Year greeting", send_date="2026-10-30", **vals):
+        return cls.env["customer.followup.campaign"].create(
+            {
+                "name": name,
+                "occasion": "seasonal",
+                "send_date": send_date,
+                "preparation_days": 21,
+                "partner_domain": repr([("id", "in", cls.all_customers.ids)]),
+                "message": "<p>Thank you for this year.</p>",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "tier_id": cls.tier_a.id,
+                            "touchpoint_type_id": cls.type_postcard.id,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "tier_id": cls.tier_b.id,
+                            "touchpoint_type_id": cls.type_postcard.id,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "tier_id": cls.tier_c.id,
+                            "touchpoint_type_id": cls.type_printed.id,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "tier_id": cls.tier_d.id,
+                            "touchpoint_type_id": cls.type_email.id,
+                        }
+                    ),
+                ],
+                "fallback_type_ids": [
+                    Command.set((cls.type_printed | cls.type_email).ids)
+                ],
+                **vals,
+            }
+        )
+
+    def _confirm(self, campaign):
+        with freeze_time(NOW):
+            campaign.action_confirm()
+        return campaign
+
+    def _pieces(self, campaign, touchpoint_type=None):
+        pieces = campaign.piece_ids
+        if touchpoint_type:
+            pieces = pieces.filtered(lambda p: p.touchpoint_type_id == touchpoint_type)
+        return pieces
+
+    def _send_mailing(self, mailing):
+        """Email Marketing sends the mailing (its queue cron at the send
+        date), and the mail queue sends the mails through a working server."""
+        mail_server = type(self.env["ir.mail_server"])
+        with (
+            patch.object(mail_server, "_disable_send", return_value=False),
+            patch.object(mail_server, "_connect__", return_value=MagicMock()),
+            patch.object(mail_server, "send_email", return_value="<c@example.com>"),
+        ):
+            sent_at = mailing.schedule_date + timedelta(hours=8)
+            self._run_cron(sent_at, "mass_mailing.ir_cron_mass_mailing_queue")
+            with freeze_time(sent_at):
+                self.env["mail.mail"].sudo().search(
+                    [("mailing_id", "=", mailing.id)]
+                ).send()
+        self.env.invalidate_all()
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignPlan(CampaignCase):
+    def test_preview_creates_nothing(self):
+        with freeze_time(NOW):
+            campaign = self._campaign()
+            preview = campaign.preview_html
+        self.assertIn("Pieces per contact and tier", preview)
+        self.assertIn("Yearly budgets 2026", preview)
+        self.assertIn("Moved to a cheaper contact", preview)
+        self.assertIn("Salespeople", preview)
+        self.assertFalse(campaign.piece_ids)
+        self.assertFalse(
+            self.env["mail.activity"].search([("res_id", "in", self.all_customers.ids)])
+        )
+        self.assertFalse(campaign.mailing_id)
+
+    def test_the_best_get_handwritten_within_budget_and_capacity(self):
+        with freeze_time(NOW):
+            campaign = self._confirm(self._campaign())
+        self.assertEqual(campaign.state, "planned")
+        postcards = self._pieces(campaign, self.type_postcard)
+        a_and_b = self.customers["TA"] | self.customers["TB"]
+        self.assertTrue(postcards)
+        self.assertLessEqual(len(postcards), 20, "yearly budget")
+        self.assertLess(len(postcards), len(a_and_b))
+        # every A customer before any B customer; the best B customers first
+        self.assertEqual(
+            postcards.partner_id & self.customers["TA"], self.customers["TA"]
+        )
+        ranked = a_and_b.sorted(lambda p: -p.followup_score)
+        for user in (self.salesman, self.salesman_2):
+            own = ranked.filtered(lambda p, user=user: p.user_id == user)
+            got = postcards.filtered(lambda p, user=user: p.user_id == user).partner_id
+            self.assertEqual(own[: len(got)], got.sorted(lambda p: -p.followup_score))
+        # the capacity of each salesperson and month is kept
+        per_month = Counter(
+            (piece.user_id, fields.Date.start_of(piece.plan_date, "month"))
+            for piece in postcards
+        )
+        self.assertTrue(all(count <= 10 for count in per_month.values()), per_month)
+        # the postcards are written in the weeks before the send date
+        send_date = fields.Date.to_date("2026-10-30")
+        for piece in postcards:
+            self.assertLess(piece.plan_date, send_date)
+            self.assertGreaterEqual(piece.plan_date, fields.Date.to_date("2026-10-09"))
+            self.assertEqual(piece.activity_id.user_id, piece.partner_id.user_id)
+            self.assertEqual(piece.activity_id.date_deadline, piece.plan_date)
+        # the other A and B customers get the printed card, saying why
+        moved = a_and_b - postcards.partner_id
+        moved_pieces = campaign.piece_ids.filtered(lambda p: p.partner_id in moved)
+        self.assertEqual(
+            set(moved_pieces.mapped("touchpoint_type_id")), {self.type_printed}
+        )
+        self.assertTrue(all("capacity" in piece.note for piece in moved_pieces))
+        # C printed, D email
+        by_partner = {piece.partner_id: piece for piece in campaign.piece_ids}
+        for partner in self.customers["TC"]:
+            self.assertEqual(by_partner[partner].touchpoint_type_id, self.type_printed)
+        for partner in self.customers["TD"]:
+            self.assertEqual(by_partner[partner].touchpoint_type_id, self.type_email)
+
+    def test_budget_never_exceeded_across_two_campaigns(self):
+        with freeze_time(NOW):
+            first = self._confirm(self._campaign())
+            used_first = len(self._pieces(first, self.type_postcard))
+            second = self._confirm(
+                self._campaign(
+                    "Year-end offer", send_date="2026-11-27", occasion="offer"
+                )
+            )
+        used_second = len(self._pieces(second, self.type_postcard))
+        self.assertEqual(used_first + used_second, 20, "the budget is used, not more")
+        # the rest of the budget goes to the best customers
+        self.assertLessEqual(
+            self._pieces(second, self.type_postcard).partner_id,
+            self.customers["TA"],
+        )
+        second_moved = second.piece_ids.filtered(
+            lambda p: p.partner_id in self.customers["TB"]
+        )
+        self.assertTrue(all("yearly budget" in piece.note for piece in second_moved))
+        # a third campaign of the same year gets no handwritten card at all
+        with freeze_time(NOW):
+            third = self._confirm(
+                self._campaign("Winter greeting", send_date="2026-12-18")
+            )
+        self.assertFalse(self._pieces(third, self.type_postcard))
+
+    def test_capacity_shared_with_the_planner(self):
+        """The planner's follow-ups of the month count against the capacity,
+        and the planner afterwards sees the campaign's postcards."""
+        with freeze_time(NOW):
+            campaign = self._confirm(self._campaign())
+        postcards = self._pieces(campaign, self.type_postcard)
+        book = self.env["customer.followup.planner"]._load_capacity_book
+        from ..models.customer_followup_plan_line import CapacityBook, PlanLine
+
+        capacity = CapacityBook()
+        line = PlanLine(
+            partner=self.all_customers[:1],
+            user=self.salesman,
+            touchpoint_type=self.type_postcard,
+            deadline=fields.Date.to_date("2026-10-01"),
+            plan_date=fields.Date.to_date("2026-10-01"),
+        )
+        book(
+            capacity,
+            [line],
+            fields.Date.to_date("2026-10-01"),
+            fields.Date.to_date("2026-10-31"),
+        )
+        own = postcards.filtered(lambda p: p.user_id == self.salesman)
+        self.assertEqual(
+            capacity.months[
+                (
+                    self.salesman.id,
+                    self.type_postcard.id,
+                    fields.Date.to_date("2026-10-01"),
+                )
+            ],
+            len(own),
+        )
+
+    def test_exclusions_with_their_reason(self):
+        archived, no_email, blocked, no_postal = (
+            self.customers["TD"][:2] | self.customers["TC"][:2]
+        )
+        archived.active = False
+        no_email.email = False
+        blocked.sudo().write({"followup_no_postal": True})
+        self.env["mail.blacklist"].sudo()._add(blocked.email)
+        no_postal.sudo().write({"followup_no_postal": True})
+        with freeze_time(NOW):
+            campaign = self._campaign()
+            lines, _used = campaign._plan()
+            preview = campaign.preview_html
+        by_partner = {line.partner: line for line in lines}
+        self.assertFalse(by_partner[archived].touchpoint_type)
+        self.assertEqual(by_partner[archived].reasons, ["archived customer"])
+        # no email: the printed card instead
+        self.assertEqual(by_partner[no_email].touchpoint_type, self.type_printed)
+        self.assertIn("no email address", by_partner[no_email].reasons)
+        # opted out of postal mail and blacklisted: left out, both reasons shown
+        self.assertFalse(by_partner[blocked].touchpoint_type)
+        self.assertEqual(
+            by_partner[blocked].reasons,
+            ["opted out of postal mail", "email blacklisted"],
+        )
+        self.assertIn("email blacklisted", preview)
+        self.assertIn(archived.name, preview)
+        # opted out of postal mail: email
+        self.assertEqual(by_partner[no_postal].touchpoint_type, self.type_email)
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignPieces(CampaignCase):
+    def test_confirm_creates_activities_batch_and_mailing(self):
+        self.env["customer.product.registration"].create(
+            {
+                "partner_id": self.customers["TA"][0].id,
+                "product_id": self.cooker.id,
+                "purchase_date": "2025-05-01",
+            }
+        )
+        with freeze_time(NOW):
+            campaign = self._confirm(self._campaign())
+        postcards = self._pieces(campaign, self.type_postcard)
+        activity = postcards.filtered(
+            lambda p: p.partner_id == self.customers["TA"][0]
+        ).activity_id
+        self.assertEqual(activity.activity_type_id, self.type_postcard.activity_type_id)
+        self.assertIn("New Year greeting", activity.summary)
+        self.assertIn("Pressure Cooker 6 L", activity.note)
+        self.assertIn("no order yet", activity.note)
+        # the printed batch: the message for each customer
+        printed = campaign.piece_ids.filtered(lambda p: p.kind == "printed")
+        self.assertEqual(campaign.printed_count, len(printed))
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "customer_followup.action_report_campaign_batch", printed.ids
+            )[0]
+            .decode()
+        )
+        self.assertEqual(html.count("Thank you for this year."), len(printed))
+        self.assertIn(printed[0].partner_id.name, html)
+        # the mailing of Email Marketing, scheduled, on the email recipients
+        mailing = campaign.mailing_id
+        emails = campaign.piece_ids.filtered(lambda p: p.kind == "email")
+        self.assertEqual(mailing.state, "in_queue")
+        self.assertEqual(mailing.schedule_type, "scheduled")
+        self.assertEqual(
+            mailing.schedule_date.date(), fields.Date.to_date("2026-10-30")
+        )
+        self.assertEqual(mailing.campaign_id, campaign.utm_campaign_id)
+        self.assertEqual(
+            set(self.env["res.partner"].search(mailing._get_recipients_domain()).ids),
+            set(emails.partner_id.ids),
+        )
+
+    def test_each_piece_logs_one_touchpoint_when_done(self):
+        with freeze_time(NOW):
+            campaign = self._confirm(self._campaign())
+        # a handwritten card: its activity done
+        piece = self._pieces(campaign, self.type_postcard)[0]
+        with freeze_time("2026-10-20 10:00:00"):
+            piece.activity_id.with_user(piece.user_id).action_feedback(
+                feedback="Written"
+            )
+        touchpoint = piece.partner_id.touchpoint_ids
+        self.assertEqual(len(touchpoint), 1)
+        self.assertEqual(touchpoint.origin, "campaign")
+        self.assertEqual(touchpoint.campaign_id, campaign)
+        self.assertEqual(touchpoint.weight, self.type_postcard.weight)
+        self.assertEqual(piece.state, "done")
+        self.assertEqual(piece.touchpoint_id, touchpoint)
+        self.assertEqual(campaign.state, "running")
+        # the printed batch posted
+        printed = campaign.piece_ids.filtered(lambda p: p.kind == "printed")
+        with freeze_time("2026-10-28 10:00:00"):
+            campaign.action_mark_posted()
+        self.assertEqual(set(printed.mapped("state")), {"done"})
+        self.assertEqual(
+            len(
+                campaign.touchpoint_ids.filtered(
+                    lambda t: t.type_id == self.type_printed
+                )
+            ),
+            len(printed),
+        )
+        # the emails, when the mailing sends them; twice logs nothing more
+        emails = campaign.piece_ids.filtered(lambda p: p.kind == "email")
+        self._send_mailing(campaign.mailing_id)
+        self.assertEqual(set(emails.mapped("state")), {"done"})
+        email_touchpoints = campaign.touchpoint_ids.filtered(
+            lambda t: t.type_id == self.type_email
+        )
+        self.assertEqual(len(email_touchpoints), len(emails))
+        self.assertEqual(email_touchpoints.partner_id, emails.partner_id)
+        traces = self.env["mailing.trace"].search(
+            [("mass_mailing_id", "=", campaign.mailing_id.id)]
+        )
+        traces.set_sent()
+        self.env["customer.followup.campaign.piece"]._log_done(emails)
+        self.assertEqual(
+            self.env["customer.touchpoint"].search_count(
+                [
+                    ("campaign_id", "=", campaign.id),
+                    ("type_id", "=", self.type_email.id),
+                ]
+            ),
+            len(emails),
+        )
+
+    def test_cancel_leaves_nothing_open(self):
+        with freeze_time(NOW):
+            campaign = self._confirm(self._campaign())
+            mailing = campaign.mailing_id
+            activities = campaign.piece_ids.activity_id
+            self.assertTrue(activities)
+            campaign.action_cancel()
+        self.assertEqual(campaign.state, "cancelled")
+        self.assertFalse(activities.exists())
+        self.assertFalse(mailing.exists())
+        self.assertFalse(
+            self.env["mail.activity"].search([("res_id", "in", self.all_customers.ids)])
+        )
+        self.assertEqual(set(campaign.piece_ids.mapped("state")), {"cancelled"})
+        # its budget is free again
+        with freeze_time(NOW):
+            again = self._confirm(self._campaign("New Year greeting, again"))
+        self.assertEqual(
+            len(self._pieces(again, self.type_postcard)),
+            len(self._pieces(campaign, self.type_postcard)),
+        )
