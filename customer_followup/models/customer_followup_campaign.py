@@ -160,6 +160,11 @@ class CustomerFollowupCampaign(models.Model):
         copy=False,
         ondelete="set null",
     )
+    mailing_sent = fields.Integer(string="Emails Sent", related="mailing_id.sent")
+    mailing_opened = fields.Integer(string="Opened", related="mailing_id.opened")
+    mailing_clicked = fields.Integer(string="Clicked", related="mailing_id.clicked")
+    mailing_replied = fields.Integer(string="Replied", related="mailing_id.replied")
+    mailing_bounced = fields.Integer(string="Bounced", related="mailing_id.bounced")
     utm_campaign_id = fields.Many2one(
         "utm.campaign",
         string="UTM Campaign",

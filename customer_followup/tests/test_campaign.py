@@ -5,6 +5,7 @@ from unittest.mock import MagicMock, patch
 from freezegun import freeze_time
 
 from odoo import Command, fields
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .common import FollowupTierCase
@@ -366,6 +367,7 @@ class TestCampaignPieces(CampaignCase):
             lambda t: t.type_id == self.type_email
         )
         self.assertEqual(len(email_touchpoints), len(emails))
+        self.assertEqual(campaign.mailing_sent, len(emails))
         self.assertEqual(email_touchpoints.partner_id, emails.partner_id)
         traces = self.env["mailing.trace"].search(
             [("mass_mailing_id", "=", campaign.mailing_id.id)]
@@ -403,3 +405,55 @@ class TestCampaignPieces(CampaignCase):
             len(self._pieces(again, self.type_postcard)),
             len(self._pieces(campaign, self.type_postcard)),
         )
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignAccessAndLanguage(CampaignCase):
+    def test_salesperson_sees_own_pieces_and_cannot_confirm(self):
+        with freeze_time(NOW):
+            campaign = self._confirm(self._campaign())
+            draft = self._campaign("Draft campaign", user_id=self.manager.id)
+        pieces = self.env["customer.followup.campaign.piece"].with_user(self.salesman)
+        visible = pieces.search([("campaign_id", "=", campaign.id)])
+        self.assertTrue(visible)
+        self.assertEqual(visible.partner_id.user_id, self.salesman)
+        campaigns = self.env["customer.followup.campaign"].with_user(self.salesman)
+        self.assertEqual(campaigns.search([]), campaign)
+        with self.assertRaises(AccessError):
+            draft.with_user(self.salesman).action_confirm()
+        with self.assertRaises(AccessError):
+            campaigns.create({"name": "Mine", "send_date": "2026-12-01"})
+
+    def test_printed_message_in_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("ja_JP")
+        self.env["ir.module.module"]._load_module_terms(
+            ["customer_followup"], ["ja_JP"], overwrite=True
+        )
+        japanese = self.customers["TC"][0]
+        japanese.lang = "ja_JP"
+        with freeze_time(NOW):
+            campaign = self._campaign()
+            # the translation dialog of the message field
+            campaign.flush_recordset()
+            campaign.update_field_translations(
+                "message",
+                {"ja_JP": {"Thank you for this year.": "本年もお世話になりました。"}},
+            )
+            self._confirm(campaign)
+        printed = campaign.piece_ids.filtered(lambda p: p.kind == "printed")
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "customer_followup.action_report_campaign_batch", printed.ids
+            )[0]
+            .decode()
+        )
+        self.assertEqual(html.count("本年もお世話になりました。"), 1)
+        self.assertEqual(html.count("Thank you for this year."), len(printed) - 1)
+        # the errors are translated too
+        env_ja = self.env(context={"lang": "ja_JP"})
+        with freeze_time(NOW), self.assertRaises(ValidationError) as catcher:
+            env_ja["customer.followup.campaign"].create(
+                {"name": "Past", "send_date": "2026-09-01"}
+            )
+        self.assertIn("過去", str(catcher.exception))

@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 from lxml import etree
 from psycopg2 import IntegrityError
 
-from odoo import fields, models
+from odoo import Command, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
@@ -69,6 +69,17 @@ class TestValueRanges(HttpCaseWithUserPortal):
         cls.tier = cls.env.ref("customer_followup.customer_tier_a")
         cls.customer.followup_tier_id = cls.tier
         cls.counter = itertools.count(1)
+        cls.campaign = cls.env["customer.followup.campaign"].create(
+            {
+                "name": "Range campaign",
+                "send_date": fields.Date.today(),
+                "line_ids": [
+                    Command.create(
+                        {"tier_id": cls.tier.id, "touchpoint_type_id": cls.call.id}
+                    )
+                ],
+            }
+        )
 
     # ------------------------------------------------------------------
     # What is walked
@@ -88,6 +99,8 @@ class TestValueRanges(HttpCaseWithUserPortal):
             "customer.followup.workload": self.env["customer.followup.workload"].create(
                 {}
             ),
+            "customer.followup.campaign": self.campaign,
+            "customer.followup.campaign.line": self.campaign.line_ids,
         }
 
     def _create_vals(self, model):
@@ -120,6 +133,12 @@ class TestValueRanges(HttpCaseWithUserPortal):
                 "remind_date": "2025-12-01",
             },
             "customer.followup.workload": {},
+            # a new campaign's send date is from today on: written, not created
+            "customer.followup.campaign": None,
+            "customer.followup.campaign.line": {
+                "campaign_id": self.campaign.id,
+                "touchpoint_type_id": self.call.id,
+            },
         }[model]
 
     def _ranges(self):
