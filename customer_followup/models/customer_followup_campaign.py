@@ -144,9 +144,7 @@ class CustomerFollowupCampaign(models.Model):
         "no email, the yearly budget or the salesperson's capacity used up), "
         "the first of these, heaviest first, that is lighter than it.",
     )
-    piece_ids = fields.One2many(
-        "customer.followup.campaign.piece", "campaign_id", string="Pieces"
-    )
+    piece_ids = fields.One2many("customer.followup.campaign.piece", "campaign_id")
     piece_count = fields.Integer(compute="_compute_piece_stats")
     done_count = fields.Integer(compute="_compute_piece_stats")
     printed_count = fields.Integer(compute="_compute_piece_stats")
@@ -155,7 +153,6 @@ class CustomerFollowupCampaign(models.Model):
     )
     mailing_id = fields.Many2one(
         "mailing.mailing",
-        string="Mailing",
         readonly=True,
         copy=False,
         ondelete="set null",
@@ -350,7 +347,7 @@ class CustomerFollowupCampaign(models.Model):
                 [
                     ("touchpoint_type_id", "in", touchpoint_types.ids),
                     ("company_id", "=", self.company_id.id),
-                    ("campaign_id", "!=", self.id),
+                    ("campaign_id", "!=", self._origin.id),
                     ("state", "in", ("planned", "done")),
                     ("plan_date", ">=", first),
                     ("plan_date", "<=", last),
@@ -560,12 +557,11 @@ class CustomerFollowupCampaign(models.Model):
         """The preview of the plan ``lines``: pieces per contact and tier,
         the salespeople's pieces per week, the yearly budgets before and
         after, the customers moved to a cheaper contact or left out, and why."""
-        _ = self.env._
         html = Markup("")
         planned = [line for line in lines if line.touchpoint_type]
         excluded = [line for line in lines if not line.touchpoint_type]
         moved = [line for line in planned if line.touchpoint_type != line.wanted]
-        html += Markup("<p>%s</p>") % _(
+        html += Markup("<p>%s</p>") % self.env._(
             "%(customers)s customers: %(pieces)s pieces planned, %(moved)s moved "
             "to a cheaper contact, %(excluded)s left out.",
             customers=len(lines),
@@ -583,11 +579,11 @@ class CustomerFollowupCampaign(models.Model):
             {line.touchpoint_type for line in planned},
             key=lambda t: (-t.weight, t.sequence, t.id),
         )
-        html += Markup("<h4>%s</h4>") % _("Pieces per contact and tier")
+        html += Markup("<h4>%s</h4>") % self.env._("Pieces per contact and tier")
         html += self._html_table(
-            [_("Contact")]
-            + [tier.code or _("No tier") for tier in tiers]
-            + [_("Total")],
+            [self.env._("Contact")]
+            + [tier.code or self.env._("No tier") for tier in tiers]
+            + [self.env._("Total")],
             [
                 [touchpoint_type.name]
                 + [counts[(touchpoint_type, tier)] for tier in tiers]
@@ -609,14 +605,14 @@ class CustomerFollowupCampaign(models.Model):
                 for line in personal
             )
             users = sorted({line.user for line in personal}, key=lambda u: u.name)
-            html += Markup("<h4>%s</h4>") % _("Salespeople's pieces per week")
+            html += Markup("<h4>%s</h4>") % self.env._("Salespeople's pieces per week")
             html += self._html_table(
-                [_("Salesperson")]
+                [self.env._("Salesperson")]
                 + [
-                    _("Week of %(date)s", date=format_date(self.env, week))
+                    self.env._("Week of %(date)s", date=format_date(self.env, week))
                     for week in weeks
                 ]
-                + [_("Total")],
+                + [self.env._("Total")],
                 [
                     [user.name]
                     + [per_week[(user, week)] for week in weeks]
@@ -630,16 +626,16 @@ class CustomerFollowupCampaign(models.Model):
         ).filtered("yearly_budget")
         if budget_types:
             this = Counter(line.touchpoint_type.id for line in planned)
-            html += Markup("<h4>%s</h4>") % _(
+            html += Markup("<h4>%s</h4>") % self.env._(
                 "Yearly budgets %(year)s", year=self.send_date.year
             )
             html += self._html_table(
                 [
-                    _("Contact"),
-                    _("Budget"),
-                    _("Used before"),
-                    _("This campaign"),
-                    _("Used after"),
+                    self.env._("Contact"),
+                    self.env._("Budget"),
+                    self.env._("Used before"),
+                    self.env._("This campaign"),
+                    self.env._("Used after"),
                 ],
                 [
                     [
@@ -653,19 +649,19 @@ class CustomerFollowupCampaign(models.Model):
                 ],
             )
         for title, rows in (
-            (_("Moved to a cheaper contact"), moved),
-            (_("Left out"), excluded),
+            (self.env._("Moved to a cheaper contact"), moved),
+            (self.env._("Left out"), excluded),
         ):
             if not rows:
                 continue
             html += Markup("<h4>%s (%s)</h4>") % (title, len(rows))
             html += self._html_table(
                 [
-                    _("Customer"),
-                    _("Tier"),
-                    _("Contact of the tier"),
-                    _("Planned"),
-                    _("Why"),
+                    self.env._("Customer"),
+                    self.env._("Tier"),
+                    self.env._("Contact of the tier"),
+                    self.env._("Planned"),
+                    self.env._("Why"),
                 ],
                 [
                     [
@@ -680,7 +676,7 @@ class CustomerFollowupCampaign(models.Model):
                 numeric_from=99,
             )
             if len(rows) > PREVIEW_ROWS:
-                html += Markup("<p>%s</p>") % _(
+                html += Markup("<p>%s</p>") % self.env._(
                     "… and %(count)s more.", count=len(rows) - PREVIEW_ROWS
                 )
         return html

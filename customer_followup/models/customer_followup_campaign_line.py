@@ -17,7 +17,6 @@ class CustomerFollowupCampaignLine(models.Model):
     sequence = fields.Integer(default=10)
     tier_id = fields.Many2one(
         "customer.tier",
-        string="Tier",
         ondelete="cascade",
         help="Customers of this tier get the contact of this line. Empty: the "
         "customers of the tiers without a line of their own (and those without "

@@ -59,7 +59,7 @@ class CustomerFollowupCampaignPiece(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True, readonly=True
     )
-    tier_id = fields.Many2one("customer.tier", string="Tier", readonly=True)
+    tier_id = fields.Many2one("customer.tier", readonly=True)
     touchpoint_type_id = fields.Many2one(
         "customer.touchpoint.type",
         string="Contact",

@@ -42,7 +42,6 @@ class CustomerTouchpointType(models.Model):
         "month. 0 means unlimited.",
     )
     yearly_budget = fields.Integer(
-        string="Yearly Budget",
         required=True,
         default=0,
         help="How many contacts of this type the company can afford in a year, "

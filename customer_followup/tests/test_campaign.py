@@ -6,7 +6,7 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import FollowupTierCase
 
@@ -251,6 +251,20 @@ class TestCampaignPlan(CampaignCase):
             ],
             len(own),
         )
+
+    def test_form_preview_of_a_new_campaign(self):
+        """The campaign form previews a campaign being written, before it is
+        saved."""
+        with freeze_time(NOW), Form(self.env["customer.followup.campaign"]) as form:
+            form.name = "Summer greeting"
+            form.send_date = fields.Date.to_date("2026-10-30")
+            form.partner_domain = repr([("id", "in", self.customers["TD"].ids)])
+            with form.line_ids.new() as line:
+                line.touchpoint_type_id = self.type_email
+            form.message = "<p>Stay cool</p>"
+            self.assertIn("15 customers: 15 pieces planned", form.preview_html)
+        self.assertEqual(form.record.state, "draft")
+        self.assertFalse(form.record.piece_ids)
 
     def test_exclusions_with_their_reason(self):
         archived, no_email, blocked, no_postal = (
