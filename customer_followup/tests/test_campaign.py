@@ -266,6 +266,31 @@ class TestCampaignPlan(CampaignCase):
         self.assertEqual(form.record.state, "draft")
         self.assertFalse(form.record.piece_ids)
 
+    def test_planner_leaves_customers_with_a_campaign_piece(self):
+        """The cadence planner plans no separate contact for a customer whose
+        campaign card is planned within its horizon."""
+        self.tier_a.cadence_days = 30
+        with freeze_time(NOW):
+            campaign = self._confirm(self._campaign(send_date="2026-10-12"))
+        card = self._pieces(campaign, self.type_postcard)[:1]
+        self.assertTrue(card)
+        outside = self._customer("Outside Customer")
+        outside.sudo().followup_tier_id = self.tier_a
+        due = card.partner_id | outside
+        self.env["customer.touchpoint"].create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "type_id": self.type_visit.id,
+                    "date": "2026-08-20 10:00:00",
+                }
+                for partner in due
+            ]
+        )
+        candidates = self.planner._candidate_ids(fields.Date.to_date("2026-10-15"))
+        self.assertNotIn(card.partner_id.id, candidates)
+        self.assertIn(outside.id, candidates)
+
     def test_exclusions_with_their_reason(self):
         archived, no_email, blocked, no_postal = (
             self.customers["TD"][:2] | self.customers["TC"][:2]
