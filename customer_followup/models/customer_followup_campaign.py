@@ -216,6 +216,17 @@ class CustomerFollowupCampaign(models.Model):
                     )
                 ) from error
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_under_way(self):
+        for campaign in self:
+            if campaign.state not in ("draft", "cancelled"):
+                raise UserError(
+                    self.env._(
+                        "Campaign %(name)s is under way: cancel it before deleting it.",
+                        name=campaign.name,
+                    )
+                )
+
     def _check_confirmable(self):
         """Refuse, in words, what would make a campaign that cannot be carried
         out."""
@@ -280,9 +291,10 @@ class CustomerFollowupCampaign(models.Model):
                 ("parent_id", "=", False),
                 ("company_id", "in", [self.company_id.id, False]),
                 ("id", "not in", companies.partner_id.ids),
-                ("user_ids", "=", False),
             ]
         )
+        # the users' own partners, not the portal customers
+        domain &= ~Domain("user_ids.share", "=", False)
         if self.tier_ids:
             domain &= Domain("followup_tier_id", "in", self.tier_ids.ids)
         return domain

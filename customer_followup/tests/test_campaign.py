@@ -5,8 +5,8 @@ from unittest.mock import MagicMock, patch
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import FollowupTierCase
 
@@ -291,6 +291,28 @@ class TestCampaignPlan(CampaignCase):
         self.assertNotIn(card.partner_id.id, candidates)
         self.assertIn(outside.id, candidates)
 
+    def test_audience_is_customers(self):
+        """The whole address book minus the companies and the users: portal
+        customers stay, contact persons are reached through their company."""
+        portal = self.customers["TD"][0]
+        new_test_user(
+            self.env,
+            login="cf_portal_customer",
+            groups="base.group_portal",
+            partner_id=portal.id,
+        )
+        with freeze_time(NOW):
+            campaign = self._campaign(partner_domain="[]")
+            audience = campaign._audience()
+        self.assertIn(portal, audience)
+        self.assertIn(self.company_customer, audience)
+        self.assertNotIn(self.contact, audience)
+        self.assertNotIn(self.salesman.partner_id, audience)
+        self.assertNotIn(self.env.company.partner_id, audience)
+        with freeze_time(NOW):
+            campaign.tier_ids = self.tier_d
+        self.assertEqual(campaign._audience(), self.customers["TD"])
+
     def test_exclusions_with_their_reason(self):
         archived, no_email, blocked, no_postal = (
             self.customers["TD"][:2] | self.customers["TC"][:2]
@@ -371,6 +393,8 @@ class TestCampaignPieces(CampaignCase):
     def test_each_piece_logs_one_touchpoint_when_done(self):
         with freeze_time(NOW):
             campaign = self._confirm(self._campaign())
+        with self.assertRaisesText(UserError, "cancel it before deleting it"):
+            campaign.unlink()
         # a handwritten card: its activity done
         piece = self._pieces(campaign, self.type_postcard)[0]
         with freeze_time("2026-10-20 10:00:00"):
@@ -444,6 +468,9 @@ class TestCampaignPieces(CampaignCase):
             len(self._pieces(again, self.type_postcard)),
             len(self._pieces(campaign, self.type_postcard)),
         )
+        # a cancelled campaign may be deleted
+        campaign.unlink()
+        self.assertFalse(campaign.exists())
 
 
 @tagged("post_install", "-at_install")
