@@ -36,6 +36,7 @@
         "report/customer_replacement_reports.xml",
         "report/customer_followup_campaign_reports.xml",
         "views/customer_followup_campaign_views.xml",
+        "views/customer_followup_campaign_report_views.xml",
         "views/product_consumable_rule_views.xml",
         "views/customer_product_registration_views.xml",
         "views/customer_replacement_views.xml",

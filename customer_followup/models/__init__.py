@@ -24,3 +24,4 @@ from . import customer_followup_campaign_line
 from . import customer_followup_campaign
 from . import customer_followup_planner_campaign
 from . import mailing_trace
+from . import customer_followup_campaign_report

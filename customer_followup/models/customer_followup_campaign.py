@@ -943,6 +943,14 @@ class CustomerFollowupCampaign(models.Model):
             "view_mode": "form",
         }
 
+    def action_view_response(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_followup.action_customer_followup_campaign_report"
+        )
+        action["domain"] = [("campaign_id", "=", self.id)]
+        return action
+
     def action_view_pieces(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -29,3 +29,4 @@ from . import test_migration_cadence
 from . import test_campaign
 from . import test_campaign_bad_input
 from . import test_campaign_concurrency
+from . import test_campaign_response

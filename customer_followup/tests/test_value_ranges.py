@@ -22,6 +22,7 @@ WILD_DATES = ["0001-01-01", "1899-12-31", "2201-01-01", "9999-12-31"]
 NOT_WRITABLE = {
     "customer.followup.workload.line",
     "customer.replacement.report",
+    "customer.followup.campaign.report",
 }
 
 
