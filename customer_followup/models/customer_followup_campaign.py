@@ -934,6 +934,30 @@ class CustomerFollowupCampaign(models.Model):
             "customer_followup.action_report_campaign_batch"
         ).report_action(pieces)
 
+    def action_plan_next_year(self):
+        """The same campaign a year later (the New Year greeting of next
+        year), as a draft to check and confirm."""
+        self.ensure_one()
+        self.check_access("write")
+        send_date = fields.Date.add(self.send_date, years=1)
+        today = fields.Date.context_today(self)
+        while send_date < today:
+            send_date = fields.Date.add(send_date, years=1)
+        campaign = self.copy(
+            {
+                "send_date": send_date,
+                "name": self.env._(
+                    "%(name)s (%(year)s)", name=self.name, year=send_date.year
+                ),
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": campaign.id,
+            "view_mode": "form",
+        }
+
     def action_view_mailing(self):
         self.ensure_one()
         return {

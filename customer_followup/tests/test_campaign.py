@@ -447,6 +447,26 @@ class TestCampaignPieces(CampaignCase):
             len(emails),
         )
 
+    def test_plan_next_year(self):
+        with freeze_time(NOW):
+            campaign = self._confirm(self._campaign())
+        with freeze_time("2026-11-20 09:00:00"):
+            action = campaign.action_plan_next_year()
+        following = self.env["customer.followup.campaign"].browse(action["res_id"])
+        self.assertEqual(following.send_date, fields.Date.to_date("2027-10-30"))
+        self.assertEqual(following.name, "New Year greeting (2027)")
+        self.assertEqual(following.state, "draft")
+        self.assertEqual(
+            following.line_ids.mapped("touchpoint_type_id"),
+            campaign.line_ids.mapped("touchpoint_type_id"),
+        )
+        self.assertEqual(following.fallback_type_ids, campaign.fallback_type_ids)
+        self.assertIn("Thank you for this year.", following.message)
+        self.assertFalse(following.piece_ids)
+        # next year's budget is untouched by this year's cards
+        with freeze_time("2026-11-20 09:00:00"):
+            self.assertFalse(following._budget_used(self.type_postcard))
+
     def test_cancel_leaves_nothing_open(self):
         with freeze_time(NOW):
             campaign = self._confirm(self._campaign())
