@@ -30,3 +30,4 @@ from . import test_campaign
 from . import test_campaign_bad_input
 from . import test_campaign_concurrency
 from . import test_campaign_response
+from . import test_campaign_tour
