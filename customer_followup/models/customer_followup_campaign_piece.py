@@ -110,6 +110,8 @@ class CustomerFollowupCampaignPiece(models.Model):
         if not pieces:
             return pieces
         pieces.fetch(["campaign_id", "partner_id", "touchpoint_type_id", "user_id"])
+        # read the customers at once, not one by one in the touchpoints' create
+        pieces.partner_id.fetch(["commercial_partner_id", "user_id"])
         now = date or fields.Datetime.now()
         vals_list = [
             {
