@@ -345,8 +345,8 @@ class CustomerFollowupCampaign(models.Model):
     def _budget_used(self, touchpoint_types):
         """Contacts of ``touchpoint_types`` counted against their yearly
         budget in the year of the send date: the pieces of the company's
-        other campaigns, planned or done, and the planner's follow-ups of its
-        salespeople."""
+        other campaigns sent that year, planned or done, and the planner's
+        follow-ups of its salespeople planned that year."""
         self.ensure_one()
         first, last = self._year_bounds()
         used = Counter()
@@ -361,8 +361,10 @@ class CustomerFollowupCampaign(models.Model):
                     ("company_id", "=", self.company_id.id),
                     ("campaign_id", "!=", self._origin.id),
                     ("state", "in", ("planned", "done")),
-                    ("plan_date", ">=", first),
-                    ("plan_date", "<=", last),
+                    # a campaign's pieces count in the year of its send date
+                    # (New Year cards written in December count next year)
+                    ("campaign_id.send_date", ">=", first),
+                    ("campaign_id.send_date", "<=", last),
                 ],
                 ["touchpoint_type_id"],
                 ["__count"],

@@ -210,6 +210,20 @@ class TestCampaignPlan(CampaignCase):
             lambda p: p.partner_id in self.customers["TB"]
         )
         self.assertTrue(all("yearly budget" in piece.note for piece in second_moved))
+        # New Year cards written in December 2026 count in 2027's budget
+        with freeze_time(NOW):
+            new_year = self._confirm(
+                self._campaign("New Year 2027", send_date="2027-01-01")
+            )
+        cards = self._pieces(new_year, self.type_postcard)
+        self.assertTrue(cards)
+        self.assertEqual({piece.plan_date.year for piece in cards}, {2026})
+        with freeze_time(NOW):
+            spring = self._campaign("Spring 2027", send_date="2027-03-01")
+            self.assertEqual(
+                spring._budget_used(self.type_postcard)[self.type_postcard.id],
+                len(cards),
+            )
         # a third campaign of the same year gets no handwritten card at all
         with freeze_time(NOW):
             third = self._confirm(
