@@ -163,30 +163,40 @@ class CustomerFollowupOverview(models.AbstractModel):
             ("followup_planned", "=", True),
             ("followup_touchpoint_type_id", "!=", False),
         ]
+        if not self.env["res.partner"]._followup_sees_all_customers():
+            # a salesperson limited to own documents sees their own work
+            open_domain.append(("user_id", "=", self.env.uid))
+        overdue_domain = [("date_deadline", "<", today)]
+        today_domain = [("date_deadline", "=", today)]
+        month_domain = [
+            ("date_deadline", ">", today),
+            ("date_deadline", "<", next_month),
+        ]
+        later_domain = [("date_deadline", ">=", next_month)]
         periods = [
             (
                 "overdue",
                 self.env._("Overdue"),
                 self.env._("Overdue planned follow-ups"),
-                [("date_deadline", "<", today)],
+                overdue_domain,
             ),
             (
                 "today",
                 self.env._("Today"),
                 self.env._("Planned follow-ups due today"),
-                [("date_deadline", "=", today)],
+                today_domain,
             ),
             (
                 "month",
                 self.env._("Rest of the month"),
                 self.env._("Planned follow-ups due later this month"),
-                [("date_deadline", ">", today), ("date_deadline", "<", next_month)],
+                month_domain,
             ),
             (
                 "later",
                 self.env._("Later"),
                 self.env._("Planned follow-ups due after this month"),
-                [("date_deadline", ">=", next_month)],
+                later_domain,
             ),
         ]
         planned = defaultdict(int)
@@ -270,9 +280,7 @@ class CustomerFollowupOverview(models.AbstractModel):
             count = used.get((user, channel), 0)
             capacity_figure = self._figure(
                 self.env._("Capacity this month"),
-                self.env._(
-                    "%(used)s / %(capacity)s", used=f"{count:,}", capacity=f"{cap:,}"
-                )
+                f"{count:,} / {cap:,}"
                 if cap is not None
                 else self.env._("%(used)s / unlimited", used=f"{count:,}"),
                 "mail.activity",

@@ -204,10 +204,11 @@ class TestFollowupOverviewPlannedWork(FollowupTierCase):
         self.assertEqual(self._records(visits["Rest of the month"]), visit)
 
     @freeze_time("2026-05-20 10:00:00")
-    def test_salesperson_sees_the_same_figures_as_their_records(self):
+    def test_salesperson_sees_their_own_planned_work(self):
         mine = self._planned("Mine", self.salesman, self.type_call, "2026-05-12")
         self._planned("Theirs", self.salesman_2, self.type_call, "2026-05-12")
         rows = self._rows(self.salesman)
+        self.assertNotIn("Ben Seller · Phone call", rows)
         overdue = rows["Sato Salesman · Phone call"]["Overdue"]
         self.assertEqual(overdue["value"], "1")
         self.assertEqual(self._records(overdue, self.salesman), mine)

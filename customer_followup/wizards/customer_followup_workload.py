@@ -221,11 +221,12 @@ class CustomerFollowupWorkloadLine(models.TransientModel):
 
     def action_open_partners(self):
         self.ensure_one()
+        domain = [("id", "in", self.partner_ids.ids)]
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Customers"),
             "res_model": "res.partner",
-            "domain": [("id", "in", self.partner_ids.ids)],
+            "domain": domain,
             "views": [(False, "list"), (False, "form")],
             "context": {"active_test": False},
             "target": "current",
