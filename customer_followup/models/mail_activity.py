@@ -46,12 +46,13 @@ class MailActivity(models.Model):
 
     @api.onchange("activity_type_id")
     def _onchange_activity_type_id(self):
-        super()._onchange_activity_type_id()
+        result = super()._onchange_activity_type_id()
         proposal = self._followup_scheduled_next_proposal()
         if proposal and self.activity_type_id == proposal["activity_type"]:
             self.date_deadline = proposal["date_deadline"]
             self.user_id = proposal["user"]
             self.summary = proposal["summary"]
+        return result
 
     def action_feedback_schedule_next(self, feedback=False, attachment_ids=None):
         """For a planned follow-up, the next activity proposed is the customer's
@@ -75,7 +76,9 @@ class MailActivity(models.Model):
             context["activity_previous_deadline"] = fields.Date.context_today(self)
             # the done activity may be gone: the proposal reads the defaults
             proposal = (
-                self.browse().with_context(context)._followup_scheduled_next_proposal()
+                self.browse()
+                .with_context(**context)
+                ._followup_scheduled_next_proposal()
             )
             if proposal:
                 context["default_activity_type_id"] = proposal["activity_type"].id

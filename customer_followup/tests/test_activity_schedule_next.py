@@ -46,7 +46,7 @@ class TestActivityScheduleNext(FollowupTierCase):
         return Form(
             self.env["mail.activity"]
             .with_user(user or self.salesman)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
 
     @freeze_time("2026-05-20 10:00:00")

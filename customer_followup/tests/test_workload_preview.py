@@ -113,6 +113,7 @@ class TestWorkloadPreview(FollowupTierCase):
             )
         )
         self.assertEqual(postcards.capacity_label, "2 (100 %)")
+        self.assertEqual(postcards.month_label, "March 2026")
 
     def test_every_line_names_its_salesperson_or_why_not(self):
         self.company.followup_user_id = False

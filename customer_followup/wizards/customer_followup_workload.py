@@ -1,7 +1,9 @@
 from collections import defaultdict
 
+from babel.dates import format_skeleton
+
 from odoo import api, fields, models
-from odoo.tools import format_date
+from odoo.tools.misc import babel_locale_parse, get_lang
 
 from ..models.customer_followup_plan_line import PlanAction
 from ..models.value_range import DATE_MAX, DATE_MIN, ValueRange
@@ -197,9 +199,11 @@ class CustomerFollowupWorkloadLine(models.TransientModel):
 
     @api.depends("capacity", "load_percent", "user_id", "month")
     def _compute_labels(self):
+        locale = babel_locale_parse(get_lang(self.env).code)
         for line in self:
+            # "November 2026", "2026年11月": the locale's own month and year
             line.month_label = (
-                format_date(self.env, line.month, date_format="MMMM y")
+                format_skeleton("yMMMM", line.month, locale=locale)
                 if line.month
                 else False
             )
