@@ -58,6 +58,7 @@ class CustomerReplacementReminder(models.AbstractModel):
             .create([self._prepare_quotation_vals(cycle) for cycle in cycles])
         )
         today = fields.Date.context_today(self)
+        now = fields.Datetime.now()
         labels = dict(cycles._fields["delivery"]._description_selection(self.env))
         by_delivery = {}
         for cycle, quotation in zip(cycles, quotations, strict=True):
@@ -66,6 +67,8 @@ class CustomerReplacementReminder(models.AbstractModel):
                 {
                     "state": "reminded",
                     "reminded_date": today,
+                    "reminder_step": 1,
+                    "reminder_step_date": now,
                     "quotation_id": quotation.id,
                     "touchpoint_type_id": touchpoint_type.id,
                     "delivery": delivery,
@@ -83,6 +86,51 @@ class CustomerReplacementReminder(models.AbstractModel):
                 )
             by_delivery.setdefault(delivery, cycles.browse())
             by_delivery[delivery] |= cycle
+        self._deliver(cycles, by_delivery)
+
+    @api.model
+    def _send_steps(self, cycles):
+        """Send the next escalation step of ``cycles`` (reminded, neither
+        ordered nor replied, reachable by the step's channel), by the step's
+        channel, with the quotation of the first reminder."""
+        if not cycles:
+            return
+        now = fields.Datetime.now()
+        labels = dict(cycles._fields["delivery"]._description_selection(self.env))
+        by_delivery = {}
+        for step, step_cycles in cycles.grouped(
+            lambda c: c._step(c.reminder_step + 1)
+        ).items():
+            for number, number_cycles in step_cycles.grouped("reminder_step").items():
+                number_cycles.write(
+                    {
+                        "reminder_step": number + 1,
+                        "reminder_step_date": now,
+                        "touchpoint_type_id": step.touchpoint_type_id.id,
+                        "delivery": step.delivery,
+                        # a postcard step is printed again
+                        "printed": False,
+                        "printed_date": False,
+                    }
+                )
+            for cycle in step_cycles:
+                cycle.message_post(
+                    body=self.env._(
+                        "Reminder step %(step)s sent by %(channel)s (%(type)s): "
+                        "the part is not ordered yet.",
+                        step=cycle.reminder_step,
+                        channel=labels[step.delivery],
+                        type=step.touchpoint_type_id.display_name,
+                    )
+                )
+            by_delivery.setdefault(step.delivery, cycles.browse())
+            by_delivery[step.delivery] |= step_cycles
+        self._deliver(cycles, by_delivery)
+
+    @api.model
+    def _deliver(self, cycles, by_delivery):
+        """Send the reminders of ``cycles``, grouped by delivery, and log the
+        contacts that reach the customer now."""
         if mail_cycles := by_delivery.get("mail"):
             self._send_mails(mail_cycles)
         if activity_cycles := by_delivery.get("activity"):
@@ -125,7 +173,11 @@ class CustomerReplacementReminder(models.AbstractModel):
             "customer_followup.mail_template_replacement_reminder"
         )
         for template, template_cycles in cycles.grouped(
-            lambda c: c.rule_id.mail_template_id or default_template
+            lambda c: (
+                c._step(c.reminder_step).mail_template_id
+                or c.rule_id.mail_template_id
+                or default_template
+            )
         ).items():
             template.send_mail_batch(template_cycles.ids, force_send=False)
 
@@ -136,6 +188,13 @@ class CustomerReplacementReminder(models.AbstractModel):
 
     @api.model
     def _create_opportunities(self, cycles):
+        """One opportunity per cycle: a later step asks for a call on the
+        opportunity of an earlier one."""
+        for cycle in cycles.filtered("lead_id"):
+            self._schedule_call(cycle, cycle.lead_id)
+        cycles = cycles.filtered(lambda c: not c.lead_id)
+        if not cycles:
+            return
         leads = self.env["crm.lead"].create(
             [
                 {
