@@ -472,14 +472,17 @@ class CustomerReplacement(models.Model):
             cycle._mark_ordered(order)
         cycles = self - self.browse([c.id for c in bought])
         replies = cycles._find_replies()
+        reminder = self.env["customer.replacement.reminder"]
         to_send = self.browse()
         for cycle in cycles:
-            stop = cycle._escalation_stop_reason(replies.get(cycle))
+            # the chatter note is for the salesperson, in their language
+            cycle_for_salesperson = cycle.with_env(reminder._for_salesperson(cycle).env)
+            stop = cycle_for_salesperson._escalation_stop_reason(replies.get(cycle))
             if stop:
                 cycle._stop_escalation(*stop)
             else:
                 to_send |= cycle
-        self.env["customer.replacement.reminder"]._send_steps(to_send)
+        reminder._send_steps(to_send)
 
     def _escalation_stop_reason(self, reply_date):
         """(stop, message) when the next step must not be sent, else None."""

@@ -96,7 +96,6 @@ class CustomerReplacementReminder(models.AbstractModel):
         if not cycles:
             return
         now = fields.Datetime.now()
-        labels = dict(cycles._fields["delivery"]._description_selection(self.env))
         by_delivery = {}
         for step, step_cycles in cycles.grouped(
             lambda c: c._step(c.reminder_step + 1)
@@ -114,15 +113,7 @@ class CustomerReplacementReminder(models.AbstractModel):
                     }
                 )
             for cycle in step_cycles:
-                cycle.message_post(
-                    body=self.env._(
-                        "Reminder step %(step)s sent by %(channel)s (%(type)s): "
-                        "the part is not ordered yet.",
-                        step=cycle.reminder_step,
-                        channel=labels[step.delivery],
-                        type=step.touchpoint_type_id.display_name,
-                    )
-                )
+                cycle.message_post(body=self._for_salesperson(cycle)._step_note(cycle))
             by_delivery.setdefault(step.delivery, cycles.browse())
             by_delivery[step.delivery] |= step_cycles
         self._deliver(cycles, by_delivery)
@@ -270,6 +261,18 @@ class CustomerReplacementReminder(models.AbstractModel):
             "Replace the %(part)s of %(product)s",
             part=cycle.with_env(self.env).part_product_id.name,
             product=cycle.with_env(self.env).product_id.name,
+        )
+
+    @api.model
+    def _step_note(self, cycle):
+        step = cycle.with_env(self.env)._step(cycle.reminder_step)
+        labels = dict(step._fields["delivery"]._description_selection(self.env))
+        return self.env._(
+            "Reminder step %(step)s sent by %(channel)s (%(type)s): "
+            "the part is not ordered yet.",
+            step=cycle.reminder_step,
+            channel=labels[step.delivery],
+            type=step.touchpoint_type_id.display_name,
         )
 
     @api.model

@@ -365,6 +365,21 @@ class TestReplacementEscalation(FollowupCase):
         self._run_cron("2026-01-03 06:00:00")
         self.assertEqual(cycle.reminder_step, 1)
 
+    def test_notes_in_salespersons_language(self):
+        self.env["res.lang"]._activate_lang("ja_JP")
+        self.env["ir.module.module"]._load_module_terms(
+            ["customer_followup"], ["ja_JP"], overwrite=True
+        )
+        self.salesman.lang = "ja_JP"
+        cycle = self._remind()
+        self._run_cron("2026-01-03 06:00:00")
+        self.assertIn("案内段階 2 を", self._chatter(cycle))
+        self.customer.followup_no_call = True
+        self._run_cron("2026-01-17 06:00:00")
+        self.assertEqual(cycle.escalation_stop, "unreachable")
+        self.assertIn("電話を希望しない", self._chatter(cycle))
+        self.assertIn("案内段階 3", self._chatter(cycle))
+
     # ------------------------------------------------------------------
     # Steps and channels
     # ------------------------------------------------------------------
