@@ -112,8 +112,12 @@ class CustomerReplacementReminder(models.AbstractModel):
                         "printed_date": False,
                     }
                 )
-            for cycle in step_cycles:
-                cycle.message_post(body=self._for_salesperson(cycle)._step_note(cycle))
+            step_cycles._message_log_batch(
+                bodies={
+                    cycle.id: escape(self._for_salesperson(cycle)._step_note(cycle))
+                    for cycle in step_cycles
+                }
+            )
             by_delivery.setdefault(step.delivery, cycles.browse())
             by_delivery[step.delivery] |= step_cycles
         self._deliver(cycles, by_delivery)
@@ -174,51 +178,76 @@ class CustomerReplacementReminder(models.AbstractModel):
 
     @api.model
     def _schedule_activities(self, cycles):
-        for cycle in cycles:
-            self._schedule_call(cycle, cycle.quotation_id)
+        self._schedule_calls([(cycle, cycle.quotation_id) for cycle in cycles])
 
     @api.model
     def _create_opportunities(self, cycles):
         """One opportunity per cycle: a later step asks for a call on the
         opportunity of an earlier one."""
-        for cycle in cycles.filtered("lead_id"):
-            self._schedule_call(cycle, cycle.lead_id)
+        self._schedule_calls(
+            [(cycle, cycle.lead_id) for cycle in cycles.filtered("lead_id")]
+        )
         cycles = cycles.filtered(lambda c: not c.lead_id)
         if not cycles:
             return
-        leads = self.env["crm.lead"].create(
-            [
-                {
-                    "name": self._for_salesperson(cycle)._summary(cycle),
-                    "type": "opportunity",
-                    "partner_id": cycle.partner_id.id,
-                    "user_id": cycle.partner_id.user_id.id,
-                    "company_id": cycle.company_id.id,
-                    "expected_revenue": cycle.quotation_id.amount_untaxed,
-                    "date_deadline": cycle.due_date,
-                    "description": self._for_salesperson(cycle)._note(cycle),
-                }
-                for cycle in cycles
-            ]
+        # like the quotations: no assignment mail per opportunity
+        leads = (
+            self.env["crm.lead"]
+            .with_context(mail_auto_subscribe_no_notify=True)
+            .create(
+                [
+                    {
+                        "name": self._for_salesperson(cycle)._summary(cycle),
+                        "type": "opportunity",
+                        "partner_id": cycle.partner_id.id,
+                        "user_id": cycle.partner_id.user_id.id,
+                        "company_id": cycle.company_id.id,
+                        "expected_revenue": cycle.quotation_id.amount_untaxed,
+                        "date_deadline": cycle.due_date,
+                        "description": self._for_salesperson(cycle)._note(cycle),
+                    }
+                    for cycle in cycles
+                ]
+            )
         )
         for cycle, lead in zip(cycles, leads, strict=True):
             cycle.lead_id = lead
-            self._schedule_call(cycle, lead)
+        self._schedule_calls(list(zip(cycles, leads, strict=True)))
 
     @api.model
-    def _schedule_call(self, cycle, record):
-        """Ask the salesperson, in their language, to make the contact of the
-        cycle's touchpoint type (a call unless the rule says otherwise)."""
-        activity_type = cycle.touchpoint_type_id.activity_type_id or self.env.ref(
-            "mail.mail_activity_data_call"
-        )
-        reminder = self._for_salesperson(cycle)
-        record.activity_schedule(
-            activity_type_id=activity_type.id,
-            date_deadline=max(cycle.due_date, fields.Date.context_today(self)),
-            summary=reminder._summary(cycle),
-            note=reminder._note(cycle),
-            user_id=self._salesperson(cycle).id,
+    def _schedule_calls(self, cycles_records):
+        """Ask the salesperson of each (cycle, record) pair, in their
+        language, to make the contact of the cycle's touchpoint type (a call
+        unless the rule or step says otherwise), on the record: one batched
+        creation, without an assignment mail per activity (the salesperson
+        finds them in their activities, like the planner's)."""
+        if not cycles_records:
+            return
+        call = self.env.ref("mail.mail_activity_data_call")
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for cycle, record in cycles_records:
+            activity_type = cycle.touchpoint_type_id.activity_type_id
+            if not activity_type or activity_type.res_model not in (
+                False,
+                record._name,
+            ):
+                activity_type = call
+            reminder = self._for_salesperson(cycle)
+            vals_list.append(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id(record._name),
+                    "res_id": record.id,
+                    "activity_type_id": activity_type.id,
+                    "automated": True,
+                    "date_deadline": max(cycle.due_date, today),
+                    "summary": reminder._summary(cycle),
+                    "note": reminder._note(cycle),
+                    "user_id": self._salesperson(cycle).id,
+                }
+            )
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+            vals_list
         )
 
     @api.model
