@@ -168,6 +168,12 @@ class TestReplacementEscalation(FollowupCase):
         )
         self.assertEqual(call.date_deadline, fields.Date.to_date("2026-01-17"))
         self.assertIn(quotation.name, str(call.note))
+        self.assertFalse(
+            self.env["mail.mail"].search(
+                [("recipient_ids", "in", self.salesman.partner_id.ids)]
+            ),
+            "no assignment mail per reminder activity",
+        )
         self.assertFalse(cycle.next_step_date, "the last step")
         self.assertEqual(
             len(self._touchpoints().filtered(lambda t: t.direction == "outbound")),
