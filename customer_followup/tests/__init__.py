@@ -27,3 +27,4 @@ from . import test_contact_rule
 from . import test_cadence_contacts
 from . import test_migration_cadence
 from . import test_activity_schedule_next
+from . import test_replacement_escalation
