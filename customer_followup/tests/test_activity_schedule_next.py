@@ -83,14 +83,14 @@ class TestActivityScheduleNext(FollowupTierCase):
     @freeze_time("2026-05-20 10:00:00")
     def test_next_contact_the_customer_accepts(self):
         # the tier plans postcards, the customer refuses postal mail: the
-        # planner's fallback (email) is proposed; an email does not count for
-        # the tier's cadence, so the customer is still due: tomorrow
+        # planner's fallback (email) is proposed; that email keeps the tier's
+        # cadence (60 days) for this customer
         self.loyal.followup_no_postal = True
         activity = self._planned(self.loyal, self.type_email, date(2026, 5, 18))
         form = self._done_and_schedule_next(activity)
         self.assertEqual(form.activity_type_id, self.type_email.activity_type_id)
-        self.assertLess(self.loyal.next_followup_date, date(2026, 5, 21))
-        self.assertEqual(form.date_deadline, date(2026, 5, 21))
+        self.assertEqual(self.loyal.next_followup_date, date(2026, 7, 19))
+        self.assertEqual(form.date_deadline, date(2026, 7, 19))
         self.assertEqual(form.save().followup_touchpoint_type_id, self.type_email)
 
     @freeze_time("2026-05-20 10:00:00")
