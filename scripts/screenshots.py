@@ -60,6 +60,19 @@ def backend_shot(page, base, path, out, wait=".o_action_manager .o_action", clic
     print("saved", out)
 
 
+def workload_shot(page, base, out, days):
+    """The workload preview computed over ``days`` days ahead."""
+    page.goto(f"{base}/odoo/action-customer_followup.action_customer_followup_workload")
+    page.wait_for_selector(".modal .o_form_view", timeout=60000)
+    page.fill(".modal div[name=horizon_days] input", str(days))
+    page.click(".modal footer button[name=action_compute]")
+    page.wait_for_selector(".modal .o_field_one2many .o_data_row", timeout=60000)
+    page.mouse.move(5, 5)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(out))
+    print("saved", out)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--base", default="http://localhost:8069")
@@ -92,6 +105,7 @@ def main():
             out / f"overview{sfx}.png",
             wait=".o_followup_overview h4",
         )
+        workload_shot(page, base, out / f"workload{sfx}.png", days=120)
         backend_shot(
             page,
             base,

@@ -14,6 +14,7 @@ from . import res_company
 from . import res_config_settings
 from . import customer_followup_planner
 from . import product_consumable_rule
+from . import product_consumable_rule_step
 from . import product_template
 from . import customer_product_registration
 from . import customer_replacement

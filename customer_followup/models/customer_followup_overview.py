@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -126,21 +128,109 @@ class CustomerFollowupOverview(models.AbstractModel):
         return {"title": self.env._("Tiers"), "rows": rows}
 
     @api.model
+    def _channel_capacities(self):
+        """Monthly capacity per channel of one salesperson: the sum of the
+        capacities of the channel's planned contacts, None when one of them
+        has no limit."""
+        capacity = {}
+        for touchpoint_type in self.env["customer.touchpoint.type"].search(
+            [("activity_type_id", "!=", False)]
+        ):
+            channel = touchpoint_type.channel
+            limit = touchpoint_type.capacity_per_user_month
+            if channel in capacity and capacity[channel] is None:
+                continue
+            capacity[channel] = (capacity.get(channel, 0) + limit) if limit else None
+        return capacity
+
+    @api.model
     def _section_workload(self, today):
+        """Open planned follow-ups per salesperson and channel by deadline
+        (overdue, today, rest of the month, later: together every open planned
+        follow-up), this month's contacts and the month's capacity as the
+        planner counts it."""
         month_start = today.replace(day=1)
         next_month = month_start + relativedelta(months=1)
-        types = self.env["customer.touchpoint.type"].search([])
-        capacity = {}
-        for touchpoint_type in types:
-            capacity[touchpoint_type.channel] = max(
-                capacity.get(touchpoint_type.channel, 0),
-                touchpoint_type.capacity_per_user_month,
-            )
+        capacity = self._channel_capacities()
         channel_labels = dict(
             self.env["customer.touchpoint.type"]
             ._fields["channel"]
             ._description_selection(self.env)
         )
+        Activity = self.env["mail.activity"]
+        open_domain = [
+            ("res_model", "=", "res.partner"),
+            ("followup_planned", "=", True),
+            ("followup_touchpoint_type_id", "!=", False),
+        ]
+        if not self.env["res.partner"]._followup_sees_all_customers():
+            # a salesperson limited to own documents sees their own work
+            open_domain.append(("user_id", "=", self.env.uid))
+        overdue_domain = [("date_deadline", "<", today)]
+        today_domain = [("date_deadline", "=", today)]
+        month_domain = [
+            ("date_deadline", ">", today),
+            ("date_deadline", "<", next_month),
+        ]
+        later_domain = [("date_deadline", ">=", next_month)]
+        periods = [
+            (
+                "overdue",
+                self.env._("Overdue"),
+                self.env._("Overdue planned follow-ups"),
+                overdue_domain,
+            ),
+            (
+                "today",
+                self.env._("Today"),
+                self.env._("Planned follow-ups due today"),
+                today_domain,
+            ),
+            (
+                "month",
+                self.env._("Rest of the month"),
+                self.env._("Planned follow-ups due later this month"),
+                month_domain,
+            ),
+            (
+                "later",
+                self.env._("Later"),
+                self.env._("Planned follow-ups due after this month"),
+                later_domain,
+            ),
+        ]
+        planned = defaultdict(int)
+        for user, channel, deadline, count in Activity._read_group(
+            open_domain,
+            ["user_id", "followup_touchpoint_type_id.channel", "date_deadline:day"],
+            ["__count"],
+        ):
+            if deadline < today:
+                period = "overdue"
+            elif deadline == today:
+                period = "today"
+            elif deadline < next_month:
+                period = "month"
+            else:
+                period = "later"
+            planned[user, channel, period] += count
+        # what the planner counts against the month's capacity: the planned
+        # follow-ups of the month, open or done
+        used_domain = [
+            *open_domain,
+            ("followup_plan_date", ">=", month_start),
+            ("followup_plan_date", "<", next_month),
+        ]
+        used = {
+            (user, channel): count
+            for user, channel, count in Activity.with_context(
+                active_test=False
+            )._read_group(
+                used_domain,
+                ["user_id", "followup_touchpoint_type_id.channel"],
+                ["__count"],
+            )
+        }
         done_domain = [
             ("date", ">=", fields.Datetime.to_datetime(month_start)),
             ("date", "<", fields.Datetime.to_datetime(next_month)),
@@ -151,71 +241,68 @@ class CustomerFollowupOverview(models.AbstractModel):
                 done_domain, ["user_id", "channel"], ["__count"]
             )
         }
-        type_by_activity_type = {
-            t.activity_type_id: t for t in types if t.activity_type_id
-        }
-        planned_domain = [
-            ("res_model", "=", "res.partner"),
-            ("activity_type_id", "in", [a.id for a in type_by_activity_type]),
-            ("date_deadline", ">=", month_start),
-            ("date_deadline", "<", next_month),
-        ]
-        planned = {}
-        for user, activity_type, count in self.env["mail.activity"]._read_group(
-            planned_domain, ["user_id", "activity_type_id"], ["__count"]
-        ):
-            key = (user, type_by_activity_type[activity_type].channel)
-            planned[key] = planned.get(key, 0) + count
+        channel_order = list(channel_labels)
+        keys = {(user, channel) for user, channel, _period in planned}
         rows = []
         unassigned = self.env._("Unassigned")
         for user, channel in sorted(
-            set(done) | set(planned),
-            key=lambda k: (not k[0], k[0].name or "", k[1] or ""),
+            keys | set(used) | set(done),
+            key=lambda k: (
+                not k[0],
+                k[0].name or "",
+                channel_order.index(k[1]) if k[1] in channel_order else 99,
+            ),
         ):
-            cap = capacity.get(channel, 0)
             user_domain = [("user_id", "=", user.id)]
+            channel_domain = [("followup_touchpoint_type_id.channel", "=", channel)]
+            figures = []
+            for period, label, action_name, period_domain in periods:
+                figure = self._figure(
+                    label,
+                    planned[user, channel, period],
+                    "mail.activity",
+                    [*open_domain, *user_domain, *channel_domain, *period_domain],
+                    name=action_name,
+                )
+                if period == "overdue" and figure["value"] != "0":
+                    figure["decoration"] = "danger"
+                figures.append(figure)
+            figures.append(
+                self._figure(
+                    self.env._("Done this month"),
+                    done.get((user, channel), 0),
+                    "customer.touchpoint",
+                    [*done_domain, *user_domain, ("channel", "=", channel)],
+                    name=self.env._("Contacts made this month"),
+                )
+            )
+            cap = capacity.get(channel)
+            count = used.get((user, channel), 0)
+            capacity_figure = self._figure(
+                self.env._("Capacity this month"),
+                f"{count:,} / {cap:,}"
+                if cap is not None
+                else self.env._("%(used)s / unlimited", used=f"{count:,}"),
+                "mail.activity",
+                [*used_domain, *user_domain, *channel_domain],
+                name=self.env._("Planned follow-ups counted this month"),
+                kind="ratio",
+            )
+            capacity_figure["action"]["context"] = {"active_test": False}
+            if cap is not None and count >= cap:
+                capacity_figure["decoration"] = "danger"
+            figures.append(capacity_figure)
             rows.append(
                 {
                     "title": f"{user.name or unassigned} · "
                     f"{channel_labels.get(channel, channel)}",
-                    "figures": [
-                        self._figure(
-                            self.env._("Planned"),
-                            planned.get((user, channel), 0),
-                            "mail.activity",
-                            [
-                                *planned_domain,
-                                *user_domain,
-                                (
-                                    "activity_type_id",
-                                    "in",
-                                    [
-                                        a.id
-                                        for a, t in type_by_activity_type.items()
-                                        if t.channel == channel
-                                    ],
-                                ),
-                            ],
-                            name=self.env._("Planned contacts this month"),
-                        ),
-                        self._figure(
-                            self.env._("Done"),
-                            done.get((user, channel), 0),
-                            "customer.touchpoint",
-                            [*done_domain, *user_domain, ("channel", "=", channel)],
-                            name=self.env._("Contacts made this month"),
-                        ),
-                        {
-                            "label": self.env._("Capacity"),
-                            "value": f"{cap:,}" if cap else self.env._("unlimited"),
-                        },
-                    ],
+                    "figures": figures,
                 }
             )
         return {
-            "title": self.env._("This month per salesperson and channel"),
+            "title": self.env._("Follow-up workload per salesperson and channel"),
             "rows": rows,
-            "empty": self.env._("No contact planned or made this month yet."),
+            "empty": self.env._("No follow-up planned or contact made this month yet."),
         }
 
     @api.model

@@ -1,9 +1,11 @@
 import logging
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.fields import Domain
+from odoo.tools import format_date
 
 from .product_consumable_rule import DELIVERIES
 from .value_range import DATE_MAX, DATE_MIN, ValueRange
@@ -16,6 +18,14 @@ STATES = [
     ("ordered", "Ordered"),
     ("expired", "Expired"),
     ("cancelled", "Cancelled"),
+]
+# Why the escalation steps of a reminded cycle stopped before its last step
+# (an order or the end of the window change the cycle's state instead).
+ESCALATION_STOPS = [
+    ("replied", "Customer replied"),
+    ("opted_out", "Customer opted out"),
+    ("unreachable", "Channel not possible"),
+    ("quotation", "Quotation cancelled"),
 ]
 
 
@@ -103,6 +113,34 @@ class CustomerReplacement(models.Model):
     )
     printed = fields.Boolean(copy=False)
     printed_date = fields.Datetime(copy=False, readonly=True)
+    reminder_step = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="The last reminder sent: 1 is the first reminder, 2 the first "
+        "escalation step of the rule, and so on.",
+    )
+    reminder_step_date = fields.Datetime(
+        string="Last Reminder",
+        readonly=True,
+        copy=False,
+        help="When the last reminder step was sent.",
+    )
+    next_step_date = fields.Date(
+        string="Next Step",
+        compute="_compute_next_step_date",
+        store=True,
+        index="btree_not_null",
+        help="When the next escalation step of the rule is sent, if the "
+        "customer has neither ordered the part nor replied by then.",
+    )
+    escalation_stop = fields.Selection(
+        ESCALATION_STOPS,
+        string="Escalation Stopped",
+        readonly=True,
+        copy=False,
+        help="Why no further reminder step is sent (the reason is also in the "
+        "chatter).",
+    )
 
     _followup_system_fields = (
         "reminded_date",
@@ -111,6 +149,9 @@ class CustomerReplacement(models.Model):
         "order_amount",
         "touchpoint_id",
         "printed_date",
+        "reminder_step",
+        "reminder_step_date",
+        "escalation_stop",
     )
     _cycle_range = ValueRange("cycle", 1, 1000)
     _start_date_range = ValueRange("start_date", DATE_MIN, DATE_MAX)
@@ -137,6 +178,38 @@ class CustomerReplacement(models.Model):
             record.expiry_date = record.due_date and record.due_date + relativedelta(
                 months=record.rule_id.window_months
             )
+
+    @api.depends(
+        "state",
+        "escalation_stop",
+        "reminder_step",
+        "reminder_step_date",
+        "rule_id.step_ids.sequence",
+        "rule_id.step_ids.delay_days",
+    )
+    def _compute_next_step_date(self):
+        for record in self:
+            step = record._step(record.reminder_step + 1)
+            if (
+                step
+                and record.state == "reminded"
+                and not record.escalation_stop
+                and record.reminder_step_date
+            ):
+                sent = fields.Date.context_today(record, record.reminder_step_date)
+                record.next_step_date = sent + timedelta(days=step.delay_days)
+            else:
+                record.next_step_date = False
+
+    def _step(self, number):
+        """The escalation step sent as reminder ``number`` of this cycle (the
+        first reminder is the rule's own channel, 2 its first step), or an
+        empty recordset."""
+        self.ensure_one()
+        steps = self.rule_id.step_ids.sorted(lambda step: (step.sequence, step.id))
+        if number < 2 or number - 2 >= len(steps):
+            return steps.browse()
+        return steps[number - 2]
 
     # ------------------------------------------------------------------
     # Cycle transitions
@@ -242,8 +315,10 @@ class CustomerReplacement(models.Model):
                     for record in expired
                 }
             )
-            remaining = self.search_count(domain) + self.search_count(
-                self._reminder_domain(today)
+            remaining = (
+                self.search_count(domain)
+                + self.search_count(self._reminder_domain(today))
+                + self.search_count(self._escalation_domain(today))
             )
             if not self._commit_batch(len(expired), remaining):
                 return False
@@ -268,33 +343,70 @@ class CustomerReplacement(models.Model):
         )
 
     @api.model
+    def _escalation_domain(self, today):
+        return Domain(
+            [
+                ("state", "=", "reminded"),
+                ("next_step_date", "<=", today),
+                ("expiry_date", ">=", today),
+                ("registration_id.state", "=", "active"),
+                ("rule_id.active", "=", True),
+                ("partner_id.active", "=", True),
+            ]
+        )
+
+    @api.model
     def _cron_send_reminders(self, batch_size=200, expiry_batch_size=1000):
-        """Expire the cycles past their window, then remind the due ones, in
-        batches within the cron's time budget. Another worker's locked
-        cycles are left to it."""
+        """Expire the cycles past their window, remind the due ones, then send
+        the due escalation steps, in batches within the cron's time budget.
+        Another worker's locked cycles are left to it."""
         today = fields.Date.context_today(self)
         self = self.sudo()  # noqa: PLW0642
         if not self._expire_due_cycles(today, batch_size=expiry_batch_size):
             return
-        domain = self._reminder_domain(today)
-        skipped_ids = []
+        reminders = self._reminder_domain(today)
+        escalations = self._escalation_domain(today)
+        if not self._process_locked(
+            reminders,
+            lambda cycle: cycle.state == "planned",
+            lambda cycles: cycles._send_reminders(),
+            batch_size,
+            order="remind_date, id",
+            later=[escalations],
+        ):
+            return
+        self._process_locked(
+            escalations,
+            lambda cycle: cycle.next_step_date and cycle.next_step_date <= today,
+            lambda cycles: cycles._send_escalations(),
+            batch_size,
+            order="next_step_date, id",
+        )
+
+    @api.model
+    def _process_locked(self, domain, is_due, process, batch_size, order, later=()):
+        """Process the cycles of ``domain`` in batches, each cycle once: a
+        batch is locked first, and the cycles another worker holds, or has
+        processed since our search (``is_due`` is False once they are read
+        again under the lock), are left out. Returns False when the cron's
+        time is used up (the ``later`` domains count as remaining work)."""
+        seen_ids = []
         while True:
             batch = self.search(
-                domain & Domain("id", "not in", skipped_ids),
-                limit=batch_size,
-                order="remind_date, id",
+                domain & Domain("id", "not in", seen_ids), limit=batch_size, order=order
             )
             if not batch:
-                break
+                return True
+            seen_ids += batch.ids
             locked = batch.try_lock_for_update()
-            # another worker may have reminded them after our search
-            locked.invalidate_recordset(["state"])
-            todo = locked.filtered(lambda c: c.state == "planned")
-            skipped_ids += (batch - todo).ids
-            todo._send_reminders()
-            remaining = self.search_count(domain & Domain("id", "not in", skipped_ids))
+            locked.invalidate_recordset()
+            todo = locked.filtered(is_due)
+            process(todo)
+            remaining = self.search_count(
+                domain & Domain("id", "not in", seen_ids)
+            ) + sum(self.search_count(later_domain) for later_domain in later)
             if not self._commit_batch(len(todo), remaining):
-                break
+                return False
 
     def _find_parts_bought(self):
         """Return {cycle: confirmed order} for the cycles whose customer already
@@ -347,6 +459,129 @@ class CustomerReplacement(models.Model):
             cycle._mark_ordered(order)
         cycles = self - self.browse([c.id for c in bought])
         self.env["customer.replacement.reminder"]._send(cycles)
+
+    def _send_escalations(self):
+        """Send the next escalation step of these reminded cycles, unless the
+        customer bought the part (the cycle is then ordered), replied, opted
+        out or cannot be reached by the step's channel, or the quotation was
+        cancelled: the steps then stop, and the chatter says why."""
+        if not self:
+            return
+        bought = self._find_parts_bought()
+        for cycle, order in bought.items():
+            cycle._mark_ordered(order)
+        cycles = self - self.browse([c.id for c in bought])
+        replies = cycles._find_replies()
+        reminder = self.env["customer.replacement.reminder"]
+        to_send = self.browse()
+        for cycle in cycles:
+            # the chatter note is for the salesperson, in their language
+            cycle_for_salesperson = cycle.with_env(reminder._for_salesperson(cycle).env)
+            stop = cycle_for_salesperson._escalation_stop_reason(replies.get(cycle))
+            if stop:
+                cycle._stop_escalation(*stop)
+            else:
+                to_send |= cycle
+        reminder._send_steps(to_send)
+
+    def _escalation_stop_reason(self, reply_date):
+        """(stop, message) when the next step must not be sent, else None."""
+        self.ensure_one()
+        partner = self.partner_id
+        if reply_date:
+            return "replied", self.env._(
+                "Reminders stopped: %(customer)s replied on %(date)s.",
+                customer=partner.display_name,
+                date=format_date(self.env, reply_date),
+            )
+        if partner.followup_no_replacement_reminder:
+            return "opted_out", self.env._(
+                "Reminders stopped: %(customer)s asked for no replacement reminders.",
+                customer=partner.display_name,
+            )
+        quotation = self.quotation_id
+        if not quotation or quotation.state == "cancel":
+            return "quotation", self.env._(
+                "Reminders stopped: the quotation %(quotation)s was cancelled.",
+                quotation=quotation.name or "",
+            )
+        step = self._step(self.reminder_step + 1)
+        reason = partner._followup_blocked_reason(step.touchpoint_type_id.channel)
+        if reason:
+            return "unreachable", self.env._(
+                "Reminders stopped before step %(step)s (%(type)s): %(reason)s.",
+                step=self.reminder_step + 1,
+                type=step.touchpoint_type_id.display_name,
+                reason=reason,
+            )
+        return None
+
+    def _stop_escalation(self, stop, message):
+        self.ensure_one()
+        self.escalation_stop = stop
+        self.message_post(body=message)
+
+    def _find_replies(self):
+        """Return {cycle: date} for the cycles whose customer replied after
+        the last reminder: an inbound touchpoint of the customer, or a
+        message the customer wrote on the cycle (a reply to the reminder
+        mail) or on its quotation."""
+        cycles = self.filtered("reminder_step_date")
+        if not cycles:
+            return {}
+        since = min(cycles.mapped("reminder_step_date"))
+        inbound = dict(
+            self.env["customer.touchpoint"]
+            .sudo()
+            ._read_group(
+                [
+                    ("direction", "=", "inbound"),
+                    ("partner_id", "in", cycles.partner_id.ids),
+                    ("date", ">", since),
+                ],
+                ["partner_id"],
+                ["date:max"],
+            )
+        )
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("message_type", "in", ("email", "comment")),
+                    ("date", ">", since),
+                    ("author_id", "!=", False),
+                    (
+                        "author_id.commercial_partner_id",
+                        "in",
+                        cycles.partner_id.ids,
+                    ),
+                    "|",
+                    "&",
+                    ("model", "=", "customer.replacement"),
+                    ("res_id", "in", cycles.ids),
+                    "&",
+                    ("model", "=", "sale.order"),
+                    ("res_id", "in", cycles.quotation_id.ids),
+                ],
+                ["model", "res_id", "date", "author_id"],
+            )
+        )
+        written = {}
+        for message in messages:
+            key = (message.model, message.res_id)
+            written[key] = max(written.get(key, message.date), message.date)
+        replies = {}
+        for cycle in cycles:
+            dates = [
+                inbound.get(cycle.partner_id),
+                written.get(("customer.replacement", cycle.id)),
+                written.get(("sale.order", cycle.quotation_id.id)),
+            ]
+            dates = [d for d in dates if d and d > cycle.reminder_step_date]
+            if dates:
+                replies[cycle] = max(dates)
+        return replies
 
     def _get_portal_quotation_url(self):
         self.ensure_one()

@@ -58,6 +58,7 @@ class CustomerReplacementReminder(models.AbstractModel):
             .create([self._prepare_quotation_vals(cycle) for cycle in cycles])
         )
         today = fields.Date.context_today(self)
+        now = fields.Datetime.now()
         labels = dict(cycles._fields["delivery"]._description_selection(self.env))
         by_delivery = {}
         for cycle, quotation in zip(cycles, quotations, strict=True):
@@ -66,6 +67,8 @@ class CustomerReplacementReminder(models.AbstractModel):
                 {
                     "state": "reminded",
                     "reminded_date": today,
+                    "reminder_step": 1,
+                    "reminder_step_date": now,
                     "quotation_id": quotation.id,
                     "touchpoint_type_id": touchpoint_type.id,
                     "delivery": delivery,
@@ -83,6 +86,46 @@ class CustomerReplacementReminder(models.AbstractModel):
                 )
             by_delivery.setdefault(delivery, cycles.browse())
             by_delivery[delivery] |= cycle
+        self._deliver(cycles, by_delivery)
+
+    @api.model
+    def _send_steps(self, cycles):
+        """Send the next escalation step of ``cycles`` (reminded, neither
+        ordered nor replied, reachable by the step's channel), by the step's
+        channel, with the quotation of the first reminder."""
+        if not cycles:
+            return
+        now = fields.Datetime.now()
+        by_delivery = {}
+        for step, step_cycles in cycles.grouped(
+            lambda c: c._step(c.reminder_step + 1)
+        ).items():
+            for number, number_cycles in step_cycles.grouped("reminder_step").items():
+                number_cycles.write(
+                    {
+                        "reminder_step": number + 1,
+                        "reminder_step_date": now,
+                        "touchpoint_type_id": step.touchpoint_type_id.id,
+                        "delivery": step.delivery,
+                        # a postcard step is printed again
+                        "printed": False,
+                        "printed_date": False,
+                    }
+                )
+            step_cycles._message_log_batch(
+                bodies={
+                    cycle.id: escape(self._for_salesperson(cycle)._step_note(cycle))
+                    for cycle in step_cycles
+                }
+            )
+            by_delivery.setdefault(step.delivery, cycles.browse())
+            by_delivery[step.delivery] |= step_cycles
+        self._deliver(cycles, by_delivery)
+
+    @api.model
+    def _deliver(self, cycles, by_delivery):
+        """Send the reminders of ``cycles``, grouped by delivery, and log the
+        contacts that reach the customer now."""
         if mail_cycles := by_delivery.get("mail"):
             self._send_mails(mail_cycles)
         if activity_cycles := by_delivery.get("activity"):
@@ -125,50 +168,86 @@ class CustomerReplacementReminder(models.AbstractModel):
             "customer_followup.mail_template_replacement_reminder"
         )
         for template, template_cycles in cycles.grouped(
-            lambda c: c.rule_id.mail_template_id or default_template
+            lambda c: (
+                c._step(c.reminder_step).mail_template_id
+                or c.rule_id.mail_template_id
+                or default_template
+            )
         ).items():
             template.send_mail_batch(template_cycles.ids, force_send=False)
 
     @api.model
     def _schedule_activities(self, cycles):
-        for cycle in cycles:
-            self._schedule_call(cycle, cycle.quotation_id)
+        self._schedule_calls([(cycle, cycle.quotation_id) for cycle in cycles])
 
     @api.model
     def _create_opportunities(self, cycles):
-        leads = self.env["crm.lead"].create(
-            [
-                {
-                    "name": self._for_salesperson(cycle)._summary(cycle),
-                    "type": "opportunity",
-                    "partner_id": cycle.partner_id.id,
-                    "user_id": cycle.partner_id.user_id.id,
-                    "company_id": cycle.company_id.id,
-                    "expected_revenue": cycle.quotation_id.amount_untaxed,
-                    "date_deadline": cycle.due_date,
-                    "description": self._for_salesperson(cycle)._note(cycle),
-                }
-                for cycle in cycles
-            ]
+        """One opportunity per cycle: a later step asks for a call on the
+        opportunity of an earlier one."""
+        self._schedule_calls(
+            [(cycle, cycle.lead_id) for cycle in cycles.filtered("lead_id")]
+        )
+        cycles = cycles.filtered(lambda c: not c.lead_id)
+        if not cycles:
+            return
+        # like the quotations: no assignment mail per opportunity
+        leads = (
+            self.env["crm.lead"]
+            .with_context(mail_auto_subscribe_no_notify=True)
+            .create(
+                [
+                    {
+                        "name": self._for_salesperson(cycle)._summary(cycle),
+                        "type": "opportunity",
+                        "partner_id": cycle.partner_id.id,
+                        "user_id": cycle.partner_id.user_id.id,
+                        "company_id": cycle.company_id.id,
+                        "expected_revenue": cycle.quotation_id.amount_untaxed,
+                        "date_deadline": cycle.due_date,
+                        "description": self._for_salesperson(cycle)._note(cycle),
+                    }
+                    for cycle in cycles
+                ]
+            )
         )
         for cycle, lead in zip(cycles, leads, strict=True):
             cycle.lead_id = lead
-            self._schedule_call(cycle, lead)
+        self._schedule_calls(list(zip(cycles, leads, strict=True)))
 
     @api.model
-    def _schedule_call(self, cycle, record):
-        """Ask the salesperson, in their language, to make the contact of the
-        cycle's touchpoint type (a call unless the rule says otherwise)."""
-        activity_type = cycle.touchpoint_type_id.activity_type_id or self.env.ref(
-            "mail.mail_activity_data_call"
-        )
-        reminder = self._for_salesperson(cycle)
-        record.activity_schedule(
-            activity_type_id=activity_type.id,
-            date_deadline=max(cycle.due_date, fields.Date.context_today(self)),
-            summary=reminder._summary(cycle),
-            note=reminder._note(cycle),
-            user_id=self._salesperson(cycle).id,
+    def _schedule_calls(self, cycles_records):
+        """Ask the salesperson of each (cycle, record) pair, in their
+        language, to make the contact of the cycle's touchpoint type (a call
+        unless the rule or step says otherwise), on the record: one batched
+        creation, without an assignment mail per activity (the salesperson
+        finds them in their activities, like the planner's)."""
+        if not cycles_records:
+            return
+        call = self.env.ref("mail.mail_activity_data_call")
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for cycle, record in cycles_records:
+            activity_type = cycle.touchpoint_type_id.activity_type_id
+            if not activity_type or activity_type.res_model not in (
+                False,
+                record._name,
+            ):
+                activity_type = call
+            reminder = self._for_salesperson(cycle)
+            vals_list.append(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id(record._name),
+                    "res_id": record.id,
+                    "activity_type_id": activity_type.id,
+                    "automated": True,
+                    "date_deadline": max(cycle.due_date, today),
+                    "summary": reminder._summary(cycle),
+                    "note": reminder._note(cycle),
+                    "user_id": self._salesperson(cycle).id,
+                }
+            )
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+            vals_list
         )
 
     @api.model
@@ -211,6 +290,18 @@ class CustomerReplacementReminder(models.AbstractModel):
             "Replace the %(part)s of %(product)s",
             part=cycle.with_env(self.env).part_product_id.name,
             product=cycle.with_env(self.env).product_id.name,
+        )
+
+    @api.model
+    def _step_note(self, cycle):
+        step = cycle.with_env(self.env)._step(cycle.reminder_step)
+        labels = dict(step._fields["delivery"]._description_selection(self.env))
+        return self.env._(
+            "Reminder step %(step)s sent by %(channel)s (%(type)s): "
+            "the part is not ordered yet.",
+            step=cycle.reminder_step,
+            channel=labels[step.delivery],
+            type=step.touchpoint_type_id.display_name,
         )
 
     @api.model

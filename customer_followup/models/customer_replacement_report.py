@@ -20,6 +20,15 @@ class CustomerReplacementReport(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     touchpoint_type_id = fields.Many2one("customer.touchpoint.type", readonly=True)
     delivery = fields.Selection(DELIVERIES, string="Channel Used", readonly=True)
+    step = fields.Integer(
+        "Reminder Step",
+        readonly=True,
+        aggregator=None,
+        help="The last reminder step sent, the one that led to the order for "
+        "ordered cycles: 1 is the first reminder, 2 the rule's first "
+        "escalation step, and so on. Channel and touchpoint type are those "
+        "of this step.",
+    )
     state = fields.Selection(
         [
             ("reminded", "Reminded"),
@@ -47,6 +56,7 @@ class CustomerReplacementReport(models.Model):
                    COALESCE(r.reminded_date, r.due_date) AS date,
                    r.rule_id, r.product_id, r.part_product_id, r.partner_id,
                    r.company_id, r.touchpoint_type_id, r.delivery, r.state,
+                   NULLIF(r.reminder_step, 0) AS step,
                    CASE WHEN r.reminded_date IS NOT NULL THEN 1 ELSE 0 END
                        AS reminded_count,
                    CASE WHEN r.state = 'ordered' THEN 1 ELSE 0 END AS ordered_count,

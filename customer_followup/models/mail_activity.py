@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class MailActivity(models.Model):
@@ -36,6 +36,135 @@ class MailActivity(models.Model):
         "(res_model_id, res_id) WHERE followup_planned AND active",
         "A customer has one open planned follow-up at most.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        activities = super().create(vals_list)
+        if self.env.context.get("followup_schedule_next"):
+            activities._followup_plan_scheduled_next()
+        return activities
+
+    @api.onchange("activity_type_id")
+    def _onchange_activity_type_id(self):
+        result = super()._onchange_activity_type_id()
+        proposal = self._followup_scheduled_next_proposal()
+        if proposal and self.activity_type_id == proposal["activity_type"]:
+            self.date_deadline = proposal["date_deadline"]
+            self.user_id = proposal["user"]
+            self.summary = proposal["summary"]
+        return result
+
+    def action_feedback_schedule_next(self, feedback=False, attachment_ids=None):
+        """For a planned follow-up, the next activity proposed is the customer's
+        next planned contact, due when the tier's cadence says (counted from
+        the contact just logged), never before tomorrow."""
+        followup = (
+            len(self) == 1
+            and self.followup_planned
+            and self.res_model == "res.partner"
+            and self.res_id
+        )
+        user = self.user_id
+        action = super().action_feedback_schedule_next(
+            feedback=feedback, attachment_ids=attachment_ids
+        )
+        if followup and action:
+            context = dict(action.get("context") or {})
+            context["followup_schedule_next"] = {"user_id": user.id}
+            # a late follow-up done today: the delays of the other activity
+            # types count from today, not from the missed deadline
+            context["activity_previous_deadline"] = fields.Date.context_today(self)
+            # the done activity may be gone: the proposal reads the defaults
+            proposal = (
+                self.browse()
+                .with_context(**context)
+                ._followup_scheduled_next_proposal()
+            )
+            if proposal:
+                context["default_activity_type_id"] = proposal["activity_type"].id
+                action["context"] = context
+        return action
+
+    @api.model
+    def _followup_next_contact(self, partner):
+        """Return (touchpoint type, deadline) of the customer's next planned
+        contact: the tier's contact, or the planner's fallback when the
+        customer refuses it; due on the customer's next follow-up date, not
+        before tomorrow. (empty type, False) when the tier plans no contact."""
+        touchpoint_type = self.env["customer.touchpoint.type"]
+        wanted = partner.followup_tier_id.touchpoint_type_id
+        if not partner.active or not wanted:
+            return touchpoint_type, False
+        planner = self.env["customer.followup.planner"]
+        touchpoint_type, _note = planner._resolve_touchpoint_type(
+            partner, wanted, planner._types_by_channel()
+        )
+        tomorrow = fields.Date.add(fields.Date.context_today(self), days=1)
+        deadline = max(partner.next_followup_date or tomorrow, tomorrow)
+        return touchpoint_type, deadline
+
+    def _followup_scheduled_next_proposal(self):
+        """What "Done & Schedule Next" proposes after a planned follow-up (the
+        context says which), for the activity being scheduled; None if it
+        proposes nothing."""
+        scheduled_next = self.env.context.get("followup_schedule_next")
+        if not scheduled_next:
+            return None
+        res_model = self.res_model or self.env.context.get("default_res_model")
+        res_id = self.res_id or self.env.context.get("default_res_id")
+        if res_model != "res.partner" or not res_id:
+            return None
+        partner = self.env["res.partner"].browse(res_id).exists()
+        if not partner:
+            return None
+        touchpoint_type, deadline = self._followup_next_contact(partner)
+        if not touchpoint_type.activity_type_id:
+            return None
+        user = self.env["res.users"].browse(scheduled_next.get("user_id")).exists()
+        return {
+            "partner": partner,
+            "touchpoint_type": touchpoint_type,
+            "activity_type": touchpoint_type.activity_type_id,
+            "date_deadline": deadline,
+            "user": user if user.active else partner.user_id or self.env.user,
+            "summary": self.env._(
+                "Tier %(tier)s: %(contact)s",
+                tier=partner.followup_tier_id.code,
+                contact=touchpoint_type.name,
+            ),
+        }
+
+    def _followup_plan_scheduled_next(self):
+        """The customer's next contact scheduled with "Done & Schedule Next"
+        is a planned follow-up, so that the planner does not plan another
+        one and counts it against the capacity."""
+        today = fields.Date.context_today(self)
+        for activity in self:
+            proposal = activity._followup_scheduled_next_proposal()
+            if (
+                not proposal
+                or not activity.active
+                or activity.followup_planned
+                or activity.activity_type_id != proposal["activity_type"]
+            ):
+                continue
+            already_planned = self.sudo().search_count(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "=", activity.res_id),
+                    ("followup_planned", "=", True),
+                ],
+                limit=1,
+            )
+            if already_planned:
+                continue
+            activity.sudo().write(
+                {
+                    "followup_planned": True,
+                    "followup_touchpoint_type_id": proposal["touchpoint_type"].id,
+                    "followup_plan_date": max(activity.date_deadline, today),
+                }
+            )
 
     def _action_done(self, feedback=False, attachment_ids=None):
         self._log_followup_touchpoints(feedback)

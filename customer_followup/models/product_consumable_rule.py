@@ -30,6 +30,39 @@ DELIVERY_DEFAULT_TYPES = {
 }
 
 
+def fitting_touchpoint_type(env, delivery, touchpoint_type):
+    """``touchpoint_type`` if it fits ``delivery``, else the delivery's
+    default type (the rule and step forms propose it)."""
+    channels = DELIVERY_CHANNELS.get(delivery)
+    if not delivery or channels is None or touchpoint_type.channel in channels:
+        return touchpoint_type
+    default_type = env.ref(DELIVERY_DEFAULT_TYPES[delivery], raise_if_not_found=False)
+    return default_type or touchpoint_type
+
+
+def check_delivery_touchpoint_type(records):
+    """Refuse a touchpoint type that does not fit the delivery of
+    ``records`` (rules or their steps)."""
+    env = records.env
+    channel_labels = dict(
+        env["customer.touchpoint.type"]._fields["channel"]._description_selection(env)
+    )
+    delivery_labels = dict(records._fields["delivery"]._description_selection(env))
+    for record in records:
+        channels = DELIVERY_CHANNELS.get(record.delivery)
+        if channels is None or record.touchpoint_type_id.channel in channels:
+            continue
+        raise ValidationError(
+            env._(
+                "The touchpoint type of a reminder by %(delivery)s must be of "
+                "the channel %(channels)s, not %(type)s.",
+                delivery=delivery_labels[record.delivery],
+                channels=", ".join(channel_labels[c] for c in channels),
+                type=record.touchpoint_type_id.display_name,
+            )
+        )
+
+
 class ProductConsumableRule(models.Model):
     _name = "product.consumable.rule"
     _inherit = ["customer.followup.guard"]
@@ -95,6 +128,15 @@ class ProductConsumableRule(models.Model):
             raise_if_not_found=False,
         ),
     )
+    step_ids = fields.One2many(
+        "product.consumable.rule.step",
+        "rule_id",
+        string="Escalation Steps",
+        copy=True,
+        help="Further reminders after the first one, each a number of days "
+        "after the previous one, as long as the customer has neither ordered "
+        "the part nor replied, nor opted out, and the window is open.",
+    )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
         "res.company", index=True, default=lambda self: self.env.company
@@ -119,15 +161,10 @@ class ProductConsumableRule(models.Model):
     def _onchange_delivery(self):
         """Propose the touchpoint type of the delivery when the current one
         does not fit it."""
-        for rule in self:
-            channels = DELIVERY_CHANNELS.get(rule.delivery)
-            if channels is None or rule.touchpoint_type_id.channel in channels:
-                continue
-            default_type = self.env.ref(
-                DELIVERY_DEFAULT_TYPES[rule.delivery], raise_if_not_found=False
+        for record in self:
+            record.touchpoint_type_id = fitting_touchpoint_type(
+                record.env, record.delivery, record.touchpoint_type_id
             )
-            if default_type:
-                rule.touchpoint_type_id = default_type
 
     def _check_rule_values(self, vals):
         """Refuse a part that is the owned product before anything is written."""
@@ -159,27 +196,7 @@ class ProductConsumableRule(models.Model):
     @api.constrains("delivery", "touchpoint_type_id")
     def _check_touchpoint_type(self):
         """An email logs an email contact, a printed reminder a postal one."""
-        channel_labels = dict(
-            self.env["customer.touchpoint.type"]
-            ._fields["channel"]
-            ._description_selection(self.env)
-        )
-        delivery_labels = dict(
-            self._fields["delivery"]._description_selection(self.env)
-        )
-        for rule in self:
-            channels = DELIVERY_CHANNELS.get(rule.delivery)
-            if channels is None or rule.touchpoint_type_id.channel in channels:
-                continue
-            raise ValidationError(
-                self.env._(
-                    "The touchpoint type of a reminder by %(delivery)s must be of "
-                    "the channel %(channels)s, not %(type)s.",
-                    delivery=delivery_labels[rule.delivery],
-                    channels=", ".join(channel_labels[c] for c in channels),
-                    type=rule.touchpoint_type_id.display_name,
-                )
-            )
+        check_delivery_touchpoint_type(self)
 
     @api.model_create_multi
     def create(self, vals_list):

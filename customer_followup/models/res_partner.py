@@ -263,12 +263,30 @@ class ResPartner(models.Model):
         "touchpoint_ids.direction",
         "touchpoint_ids.company_id.followup_inbound_counts",
         "followup_tier_id.cadence_min_weight",
+        "followup_no_visit",
+        "followup_no_call",
+        "followup_no_postal",
+        "email",
     )
     def _compute_last_cadence_contact_date(self):
         partners = self.filtered("id")
+        planner = self.env["customer.followup.planner"]
+        types_by_channel = None
         by_weight = defaultdict(list)
         for partner in partners:
-            by_weight[partner.followup_tier_id.cadence_min_weight].append(partner.id)
+            tier = partner.followup_tier_id
+            min_weight = tier.cadence_min_weight
+            contact = tier.touchpoint_type_id
+            if contact and partner._followup_blocked_reason(contact.channel):
+                # the customer refuses the planned contact: the one the
+                # planner plans instead keeps the cadence (none: any contact)
+                if types_by_channel is None:
+                    types_by_channel = planner._types_by_channel()
+                allowed, _note = planner._resolve_touchpoint_type(
+                    partner, contact, types_by_channel
+                )
+                min_weight = min(min_weight, allowed.weight if allowed else 0.0)
+            by_weight[min_weight].append(partner.id)
         last_dates = {}
         for min_weight, partner_ids in by_weight.items():
             last_dates.update(

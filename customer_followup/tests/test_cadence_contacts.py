@@ -136,3 +136,25 @@ class TestCadenceContacts(FollowupTierCase):
         newcomer.invalidate_recordset()
         self.env.add_to_compute(newcomer._fields["last_cadence_contact_date"], newcomer)
         self.assertEqual(newcomer.next_followup_date, fields.Date.to_date("2026-05-30"))
+
+    def test_the_contact_planned_instead_of_a_refused_one_counts(self):
+        """A customer who refuses postal mail in a postcard tier is sent
+        emails instead: they keep its cadence, or it would be due forever."""
+        with freeze_time(NOW):
+            no_postal = self._customer(
+                "Green Leaf Deli",
+                followup_tier_id=self.tier_b.id,
+                followup_no_postal=True,
+                followup_no_call=True,
+                followup_no_visit=True,
+            )
+        self._log(no_postal, self.type_email, "2026-03-01 10:00:00")
+        self.assertEqual(
+            no_postal.last_cadence_contact_date, self._dt("2026-03-01 10:00:00")
+        )
+        self.assertEqual(
+            no_postal.next_followup_date, fields.Date.to_date("2026-04-30")
+        )
+        # allowed again: the postcard counts, the email no longer does
+        no_postal.followup_no_postal = False
+        self.assertFalse(no_postal.last_cadence_contact_date)

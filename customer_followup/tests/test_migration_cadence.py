@@ -10,7 +10,8 @@ from .test_migration_ranges import load_migration
 @tagged("post_install", "-at_install")
 class TestMigrationCadence(FollowupTierCase):
     """19.0.1.3.0 recomputes the next follow-up dates that 19.0.1.2.0 counted
-    from any touchpoint, reminder emails included."""
+    from any touchpoint, reminder emails included, and corrects the shipped
+    reminder template."""
 
     def test_next_followup_counts_from_the_last_contact_that_counts(self):
         with freeze_time("2026-03-10 09:00:00"):
@@ -48,3 +49,20 @@ class TestMigrationCadence(FollowupTierCase):
             customer.last_cadence_contact_date, self._dt("2026-01-05 10:00:00")
         )
         self.assertEqual(customer.next_followup_date, fields.Date.to_date("2026-02-04"))
+
+    def test_reminder_template_renders_without_quotation(self):
+        template = self.env.ref("customer_followup.mail_template_replacement_reminder")
+        module = load_migration("19.0.1.3.0", "post-reminder-template")
+        # the body as 19.0.1.2.0 shipped it
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE mail_template SET body_html = replace(body_html::text, %s, %s)"
+            "::jsonb WHERE id = %s",
+            [module.NEW, module.OLD, template.id],
+        )
+        template.invalidate_recordset(["body_html"])
+        self.assertNotIn(module.NEW, template.body_html)
+        for _run in range(2):
+            module.migrate(self.env.cr, "19.0.1.2.0")
+            self.assertIn(module.NEW, template.body_html)
+            self.assertEqual(template.body_html.count(module.NEW), 1)

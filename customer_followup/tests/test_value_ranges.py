@@ -55,6 +55,9 @@ class TestValueRanges(HttpCaseWithUserPortal):
                 "part_product_id": cls.gasket.id,
             }
         )
+        cls.step = cls.env["product.consumable.rule.step"].create(
+            {"rule_id": cls.rule.id}
+        )
         # a rule without cycles, to create cycles of any number
         cls.spare_rule = cls.rule.copy({"active": False})
         cls.registration = cls.env["customer.product.registration"].create(
@@ -95,6 +98,7 @@ class TestValueRanges(HttpCaseWithUserPortal):
             "customer.tier": self.env.ref("customer_followup.customer_tier_d"),
             "res.company": self.env.company,
             "product.consumable.rule": self.rule,
+            "product.consumable.rule.step": self.step,
             "customer.product.registration": self.registration,
             "customer.replacement": self.registration.replacement_ids[:1],
             "customer.followup.workload": self.env["customer.followup.workload"].create(
@@ -120,6 +124,7 @@ class TestValueRanges(HttpCaseWithUserPortal):
                 "product_tmpl_id": self.cooker.product_tmpl_id.id,
                 "part_product_id": self.gasket.id,
             },
+            "product.consumable.rule.step": {"rule_id": self.rule.id},
             "customer.product.registration": {
                 "partner_id": self.customer.id,
                 "product_id": self.cooker.id,

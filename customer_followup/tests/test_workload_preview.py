@@ -100,3 +100,65 @@ class TestWorkloadPreview(FollowupTierCase):
             wizard_after.action_compute()
         self.assertFalse(wizard_after.planned_count)
         self.assertEqual(wizard_after.deferred_count, len(deferred))
+
+    def test_unlimited_capacity_reads_unlimited(self):
+        wizard = self._wizard(30)
+        with freeze_time(NOW):
+            wizard.action_compute()
+        visits = wizard.line_ids.filtered(
+            lambda line: line.touchpoint_type_id == self.type_visit
+        )
+        self.assertTrue(visits)
+        self.assertEqual(set(visits.mapped("capacity_label")), {"unlimited"})
+        self.assertEqual(set(visits.mapped("capacity")), {0})
+        postcards = wizard.line_ids.filtered(
+            lambda line: (
+                line.touchpoint_type_id == self.type_postcard
+                and line.month.month == 4
+                and line.user_id == self.salesman
+            )
+        )
+        self.assertEqual(postcards.capacity_label, "2 (100 %)")
+        self.assertEqual(postcards.month_label, "April 2026")
+
+    def test_every_line_names_its_salesperson_or_why_not(self):
+        self.company.followup_user_id = False
+        # no visits, calls or postal mail, and no email address
+        self.customers[4].write(
+            {"followup_no_call": True, "followup_no_postal": True, "email": False}
+        )
+        wizard = self._wizard(30)
+        with freeze_time(NOW):
+            wizard.action_compute()
+        lines = wizard.line_ids
+        self.assertEqual(
+            sum(lines.mapped("skipped_count")), 3, "two without salesperson, one"
+        )
+        orphans = lines.filtered(lambda line: not line.user_id)
+        self.assertEqual(len(orphans), 1)
+        self.assertEqual(orphans.salesperson, "No salesperson")
+        self.assertEqual(orphans.skipped_count, 2)
+        self.assertEqual(orphans.partner_ids, self.customers[6:8])
+        self.assertIn("no salesperson", orphans.reason)
+        self.assertIn("fallback salesperson in Settings", orphans.reason)
+        # a customer the planner cannot contact is still its salesperson's line
+        no_contact = lines.filtered(
+            lambda line: line.skipped_count and line.user_id == self.salesman
+        )
+        self.assertEqual(no_contact.partner_ids, self.customers[4])
+        self.assertIn("no allowed contact", no_contact.reason)
+        self.assertFalse(no_contact.touchpoint_type_id)
+        for line in lines - orphans:
+            self.assertTrue(line.user_id)
+            self.assertEqual(line.salesperson, line.user_id.name)
+        action = orphans.action_open_partners()
+        self.assertEqual(
+            self.env[action["res_model"]].search(action["domain"]),
+            self.customers[6:8],
+        )
+        # with a fallback salesperson, they are planned for them
+        self.company.followup_user_id = self.salesman_2
+        with freeze_time(NOW):
+            wizard.action_compute()
+        self.assertFalse(wizard.line_ids.filtered(lambda line: not line.user_id))
+        self.assertEqual(wizard.skipped_count, 1)
