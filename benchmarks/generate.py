@@ -398,6 +398,7 @@ def insert_touchpoints(cr, n_customers, first_partner, type_ids, company_id):
             "company_id": "%(company)s",
             "origin": "CASE WHEN tt.channel IN ('printed_mail', 'email') "
             "THEN 'mailing' ELSE 'activity' END",
+            "direction": "'outbound'",
             "summary": "'Bench ' || tt.channel",
             "date": "t.date",
             "create_uid": "coalesce(p.user_id, 1)",
