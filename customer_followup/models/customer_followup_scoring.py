@@ -155,11 +155,12 @@ class CustomerFollowupScoring(models.AbstractModel):
                 SELECT p.id,
                        COALESCE(p.company_id, l.company_id, %(main)s) AS company_id,
                        p.followup_strategic,
-                       p.followup_score,
+                       cs.score AS followup_score,
                        p.followup_tier_id,
                        COALESCE(p.followup_tier_locked, FALSE) AS locked
                   FROM res_partner p
              LEFT JOIN latest l ON l.partner_id = p.id
+             LEFT JOIN customer_followup_score cs ON cs.id = p.followup_score_id
                  WHERE p.id = p.commercial_partner_id
                    AND (l.partner_id IS NOT NULL
                         OR p.followup_strategic
@@ -219,7 +220,7 @@ class CustomerFollowupScoring(models.AbstractModel):
             [
                 "commercial_partner_id",
                 "company_id",
-                "followup_score",
+                "followup_score_id",
                 "followup_strategic",
                 "followup_tier_id",
                 "followup_tier_locked",
@@ -227,6 +228,7 @@ class CustomerFollowupScoring(models.AbstractModel):
                 "next_followup_date",
             ]
         )
+        self.env["customer.followup.score"].flush_model()
         self.env["sale.order"].flush_model()
         self.env["res.company"].flush_model()
         self.env["customer.tier"].flush_model(
@@ -235,33 +237,70 @@ class CustomerFollowupScoring(models.AbstractModel):
 
     @api.model
     def _write_followup_scores(self, today=None, first_tiers=False):
-        """Score every customer in one set-based UPDATE (only changed rows are
-        written): scores are analysis output that nothing else depends on.
+        """Score every customer in one set-based statement: the scores go to
+        the narrow ``customer.followup.score`` table (only changed rows are
+        written, a record is created for a customer scored the first time and
+        linked from the customer): scores are analysis output that nothing
+        else depends on.
 
-        With ``first_tiers``, the same UPDATE also gives their first tier to
-        the scored, unlocked customers without one (with their next follow-up
-        date: last touchpoint + cadence, or today for a customer never
-        contacted, as ``_compute_next_followup_date``): one row version per
-        customer instead of two. Not tracked: a first classification posts no
-        chatter message; it does not go through ``write`` either (overrides
-        and automated actions on the tier do not see it): an extension that
-        needs that returns False from ``_first_classification_in_sql``.
+        With ``first_tiers``, the same statement also gives their first tier
+        to the scored, unlocked customers without one (with their next
+        follow-up date: last touchpoint + cadence, or today for a customer
+        never contacted, as ``_compute_next_followup_date``): one row version
+        per customer. Not tracked: a first classification posts no chatter
+        message; it does not go through ``write`` either (overrides and
+        automated actions on the tier do not see it): an extension that needs
+        that returns False from ``_first_classification_in_sql``.
         Returns (scores written, customers classified)."""
         today = today or fields.Date.context_today(self)
         self._flush_scoring_inputs()
-        scores = self._followup_score_query(today)
         if first_tiers:
-            query = SQL(
-                """
-                WITH s AS (%(scores)s), f AS (
-                    SELECT s.id, s.score, t.id AS tier_id, t.cadence_days
-                      FROM s AS s(id, company_id, score, old_score, old_tier_id,
-                                  locked, strategic)
-                 LEFT JOIN LATERAL (%(best_tier)s) t
-                        ON s.old_tier_id IS NULL AND NOT s.locked
-                )
+            best_tier = SQL(
+                "LEFT JOIN LATERAL (%s) t ON s.old_tier_id IS NULL AND NOT s.locked",
+                self._best_tier_sql(
+                    SQL("s.score"), SQL("(s.score > 0 OR s.strategic)")
+                ),
+            )
+        else:
+            best_tier = SQL(
+                "LEFT JOIN LATERAL (SELECT NULL::int AS id, 0 AS cadence_days) t"
+                " ON FALSE"
+            )
+        query = SQL(
+            """
+            WITH s AS MATERIALIZED (
+                SELECT *
+                  FROM (%(scores)s) AS s(id, company_id, score, old_score,
+                                         old_tier_id, locked, strategic)
+            ), updated AS (
+                UPDATE customer_followup_score cs
+                   SET score = s.score, company_id = s.company_id
+                  FROM s
+                 WHERE cs.partner_id = s.id
+                   AND (cs.score IS DISTINCT FROM s.score
+                        OR cs.company_id IS DISTINCT FROM s.company_id)
+             RETURNING cs.id
+            ), inserted AS (
+                INSERT INTO customer_followup_score (partner_id, company_id, score)
+                SELECT s.id, s.company_id, s.score
+                  FROM s
+                 WHERE NOT EXISTS (SELECT 1
+                                     FROM customer_followup_score cs
+                                    WHERE cs.partner_id = s.id)
+             RETURNING id, partner_id
+            ), f AS (
+                SELECT s.id, t.id AS tier_id, t.cadence_days
+                  FROM s
+                %(best_tier)s
+            ), partners AS (
                 UPDATE res_partner p
-                   SET followup_score = f.score,
+                   SET followup_score_id = COALESCE(
+                           p.followup_score_id,
+                           i.id,
+                           -- a record left without its link (e.g. by a merge)
+                           (SELECT cs.id
+                              FROM customer_followup_score cs
+                             WHERE cs.partner_id = p.id)),
                        followup_tier_id = COALESCE(p.followup_tier_id, f.tier_id),
                        next_followup_date = CASE
                            WHEN f.tier_id IS NULL THEN p.next_followup_date
@@ -275,39 +314,33 @@ class CustomerFollowupScoring(models.AbstractModel):
                        write_date = CASE WHEN f.tier_id IS NULL
                                          THEN p.write_date ELSE %(now)s END
                   FROM f
+             LEFT JOIN inserted i ON i.partner_id = f.id
                  WHERE p.id = f.id
-                   AND (p.followup_score IS DISTINCT FROM f.score
-                        OR f.tier_id IS NOT NULL)
-             RETURNING f.tier_id IS NOT NULL
-                """,
-                scores=scores,
-                best_tier=self._best_tier_sql(
-                    SQL("s.score"), SQL("(s.score > 0 OR s.strategic)")
-                ),
-                today=today,
-                uid=self.env.uid,
-                now=self.env.cr.now(),
+                   AND (p.followup_score_id IS NULL OR f.tier_id IS NOT NULL)
+             RETURNING f.tier_id IS NOT NULL AS first
             )
-        else:
-            query = SQL(
-                """
-                WITH s AS (%s)
-                UPDATE res_partner p
-                   SET followup_score = s.score
-                  FROM s AS s(id, company_id, score, old_score, old_tier_id,
-                              locked, strategic)
-                 WHERE p.id = s.id
-                   AND p.followup_score IS DISTINCT FROM s.score
-             RETURNING FALSE
-                """,
-                scores,
-            )
-        rows = self._execute_scoring_query(query)
-        self.env["res.partner"].invalidate_model(
-            ["followup_score", "followup_tier_id", "next_followup_date"]
-            + (["write_uid", "write_date"] if first_tiers else [])
+            SELECT (SELECT COUNT(*) FROM updated) + (SELECT COUNT(*) FROM inserted),
+                   (SELECT COUNT(*) FROM partners WHERE first)
+            """,
+            scores=self._followup_score_query(today),
+            best_tier=best_tier,
+            today=today,
+            uid=self.env.uid,
+            now=self.env.cr.now(),
         )
-        return len(rows), sum(1 for (first,) in rows if first)
+        [(written, first)] = self._execute_scoring_query(query)
+        self.env["customer.followup.score"].invalidate_model()
+        self.env["res.partner"].invalidate_model(
+            [
+                "followup_score_id",
+                "followup_score",
+                "followup_tier_id",
+                "next_followup_date",
+                "write_uid",
+                "write_date",
+            ]
+        )
+        return written, first
 
     # ------------------------------------------------------------------
     # Tiers
@@ -338,15 +371,16 @@ class CustomerFollowupScoring(models.AbstractModel):
             """
             SELECT p.id, p.followup_tier_id, t.id, t.cadence_days
               FROM res_partner p
+         LEFT JOIN customer_followup_score cs ON cs.id = p.followup_score_id
          LEFT JOIN LATERAL (%s) t ON TRUE
              WHERE p.id = p.commercial_partner_id
                AND NOT COALESCE(p.followup_tier_locked, FALSE)
-               AND (p.followup_score > 0
+               AND (cs.score > 0
                     OR p.followup_strategic
                     OR p.followup_tier_id IS NOT NULL)
                AND t.id IS DISTINCT FROM p.followup_tier_id
             """,
-            self._best_tier_sql(SQL("p.followup_score")),
+            self._best_tier_sql(SQL("cs.score")),
         )
 
     @api.model
