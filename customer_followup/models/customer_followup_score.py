@@ -13,9 +13,11 @@ class CustomerFollowupScore(models.Model):
     searchable and grouped like a stored field)."""
 
     _name = "customer.followup.score"
+    _inherit = ["customer.followup.guard"]
     _description = "Customer Follow-up Score"
     _log_access = False
     _rec_name = "partner_id"
+    _followup_system_fields = ("partner_id", "company_id", "score")
 
     # free space left in each page for the daily updates (HOT updates)
     _FILLFACTOR = 50

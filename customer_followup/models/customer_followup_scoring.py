@@ -1,7 +1,5 @@
 from collections import defaultdict
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 from odoo.tools.mail import generate_tracking_message_id
@@ -108,7 +106,8 @@ class CustomerFollowupScoring(models.AbstractModel):
         Scored: customers with orders in a window, strategic customers and
         customers already tiered (they slide down instead of vanishing).
         Returns rows (partner_id, scoring company_id, score, current score,
-        current tier, locked, strategic)."""
+        current tier, locked, strategic, current score record, its
+        scoring company)."""
         today = today or fields.Date.context_today(self)
         companies = companies or self._scoring_companies()
         main = self._main_company() or companies[:1]
@@ -156,6 +155,8 @@ class CustomerFollowupScoring(models.AbstractModel):
                        COALESCE(p.company_id, l.company_id, %(main)s) AS company_id,
                        p.followup_strategic,
                        cs.score AS followup_score,
+                       p.followup_score_id,
+                       cs.company_id AS score_company_id,
                        p.followup_tier_id,
                        COALESCE(p.followup_tier_locked, FALSE) AS locked
                   FROM res_partner p
@@ -178,7 +179,9 @@ class CustomerFollowupScoring(models.AbstractModel):
                    c.followup_score,
                    c.followup_tier_id,
                    c.locked,
-                   c.followup_strategic
+                   c.followup_strategic,
+                   c.followup_score_id,
+                   c.score_company_id
               FROM scored c
               JOIN settings s ON s.company_id = c.company_id
          LEFT JOIN ranked r ON r.partner_id = c.id AND r.company_id = c.company_id
@@ -251,84 +254,111 @@ class CustomerFollowupScoring(models.AbstractModel):
         message; it does not go through ``write`` either (overrides and
         automated actions on the tier do not see it): an extension that needs
         that returns False from ``_first_classification_in_sql``.
-        Returns (scores written, customers classified)."""
+        The same statement finds the tier changes of the scored customers
+        (unlocked, whose tier differs from the best active tier their new
+        score reaches, as ``_get_followup_tier_changes``), so that the tiers
+        need no second pass over the customers.
+        Returns (scores written, customers classified, [(partner_id, old
+        tier id, new tier id)] of the tier changes left to write)."""
         today = today or fields.Date.context_today(self)
         self._flush_scoring_inputs()
-        if first_tiers:
-            best_tier = SQL(
-                "LEFT JOIN LATERAL (%s) t ON s.old_tier_id IS NULL AND NOT s.locked",
-                self._best_tier_sql(
-                    SQL("s.score"), SQL("(s.score > 0 OR s.strategic)")
-                ),
+        first_sql = (
+            SQL(
+                "s.old_tier_id IS NULL AND NOT s.locked AND t.id IS NOT NULL"
+                " AND (s.score > 0 OR s.strategic)"
             )
-        else:
-            best_tier = SQL(
-                "LEFT JOIN LATERAL (SELECT NULL::int AS id, 0 AS cadence_days) t"
-                " ON FALSE"
-            )
+            if first_tiers
+            else SQL("FALSE")
+        )
+        # The planner expects a handful of scored customers (it cannot see
+        # through the score query's filters): every join below goes through
+        # an index, so that its nested loops stay linear.
         query = SQL(
             """
             WITH s AS MATERIALIZED (
                 SELECT *
                   FROM (%(scores)s) AS s(id, company_id, score, old_score,
-                                         old_tier_id, locked, strategic)
+                                         old_tier_id, locked, strategic,
+                                         linked_id, old_company_id)
+            ), k AS MATERIALIZED (
+                -- the customer's score record: the linked one, or one left
+                -- without its link (e.g. by a merge)
+                SELECT s.*,
+                       COALESCE(s.linked_id,
+                                (SELECT cs.id
+                                   FROM customer_followup_score cs
+                                  WHERE cs.partner_id = s.id)) AS found_id
+                  FROM s
+            ), n AS MATERIALIZED (
+                -- or the id of the one to create
+                SELECT k.*, k.found_id IS NULL AS new,
+                       COALESCE(k.found_id, nextval('customer_followup_score_id_seq'))
+                           AS score_id
+                  FROM k
             ), updated AS (
                 UPDATE customer_followup_score cs
-                   SET score = s.score, company_id = s.company_id
-                  FROM s
-                 WHERE cs.partner_id = s.id
-                   AND (cs.score IS DISTINCT FROM s.score
-                        OR cs.company_id IS DISTINCT FROM s.company_id)
+                   SET score = n.score, company_id = n.company_id
+                  FROM n
+                 WHERE cs.id = n.score_id
+                   AND NOT n.new
+                   AND (n.old_score IS DISTINCT FROM n.score
+                        OR n.old_company_id IS DISTINCT FROM n.company_id
+                        OR n.linked_id IS NULL)
              RETURNING cs.id
             ), inserted AS (
-                INSERT INTO customer_followup_score (partner_id, company_id, score)
-                SELECT s.id, s.company_id, s.score
-                  FROM s
-                 WHERE NOT EXISTS (SELECT 1
-                                     FROM customer_followup_score cs
-                                    WHERE cs.partner_id = s.id)
-             RETURNING id, partner_id
-            ), f AS (
-                SELECT s.id, t.id AS tier_id, t.cadence_days
-                  FROM s
-                %(best_tier)s
+                INSERT INTO customer_followup_score (id, partner_id, company_id, score)
+                SELECT n.score_id, n.id, n.company_id, n.score
+                  FROM n
+                 WHERE n.new
+             RETURNING id
+            ), f AS MATERIALIZED (
+                SELECT s.id, s.score_id, s.linked_id, s.old_tier_id,
+                       t.id AS tier_id, t.cadence_days,
+                       %(first)s AS first,
+                       NOT s.locked
+                           AND (s.score > 0 OR s.strategic
+                                OR s.old_tier_id IS NOT NULL)
+                           AND t.id IS DISTINCT FROM s.old_tier_id
+                           AS change
+                  FROM n AS s
+             LEFT JOIN LATERAL (%(best_tier)s) t ON NOT s.locked
             ), partners AS (
                 UPDATE res_partner p
-                   SET followup_score_id = COALESCE(
-                           p.followup_score_id,
-                           i.id,
-                           -- a record left without its link (e.g. by a merge)
-                           (SELECT cs.id
-                              FROM customer_followup_score cs
-                             WHERE cs.partner_id = p.id)),
-                       followup_tier_id = COALESCE(p.followup_tier_id, f.tier_id),
+                   SET followup_score_id = f.score_id,
+                       followup_tier_id = CASE WHEN f.first THEN f.tier_id
+                                               ELSE p.followup_tier_id END,
                        next_followup_date = CASE
-                           WHEN f.tier_id IS NULL THEN p.next_followup_date
+                           WHEN NOT f.first THEN p.next_followup_date
                            WHEN COALESCE(f.cadence_days, 0) = 0 THEN NULL
                            WHEN p.last_touchpoint_date IS NOT NULL
                            THEN p.last_touchpoint_date::date + f.cadence_days
                            ELSE %(today)s::date
                        END,
-                       write_uid = CASE WHEN f.tier_id IS NULL
-                                        THEN p.write_uid ELSE %(uid)s END,
-                       write_date = CASE WHEN f.tier_id IS NULL
-                                         THEN p.write_date ELSE %(now)s END
+                       write_uid = CASE WHEN f.first THEN %(uid)s
+                                        ELSE p.write_uid END,
+                       write_date = CASE WHEN f.first THEN %(now)s
+                                         ELSE p.write_date END
                   FROM f
-             LEFT JOIN inserted i ON i.partner_id = f.id
                  WHERE p.id = f.id
-                   AND (p.followup_score_id IS NULL OR f.tier_id IS NOT NULL)
-             RETURNING f.tier_id IS NOT NULL AS first
+                   AND (f.linked_id IS NULL OR f.first)
+             RETURNING f.first
             )
-            SELECT (SELECT COUNT(*) FROM updated) + (SELECT COUNT(*) FROM inserted),
+            SELECT NULL, NULL, NULL,
+                   (SELECT COUNT(*) FROM updated) + (SELECT COUNT(*) FROM inserted),
                    (SELECT COUNT(*) FROM partners WHERE first)
+             UNION ALL
+            SELECT f.id, f.old_tier_id, f.tier_id, NULL, NULL
+              FROM f
+             WHERE f.change AND NOT f.first
             """,
             scores=self._followup_score_query(today),
-            best_tier=best_tier,
+            first=first_sql,
+            best_tier=self._best_tier_sql(SQL("s.score")),
             today=today,
             uid=self.env.uid,
             now=self.env.cr.now(),
         )
-        [(written, first)] = self._execute_scoring_query(query)
+        rows = self._execute_scoring_query(query)
         self.env["customer.followup.score"].invalidate_model()
         self.env["res.partner"].invalidate_model(
             [
@@ -340,7 +370,13 @@ class CustomerFollowupScoring(models.AbstractModel):
                 "write_date",
             ]
         )
-        return written, first
+        [(written, first)] = [row[3:] for row in rows if row[0] is None]
+        changes = sorted(
+            (partner_id, old or False, new or False)
+            for partner_id, old, new, _written, _first in rows
+            if partner_id is not None
+        )
+        return written, first, changes
 
     # ------------------------------------------------------------------
     # Tiers
@@ -427,8 +463,12 @@ class CustomerFollowupScoring(models.AbstractModel):
     @api.model
     def _log_tier_changes(self, changes):
         """Post the tracking message of each tier change, as the tracking of
-        ``followup_tier_id`` would (a note with the old and new tier), but
-        created in one batch instead of one message per customer."""
+        ``followup_tier_id`` would (a note with the old and new tier, by the
+        same author, with the same values), but inserted in one statement
+        instead of one message per customer: ``mail.message.create`` spends
+        most of its time keeping the caches of every mail.thread model up to
+        date, which a batch job does not need. The tracking values are built
+        by ``mail.tracking.value`` itself, once per pair of tiers."""
         if not changes:
             return
         partners = self.env["res.partner"].browse([change[0] for change in changes])
@@ -438,52 +478,76 @@ class CustomerFollowupScoring(models.AbstractModel):
             attributes=("string", "type", "selection", "currency_field"),
         )["followup_tier_id"]
         tracking_model = self.env["mail.tracking.value"]
-        author_id, email_from = partners._message_compute_author()
-        base = {
-            "author_id": author_id,
-            "email_from": email_from,
-            "model": partners._name,
-            "record_alias_domain_id": False,
-            "record_company_id": False,
-            "message_type": "notification",
-            "is_internal": True,
-            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
-            "email_add_signature": False,
-            "reply_to": self.env["mail.thread"]._notify_get_reply_to(
-                default=email_from, author_id=author_id
-            )[False],
-        }
-        trackings = [
-            tracking_model._create_tracking_values(
-                tiers.browse(old_tier_id),
-                tiers.browse(tier_id),
+        trackings = {
+            pair: tracking_model._create_tracking_values(
+                tiers.browse(pair[0]),
+                tiers.browse(pair[1]),
                 "followup_tier_id",
                 col_info,
-                partner,
+                partners[:1],
             )
-            for partner, (_partner_id, old_tier_id, tier_id) in zip(
-                partners, changes, strict=True
-            )
-        ]
-        # mail.message.create creates the tracking values of each message
-        # apart: they are created here in one batch after the messages
-        messages = partners.sudo()._message_create(
-            [
-                dict(
-                    base,
-                    res_id=partner.id,
-                    body=Markup(""),
-                    message_id=generate_tracking_message_id("message-notify"),
+            for pair in {(old, new) for _partner_id, old, new in changes}
+        }
+        author_id, email_from = partners._message_compute_author()
+        reply_to = self.env["mail.thread"]._notify_get_reply_to(
+            default=email_from, author_id=author_id
+        )[False]
+        self.env["mail.message"].flush_model()
+        self.env["mail.tracking.value"].flush_model()
+        self.env.execute_query(
+            SQL(
+                """
+                WITH c AS MATERIALIZED (
+                    SELECT nextval('mail_message_id_seq') AS id, c.*
+                      FROM unnest(%(partner_ids)s::int[], %(message_ids)s::varchar[],
+                                  %(field_ids)s::int[],
+                                  %(old_ids)s::int[], %(new_ids)s::int[],
+                                  %(old_names)s::varchar[], %(new_names)s::varchar[])
+                           AS c(partner_id, message_id, field_id, old_id, new_id,
+                                old_name, new_name)
+                ), messages AS (
+                    INSERT INTO mail_message (
+                        id, model, res_id, author_id, email_from, reply_to,
+                        message_type, is_internal, subtype_id,
+                        email_add_signature, body, message_id, date,
+                        create_uid, create_date, write_uid, write_date)
+                    SELECT c.id, 'res.partner', c.partner_id, %(author_id)s,
+                           %(email_from)s, %(reply_to)s, 'notification', TRUE,
+                           %(subtype_id)s, FALSE, '', c.message_id, %(date)s,
+                           %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM c
                 )
-                for partner in partners
-            ]
+                INSERT INTO mail_tracking_value (
+                    mail_message_id, field_id, old_value_integer,
+                    new_value_integer, old_value_char, new_value_char,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT c.id, c.field_id, c.old_id, c.new_id, c.old_name,
+                       c.new_name, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM c
+                """,
+                partner_ids=[change[0] for change in changes],
+                message_ids=[
+                    generate_tracking_message_id("message-notify") for _c in changes
+                ],
+                field_ids=[trackings[c[1:]]["field_id"] for c in changes],
+                old_ids=[
+                    trackings[c[1:]]["old_value_integer"] or None for c in changes
+                ],
+                new_ids=[
+                    trackings[c[1:]]["new_value_integer"] or None for c in changes
+                ],
+                old_names=[trackings[c[1:]]["old_value_char"] for c in changes],
+                new_names=[trackings[c[1:]]["new_value_char"] for c in changes],
+                author_id=author_id or None,
+                email_from=email_from or None,
+                reply_to=reply_to or None,
+                subtype_id=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+                date=fields.Datetime.now(),
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+            )
         )
-        tracking_model.sudo().create(
-            [
-                dict(tracking, mail_message_id=message.id)
-                for message, tracking in zip(messages, trackings, strict=True)
-            ]
-        )
+        partners.invalidate_recordset(["message_ids"])
 
     @api.model
     def _recompute_followup_tiers(self, today=None, cron=False, rescore=True):
@@ -500,10 +564,11 @@ class CustomerFollowupScoring(models.AbstractModel):
         called)."""
         first = 0
         if rescore:
-            _scores, first = self._write_followup_scores(
+            _scores, first, changes = self._write_followup_scores(
                 today, first_tiers=self._first_classification_in_sql()
             )
-        changes = self._get_followup_tier_changes()
+        else:
+            changes = self._get_followup_tier_changes()
         cron_model = self.env["ir.cron"]
         if (
             first
