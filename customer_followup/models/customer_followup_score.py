@@ -10,26 +10,21 @@ class CustomerFollowupScore(models.Model):
     cron. Here an update rewrites a short row with two indexes, and the table
     keeps free space in its pages so that most updates stay on their page (HOT).
     ``res.partner.followup_score`` reads it (related field: sortable,
-    searchable and grouped like a stored field)."""
+    searchable and grouped like a stored field). The score is the one of the
+    customer's scoring company (see ``customer.followup.scoring``)."""
 
     _name = "customer.followup.score"
     _inherit = ["customer.followup.guard"]
     _description = "Customer Follow-up Score"
     _log_access = False
     _rec_name = "partner_id"
-    _followup_system_fields = ("partner_id", "company_id", "score")
+    _followup_system_fields = ("partner_id", "score")
 
     # free space left in each page for the daily updates (HOT updates)
     _FILLFACTOR = 50
 
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, ondelete="cascade"
-    )
-    company_id = fields.Many2one(
-        "res.company",
-        string="Scoring Company",
-        ondelete="set null",
-        help="The company whose ranking gives the score.",
     )
     score = fields.Float(readonly=True)
 

@@ -106,8 +106,7 @@ class CustomerFollowupScoring(models.AbstractModel):
         Scored: customers with orders in a window, strategic customers and
         customers already tiered (they slide down instead of vanishing).
         Returns rows (partner_id, scoring company_id, score, current score,
-        current tier, locked, strategic, current score record, its
-        scoring company)."""
+        current tier, locked, strategic, current score record)."""
         today = today or fields.Date.context_today(self)
         companies = companies or self._scoring_companies()
         main = self._main_company() or companies[:1]
@@ -156,7 +155,6 @@ class CustomerFollowupScoring(models.AbstractModel):
                        p.followup_strategic,
                        cs.score AS followup_score,
                        p.followup_score_id,
-                       cs.company_id AS score_company_id,
                        p.followup_tier_id,
                        COALESCE(p.followup_tier_locked, FALSE) AS locked
                   FROM res_partner p
@@ -180,8 +178,7 @@ class CustomerFollowupScoring(models.AbstractModel):
                    c.followup_tier_id,
                    c.locked,
                    c.followup_strategic,
-                   c.followup_score_id,
-                   c.score_company_id
+                   c.followup_score_id
               FROM scored c
               JOIN settings s ON s.company_id = c.company_id
          LEFT JOIN ranked r ON r.partner_id = c.id AND r.company_id = c.company_id
@@ -275,11 +272,21 @@ class CustomerFollowupScoring(models.AbstractModel):
         # an index, so that its nested loops stay linear.
         query = SQL(
             """
-            WITH s AS MATERIALIZED (
+            WITH tiers AS MATERIALIZED (
+                -- the best active tier of each minimum score (as
+                -- _best_tier_sql) and the score range where it is the best
+                SELECT b.*,
+                       LAG(b.min_score) OVER (ORDER BY b.min_score DESC) AS below
+                  FROM (SELECT DISTINCT ON (ct.min_score)
+                               ct.id, ct.cadence_days, ct.min_score
+                          FROM customer_tier ct
+                         WHERE ct.active
+                      ORDER BY ct.min_score DESC, ct.sequence, ct.id) b
+            ), s AS MATERIALIZED (
                 SELECT *
                   FROM (%(scores)s) AS s(id, company_id, score, old_score,
                                          old_tier_id, locked, strategic,
-                                         linked_id, old_company_id)
+                                         linked_id)
             ), k AS MATERIALIZED (
                 -- the customer's score record: the linked one, or one left
                 -- without its link (e.g. by a merge)
@@ -297,19 +304,22 @@ class CustomerFollowupScoring(models.AbstractModel):
                   FROM k
             ), updated AS (
                 UPDATE customer_followup_score cs
-                   SET score = n.score, company_id = n.company_id
+                   SET score = n.score
                   FROM n
                  WHERE cs.id = n.score_id
                    AND NOT n.new
                    AND (n.old_score IS DISTINCT FROM n.score
-                        OR n.old_company_id IS DISTINCT FROM n.company_id
                         OR n.linked_id IS NULL)
              RETURNING cs.id
             ), inserted AS (
-                INSERT INTO customer_followup_score (id, partner_id, company_id, score)
-                SELECT n.score_id, n.id, n.company_id, n.score
+                INSERT INTO customer_followup_score (id, partner_id, score)
+                SELECT n.score_id, n.id, n.score
                   FROM n
                  WHERE n.new
+                 -- sorted: the lookups of n are over before the first insert
+                 -- (a lookup scanning the table while it fills up would make
+                 -- the first classification quadratic)
+              ORDER BY n.score_id
              RETURNING id
             ), f AS MATERIALIZED (
                 SELECT s.id, s.score_id, s.linked_id, s.old_tier_id,
@@ -321,7 +331,10 @@ class CustomerFollowupScoring(models.AbstractModel):
                            AND t.id IS DISTINCT FROM s.old_tier_id
                            AS change
                   FROM n AS s
-             LEFT JOIN LATERAL (%(best_tier)s) t ON NOT s.locked
+             LEFT JOIN tiers t
+                    ON NOT s.locked
+                   AND s.score >= t.min_score
+                   AND (t.below IS NULL OR s.score < t.below)
             ), partners AS (
                 UPDATE res_partner p
                    SET followup_score_id = f.score_id,
@@ -353,7 +366,6 @@ class CustomerFollowupScoring(models.AbstractModel):
             """,
             scores=self._followup_score_query(today),
             first=first_sql,
-            best_tier=self._best_tier_sql(SQL("s.score")),
             today=today,
             uid=self.env.uid,
             now=self.env.cr.now(),

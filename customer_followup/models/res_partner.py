@@ -312,7 +312,7 @@ class ResPartner(models.Model):
             }
             created = scores.create(
                 [
-                    {"partner_id": partner.id, "company_id": partner.company_id.id}
+                    {"partner_id": partner.id}
                     for partner in unlinked
                     if partner.id not in by_partner
                 ]

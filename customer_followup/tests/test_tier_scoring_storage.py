@@ -41,7 +41,6 @@ class TestTierScoringStorage(FollowupTierCase):
         for partner in self.scored:
             self.assertEqual(partner.followup_score_id.partner_id, partner)
             self.assertEqual(partner.followup_score, partner.followup_score_id.score)
-            self.assertEqual(partner.followup_score_id.company_id, self.company)
         self.assertFalse(self.prospect.followup_score_id)
         self.assertEqual(self.prospect.followup_score, 0.0)
         # the next day without any change: nothing is rewritten or created

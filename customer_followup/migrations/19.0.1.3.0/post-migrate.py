@@ -19,8 +19,8 @@ def migrate(cr, version):
         return
     cr.execute(
         """
-        INSERT INTO customer_followup_score (partner_id, company_id, score)
-        SELECT p.id, p.company_id, p.followup_score
+        INSERT INTO customer_followup_score (partner_id, score)
+        SELECT p.id, p.followup_score
           FROM res_partner p
          WHERE p.followup_score IS NOT NULL
            AND NOT EXISTS (SELECT 1
