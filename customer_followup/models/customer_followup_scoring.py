@@ -19,8 +19,10 @@ class CustomerFollowupScoring(models.AbstractModel):
     (``sale_order.company_id``). A customer is in a company's ranking when it
     has confirmed orders of that company within that company's window.
 
-    **One score per customer.** ``res.partner.followup_score`` holds one value:
-    the score of the customer's *scoring company*, which is
+    **One score per customer.** ``res.partner.followup_score`` holds one value
+    (stored in a ``customer.followup.score`` record of the customer, a narrow
+    table that the daily rescoring rewrites cheaply): the score of the
+    customer's *scoring company*, which is
 
     1. the company of the customer (``company_id`` of the commercial partner)
        when it has one;
@@ -34,9 +36,10 @@ class CustomerFollowupScoring(models.AbstractModel):
     its own score and tier come from its scoring company only.
 
     **Cron.** The scores and the first classification of the customers
-    without a tier are written by one set-based UPDATE (no chatter message is
-    posted for a first tier), only the real tier changes through the ORM, in
-    batches, their chatter messages created in one go per batch. As a cron,
+    without a tier are written by one set-based statement (no chatter message
+    is posted for a first tier), which also finds the tier changes; only the
+    real tier changes go through the ORM, in batches, their chatter messages
+    inserted in one statement per batch. As a cron,
     each step reports its progress with ``ir.cron._commit_progress`` (which
     commits) and the job stops when the time budget is used; the next call
     resumes with the pending tier changes, the scores being already written."""
