@@ -9,6 +9,7 @@ from . import crm_lead
 from . import customer_followup_demo
 from . import customer_followup_overview
 from . import customer_tier
+from . import customer_followup_score
 from . import customer_followup_scoring
 from . import res_company
 from . import res_config_settings

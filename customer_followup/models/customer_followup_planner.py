@@ -37,9 +37,10 @@ class CustomerFollowupPlanner(models.AbstractModel):
                 "commercial_partner_id",
                 "followup_tier_id",
                 "next_followup_date",
-                "followup_score",
+                "followup_score_id",
             ]
         )
+        self.env["customer.followup.score"].flush_model(["score"])
         self.env["customer.tier"].flush_model(["min_score", "touchpoint_type_id"])
         self.env["mail.activity"].flush_model(
             ["res_model", "res_id", "followup_planned", "active"]
@@ -50,6 +51,7 @@ class CustomerFollowupPlanner(models.AbstractModel):
                 SELECT p.id
                   FROM res_partner p
                   JOIN customer_tier t ON t.id = p.followup_tier_id
+             LEFT JOIN customer_followup_score cs ON cs.id = p.followup_score_id
                  WHERE p.id = p.commercial_partner_id
                    AND t.touchpoint_type_id IS NOT NULL
                    AND p.next_followup_date <= %(limit_date)s
@@ -61,7 +63,7 @@ class CustomerFollowupPlanner(models.AbstractModel):
                            AND a.followup_planned
                            AND a.active)
               ORDER BY t.min_score DESC, p.next_followup_date,
-                       p.followup_score DESC, p.id
+                       cs.score DESC, p.id
                 """,
                 limit_date=limit_date,
             )

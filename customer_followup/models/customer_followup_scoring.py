@@ -1,7 +1,5 @@
 from collections import defaultdict
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 from odoo.tools.mail import generate_tracking_message_id
@@ -21,8 +19,10 @@ class CustomerFollowupScoring(models.AbstractModel):
     (``sale_order.company_id``). A customer is in a company's ranking when it
     has confirmed orders of that company within that company's window.
 
-    **One score per customer.** ``res.partner.followup_score`` holds one value:
-    the score of the customer's *scoring company*, which is
+    **One score per customer.** ``res.partner.followup_score`` holds one value
+    (stored in a ``customer.followup.score`` record of the customer, a narrow
+    table that the daily rescoring rewrites cheaply): the score of the
+    customer's *scoring company*, which is
 
     1. the company of the customer (``company_id`` of the commercial partner)
        when it has one;
@@ -36,9 +36,10 @@ class CustomerFollowupScoring(models.AbstractModel):
     its own score and tier come from its scoring company only.
 
     **Cron.** The scores and the first classification of the customers
-    without a tier are written by one set-based UPDATE (no chatter message is
-    posted for a first tier), only the real tier changes through the ORM, in
-    batches, their chatter messages created in one go per batch. As a cron,
+    without a tier are written by one set-based statement (no chatter message
+    is posted for a first tier), which also finds the tier changes; only the
+    real tier changes go through the ORM, in batches, their chatter messages
+    inserted in one statement per batch. As a cron,
     each step reports its progress with ``ir.cron._commit_progress`` (which
     commits) and the job stops when the time budget is used; the next call
     resumes with the pending tier changes, the scores being already written."""
@@ -108,7 +109,7 @@ class CustomerFollowupScoring(models.AbstractModel):
         Scored: customers with orders in a window, strategic customers and
         customers already tiered (they slide down instead of vanishing).
         Returns rows (partner_id, scoring company_id, score, current score,
-        current tier, locked, strategic)."""
+        current tier, locked, strategic, current score record)."""
         today = today or fields.Date.context_today(self)
         companies = companies or self._scoring_companies()
         main = self._main_company() or companies[:1]
@@ -155,11 +156,13 @@ class CustomerFollowupScoring(models.AbstractModel):
                 SELECT p.id,
                        COALESCE(p.company_id, l.company_id, %(main)s) AS company_id,
                        p.followup_strategic,
-                       p.followup_score,
+                       cs.score AS followup_score,
+                       p.followup_score_id,
                        p.followup_tier_id,
                        COALESCE(p.followup_tier_locked, FALSE) AS locked
                   FROM res_partner p
              LEFT JOIN latest l ON l.partner_id = p.id
+             LEFT JOIN customer_followup_score cs ON cs.id = p.followup_score_id
                  WHERE p.id = p.commercial_partner_id
                    AND (l.partner_id IS NOT NULL
                         OR p.followup_strategic
@@ -177,7 +180,8 @@ class CustomerFollowupScoring(models.AbstractModel):
                    c.followup_score,
                    c.followup_tier_id,
                    c.locked,
-                   c.followup_strategic
+                   c.followup_strategic,
+                   c.followup_score_id
               FROM scored c
               JOIN settings s ON s.company_id = c.company_id
          LEFT JOIN ranked r ON r.partner_id = c.id AND r.company_id = c.company_id
@@ -219,7 +223,7 @@ class CustomerFollowupScoring(models.AbstractModel):
             [
                 "commercial_partner_id",
                 "company_id",
-                "followup_score",
+                "followup_score_id",
                 "followup_strategic",
                 "followup_tier_id",
                 "followup_tier_locked",
@@ -231,6 +235,7 @@ class CustomerFollowupScoring(models.AbstractModel):
         self.env["customer.touchpoint"].flush_model(
             ["partner_id", "date", "weight", "direction", "company_id"]
         )
+        self.env["customer.followup.score"].flush_model()
         self.env["sale.order"].flush_model()
         self.env["res.company"].flush_model()
         self.env["customer.tier"].flush_model(
@@ -239,98 +244,204 @@ class CustomerFollowupScoring(models.AbstractModel):
 
     @api.model
     def _write_followup_scores(self, today=None, first_tiers=False):
-        """Score every customer in one set-based UPDATE (only changed rows are
-        written): scores are analysis output that nothing else depends on.
+        """Score every customer in one set-based statement: the scores go to
+        the narrow ``customer.followup.score`` table (only changed rows are
+        written, a record is created for a customer scored the first time and
+        linked from the customer): scores are analysis output that nothing
+        else depends on.
 
-        With ``first_tiers``, the same UPDATE also gives their first tier to
-        the scored, unlocked customers without one (with their next follow-up
-        date: last contact that counts for the tier + cadence, or today for
-        a customer without one, as ``_compute_last_cadence_contact_date`` and
-        ``_compute_next_followup_date``): one row version per
-        customer instead of two. Not tracked: a first classification posts no
-        chatter message; it does not go through ``write`` either (overrides
-        and automated actions on the tier do not see it): an extension that
-        needs that returns False from ``_first_classification_in_sql``.
-        Returns (scores written, customers classified)."""
+        With ``first_tiers``, the same statement also gives their first tier
+        to the scored, unlocked customers without one (with their next
+        follow-up date: last contact that counts for the tier + cadence, or
+        today for a customer without one, as
+        ``_compute_last_cadence_contact_date`` and
+        ``_compute_next_followup_date``; customers who refuse a channel are
+        recomputed by the ORM afterwards): one row version per customer.
+        Not tracked: a first classification posts no chatter message; it
+        does not go through ``write`` either (overrides and automated actions
+        on the tier do not see it): an extension that needs that returns
+        False from ``_first_classification_in_sql``.
+        The same statement finds the tier changes of the scored customers
+        (unlocked, whose tier differs from the best active tier their new
+        score reaches, as ``_get_followup_tier_changes``), so that the tiers
+        need no second pass over the customers.
+        Returns (scores written, customers classified, [(partner_id, old
+        tier id, new tier id)] of the tier changes left to write)."""
         today = today or fields.Date.context_today(self)
         self._flush_scoring_inputs()
-        scores = self._followup_score_query(today)
-        if first_tiers:
-            query = SQL(
-                """
-                WITH s AS (%(scores)s), f AS (
-                    SELECT s.id, s.score, t.id AS tier_id, t.cadence_days,
-                           CASE WHEN t.id IS NOT NULL THEN (
-                               SELECT MAX(tp.date)
-                                 FROM customer_touchpoint tp
-                                 JOIN res_company c ON c.id = tp.company_id
-                                WHERE tp.partner_id = s.id
-                                  AND tp.weight >= t.cadence_min_weight
-                                  AND (tp.direction = 'outbound'
-                                       OR c.followup_inbound_counts)
-                           ) END AS last_contact
-                      FROM s AS s(id, company_id, score, old_score, old_tier_id,
-                                  locked, strategic)
-                 LEFT JOIN LATERAL (%(best_tier)s) t
-                        ON s.old_tier_id IS NULL AND NOT s.locked
-                )
+        first_sql = (
+            SQL(
+                "s.old_tier_id IS NULL AND NOT s.locked AND t.id IS NOT NULL"
+                " AND (s.score > 0 OR s.strategic)"
+            )
+            if first_tiers
+            else SQL("FALSE")
+        )
+        # The planner expects a handful of scored customers (it cannot see
+        # through the score query's filters): every join below goes through
+        # an index, so that its nested loops stay linear.
+        query = SQL(
+            """
+            WITH tiers AS MATERIALIZED (
+                -- the best active tier of each minimum score (as
+                -- _best_tier_sql) and the score range where it is the best
+                SELECT b.*,
+                       LAG(b.min_score) OVER (ORDER BY b.min_score DESC) AS below
+                  FROM (SELECT DISTINCT ON (ct.min_score)
+                               ct.id, ct.cadence_days, ct.min_score,
+                               ct.cadence_min_weight
+                          FROM customer_tier ct
+                         WHERE ct.active
+                      ORDER BY ct.min_score DESC, ct.sequence, ct.id) b
+            ), s AS MATERIALIZED (
+                SELECT *
+                  FROM (%(scores)s) AS s(id, company_id, score, old_score,
+                                         old_tier_id, locked, strategic,
+                                         linked_id)
+            ), k AS MATERIALIZED (
+                -- the customer's score record: the linked one, or one left
+                -- without its link (e.g. by a merge)
+                SELECT s.*,
+                       COALESCE(s.linked_id,
+                                (SELECT cs.id
+                                   FROM customer_followup_score cs
+                                  WHERE cs.partner_id = s.id)) AS found_id
+                  FROM s
+            ), n AS MATERIALIZED (
+                -- or the id of the one to create
+                SELECT k.*, k.found_id IS NULL AS new,
+                       COALESCE(k.found_id, nextval('customer_followup_score_id_seq'))
+                           AS score_id
+                  FROM k
+            ), updated AS (
+                UPDATE customer_followup_score cs
+                   SET score = n.score
+                  FROM n
+                 WHERE cs.id = n.score_id
+                   AND NOT n.new
+                   AND (n.old_score IS DISTINCT FROM n.score
+                        OR n.linked_id IS NULL)
+             RETURNING cs.id
+            ), inserted AS (
+                INSERT INTO customer_followup_score (id, partner_id, score)
+                SELECT n.score_id, n.id, n.score
+                  FROM n
+                 WHERE n.new
+                 -- sorted: the lookups of n are over before the first insert
+                 -- (a lookup scanning the table while it fills up would make
+                 -- the first classification quadratic)
+              ORDER BY n.score_id
+             RETURNING id
+            ), f AS MATERIALIZED (
+                SELECT s.id, s.score_id, s.linked_id, s.old_tier_id,
+                       t.id AS tier_id, t.cadence_days,
+                       %(first)s AS first,
+                       CASE WHEN %(first)s THEN (
+                           SELECT MAX(tp.date)
+                             FROM customer_touchpoint tp
+                             JOIN res_company c ON c.id = tp.company_id
+                            WHERE tp.partner_id = s.id
+                              AND tp.weight >= t.cadence_min_weight
+                              AND (tp.direction = 'outbound'
+                                   OR c.followup_inbound_counts)
+                       ) END AS last_contact,
+                       NOT s.locked
+                           AND (s.score > 0 OR s.strategic
+                                OR s.old_tier_id IS NOT NULL)
+                           AND t.id IS DISTINCT FROM s.old_tier_id
+                           AS change
+                  FROM n AS s
+             LEFT JOIN tiers t
+                    ON NOT s.locked
+                   AND s.score >= t.min_score
+                   AND (t.below IS NULL OR s.score < t.below)
+            ), partners AS (
                 UPDATE res_partner p
-                   SET followup_score = f.score,
-                       followup_tier_id = COALESCE(p.followup_tier_id, f.tier_id),
+                   SET followup_score_id = f.score_id,
+                       followup_tier_id = CASE WHEN f.first THEN f.tier_id
+                                               ELSE p.followup_tier_id END,
                        last_cadence_contact_date = CASE
-                           WHEN f.tier_id IS NULL THEN p.last_cadence_contact_date
-                           ELSE f.last_contact
-                       END,
+                           WHEN f.first THEN f.last_contact
+                           ELSE p.last_cadence_contact_date END,
                        next_followup_date = CASE
-                           WHEN f.tier_id IS NULL THEN p.next_followup_date
+                           WHEN NOT f.first THEN p.next_followup_date
                            WHEN COALESCE(f.cadence_days, 0) = 0 THEN NULL
                            WHEN f.last_contact IS NOT NULL
                            THEN f.last_contact::date + f.cadence_days
                            ELSE %(today)s::date
                        END,
-                       write_uid = CASE WHEN f.tier_id IS NULL
-                                        THEN p.write_uid ELSE %(uid)s END,
-                       write_date = CASE WHEN f.tier_id IS NULL
-                                         THEN p.write_date ELSE %(now)s END
+                       write_uid = CASE WHEN f.first THEN %(uid)s
+                                        ELSE p.write_uid END,
+                       write_date = CASE WHEN f.first THEN %(now)s
+                                         ELSE p.write_date END
                   FROM f
                  WHERE p.id = f.id
-                   AND (p.followup_score IS DISTINCT FROM f.score
-                        OR f.tier_id IS NOT NULL)
-             RETURNING f.tier_id IS NOT NULL
-                """,
-                scores=scores,
-                best_tier=self._best_tier_sql(
-                    SQL("s.score"), SQL("(s.score > 0 OR s.strategic)")
-                ),
-                today=today,
-                uid=self.env.uid,
-                now=self.env.cr.now(),
+                   AND (f.linked_id IS NULL OR f.first)
+             RETURNING f.first
             )
-        else:
-            query = SQL(
-                """
-                WITH s AS (%s)
-                UPDATE res_partner p
-                   SET followup_score = s.score
-                  FROM s AS s(id, company_id, score, old_score, old_tier_id,
-                              locked, strategic)
-                 WHERE p.id = s.id
-                   AND p.followup_score IS DISTINCT FROM s.score
-             RETURNING FALSE
-                """,
-                scores,
-            )
+            SELECT NULL, NULL, NULL,
+                   (SELECT COUNT(*) FROM updated) + (SELECT COUNT(*) FROM inserted),
+                   (SELECT COUNT(*) FROM partners WHERE first)
+             UNION ALL
+            SELECT f.id, f.old_tier_id, f.tier_id, NULL, NULL
+              FROM f
+             WHERE f.change AND NOT f.first
+            """,
+            scores=self._followup_score_query(today),
+            first=first_sql,
+            today=today,
+            uid=self.env.uid,
+            now=self.env.cr.now(),
+        )
         rows = self._execute_scoring_query(query)
+        self.env["customer.followup.score"].invalidate_model()
         self.env["res.partner"].invalidate_model(
             [
+                "followup_score_id",
                 "followup_score",
                 "followup_tier_id",
                 "last_cadence_contact_date",
                 "next_followup_date",
+                "write_uid",
+                "write_date",
             ]
-            + (["write_uid", "write_date"] if first_tiers else [])
         )
-        return len(rows), sum(1 for (first,) in rows if first)
+        [(written, first)] = [row[3:] for row in rows if row[0] is None]
+        if first:
+            self._recompute_refusing_first_tiers()
+        changes = sorted(
+            (partner_id, old or False, new or False)
+            for partner_id, old, new, _written, _first in rows
+            if partner_id is not None
+        )
+        return written, first, changes
+
+    @api.model
+    def _recompute_refusing_first_tiers(self):
+        """The customers just classified who refuse a channel: the contact
+        that keeps their cadence may be the planner's fallback, which only
+        the ORM computation knows (``_compute_last_cadence_contact_date``)."""
+        partner_model = self.env["res.partner"].with_context(active_test=False)
+        partners = partner_model.browse(
+            row[0]
+            for row in self.env.execute_query(
+                SQL(
+                    """
+                    SELECT id
+                      FROM res_partner
+                     WHERE followup_tier_id IS NOT NULL
+                       AND write_date = %s
+                       AND (followup_no_visit OR followup_no_call
+                            OR followup_no_postal OR email IS NULL)
+                    """,
+                    self.env.cr.now(),
+                )
+            )
+        )
+        if partners:
+            for name in ("last_cadence_contact_date", "next_followup_date"):
+                self.env.add_to_compute(partners._fields[name], partners)
+            partners.flush_recordset()
 
     # ------------------------------------------------------------------
     # Tiers
@@ -362,15 +473,16 @@ class CustomerFollowupScoring(models.AbstractModel):
             """
             SELECT p.id, p.followup_tier_id, t.id, t.cadence_days
               FROM res_partner p
+         LEFT JOIN customer_followup_score cs ON cs.id = p.followup_score_id
          LEFT JOIN LATERAL (%s) t ON TRUE
              WHERE p.id = p.commercial_partner_id
                AND NOT COALESCE(p.followup_tier_locked, FALSE)
-               AND (p.followup_score > 0
+               AND (cs.score > 0
                     OR p.followup_strategic
                     OR p.followup_tier_id IS NOT NULL)
                AND t.id IS DISTINCT FROM p.followup_tier_id
             """,
-            self._best_tier_sql(SQL("p.followup_score")),
+            self._best_tier_sql(SQL("cs.score")),
         )
 
     @api.model
@@ -420,8 +532,12 @@ class CustomerFollowupScoring(models.AbstractModel):
     @api.model
     def _log_tier_changes(self, changes):
         """Post the tracking message of each tier change, as the tracking of
-        ``followup_tier_id`` would (a note with the old and new tier), but
-        created in one batch instead of one message per customer."""
+        ``followup_tier_id`` would (a note with the old and new tier, by the
+        same author, with the same values), but inserted in one statement
+        instead of one message per customer: ``mail.message.create`` spends
+        most of its time keeping the caches of every mail.thread model up to
+        date, which a batch job does not need. The tracking values are built
+        by ``mail.tracking.value`` itself, once per pair of tiers."""
         if not changes:
             return
         partners = self.env["res.partner"].browse([change[0] for change in changes])
@@ -431,52 +547,76 @@ class CustomerFollowupScoring(models.AbstractModel):
             attributes=("string", "type", "selection", "currency_field"),
         )["followup_tier_id"]
         tracking_model = self.env["mail.tracking.value"]
-        author_id, email_from = partners._message_compute_author()
-        base = {
-            "author_id": author_id,
-            "email_from": email_from,
-            "model": partners._name,
-            "record_alias_domain_id": False,
-            "record_company_id": False,
-            "message_type": "notification",
-            "is_internal": True,
-            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
-            "email_add_signature": False,
-            "reply_to": self.env["mail.thread"]._notify_get_reply_to(
-                default=email_from, author_id=author_id
-            )[False],
-        }
-        trackings = [
-            tracking_model._create_tracking_values(
-                tiers.browse(old_tier_id),
-                tiers.browse(tier_id),
+        trackings = {
+            pair: tracking_model._create_tracking_values(
+                tiers.browse(pair[0]),
+                tiers.browse(pair[1]),
                 "followup_tier_id",
                 col_info,
-                partner,
+                partners[:1],
             )
-            for partner, (_partner_id, old_tier_id, tier_id) in zip(
-                partners, changes, strict=True
-            )
-        ]
-        # mail.message.create creates the tracking values of each message
-        # apart: they are created here in one batch after the messages
-        messages = partners.sudo()._message_create(
-            [
-                dict(
-                    base,
-                    res_id=partner.id,
-                    body=Markup(""),
-                    message_id=generate_tracking_message_id("message-notify"),
+            for pair in {(old, new) for _partner_id, old, new in changes}
+        }
+        author_id, email_from = partners._message_compute_author()
+        reply_to = self.env["mail.thread"]._notify_get_reply_to(
+            default=email_from, author_id=author_id
+        )[False]
+        self.env["mail.message"].flush_model()
+        self.env["mail.tracking.value"].flush_model()
+        self.env.execute_query(
+            SQL(
+                """
+                WITH c AS MATERIALIZED (
+                    SELECT nextval('mail_message_id_seq') AS id, c.*
+                      FROM unnest(%(partner_ids)s::int[], %(message_ids)s::varchar[],
+                                  %(field_ids)s::int[],
+                                  %(old_ids)s::int[], %(new_ids)s::int[],
+                                  %(old_names)s::varchar[], %(new_names)s::varchar[])
+                           AS c(partner_id, message_id, field_id, old_id, new_id,
+                                old_name, new_name)
+                ), messages AS (
+                    INSERT INTO mail_message (
+                        id, model, res_id, author_id, email_from, reply_to,
+                        message_type, is_internal, subtype_id,
+                        email_add_signature, body, message_id, date,
+                        create_uid, create_date, write_uid, write_date)
+                    SELECT c.id, 'res.partner', c.partner_id, %(author_id)s,
+                           %(email_from)s, %(reply_to)s, 'notification', TRUE,
+                           %(subtype_id)s, FALSE, '', c.message_id, %(date)s,
+                           %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM c
                 )
-                for partner in partners
-            ]
+                INSERT INTO mail_tracking_value (
+                    mail_message_id, field_id, old_value_integer,
+                    new_value_integer, old_value_char, new_value_char,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT c.id, c.field_id, c.old_id, c.new_id, c.old_name,
+                       c.new_name, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM c
+                """,
+                partner_ids=[change[0] for change in changes],
+                message_ids=[
+                    generate_tracking_message_id("message-notify") for _c in changes
+                ],
+                field_ids=[trackings[c[1:]]["field_id"] for c in changes],
+                old_ids=[
+                    trackings[c[1:]]["old_value_integer"] or None for c in changes
+                ],
+                new_ids=[
+                    trackings[c[1:]]["new_value_integer"] or None for c in changes
+                ],
+                old_names=[trackings[c[1:]]["old_value_char"] for c in changes],
+                new_names=[trackings[c[1:]]["new_value_char"] for c in changes],
+                author_id=author_id or None,
+                email_from=email_from or None,
+                reply_to=reply_to or None,
+                subtype_id=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+                date=fields.Datetime.now(),
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+            )
         )
-        tracking_model.sudo().create(
-            [
-                dict(tracking, mail_message_id=message.id)
-                for message, tracking in zip(messages, trackings, strict=True)
-            ]
-        )
+        partners.invalidate_recordset(["message_ids"])
 
     @api.model
     def _recompute_followup_tiers(self, today=None, cron=False, rescore=True):
@@ -493,10 +633,11 @@ class CustomerFollowupScoring(models.AbstractModel):
         called)."""
         first = 0
         if rescore:
-            _scores, first = self._write_followup_scores(
+            _scores, first, changes = self._write_followup_scores(
                 today, first_tiers=self._first_classification_in_sql()
             )
-        changes = self._get_followup_tier_changes()
+        else:
+            changes = self._get_followup_tier_changes()
         cron_model = self.env["ir.cron"]
         if (
             first

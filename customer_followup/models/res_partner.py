@@ -28,6 +28,7 @@ class ResPartner(models.Model):
 
     _followup_system_fields = (
         "followup_score",
+        "followup_score_id",
         "last_touchpoint_date",
         "last_cadence_contact_date",
         "next_followup_date",
@@ -90,10 +91,19 @@ class ResPartner(models.Model):
     )
 
     # tiers and follow-up planning
-    followup_score = fields.Float(
-        string="Follow-up Score",
+    followup_score_id = fields.Many2one(
+        "customer.followup.score",
+        string="Follow-up Score Record",
         readonly=True,
         copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    followup_score = fields.Float(
+        string="Follow-up Score",
+        related="followup_score_id.score",
+        inverse="_inverse_followup_score",
+        readonly=True,
         aggregator="avg",
         help="0-100, from recency, frequency, monetary value and margin of the "
         "confirmed orders of the scoring window, plus the strategic bonus. "
@@ -345,6 +355,33 @@ class ResPartner(models.Model):
             partner=self.commercial_partner_id,
             contact=self if self != self.commercial_partner_id else None,
         )
+
+    def _inverse_followup_score(self):
+        """A score written through the ORM (the tier cron writes them in SQL)
+        goes to the customer's score record, created when missing."""
+        values = {partner: partner.followup_score for partner in self if partner.id}
+        scores = self.env["customer.followup.score"].sudo()
+        unlinked = self.filtered(
+            lambda partner: partner.id and not partner.followup_score_id
+        )
+        if unlinked:
+            # a record may exist without its link (e.g. moved by a merge)
+            by_partner = {
+                score.partner_id.id: score
+                for score in scores.search([("partner_id", "in", unlinked.ids)])
+            }
+            created = scores.create(
+                [
+                    {"partner_id": partner.id}
+                    for partner in unlinked
+                    if partner.id not in by_partner
+                ]
+            )
+            by_partner.update((score.partner_id.id, score) for score in created)
+            for partner in unlinked:
+                partner.sudo().followup_score_id = by_partner[partner.id]
+        for partner, score in values.items():
+            partner.sudo().followup_score_id.score = score
 
     @api.depends("last_cadence_contact_date", "followup_tier_id.cadence_days")
     def _compute_next_followup_date(self):

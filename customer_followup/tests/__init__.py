@@ -4,6 +4,7 @@ from . import test_ui_tours
 from . import test_followup_overview
 from . import test_partner_merge
 from . import test_tier_scoring
+from . import test_tier_scoring_storage
 from . import test_followup_planner
 from . import test_workload_preview
 from . import test_consumable_rule
@@ -23,6 +24,7 @@ from . import test_portal_registration
 from . import test_value_ranges
 from . import test_migration_ranges
 from . import test_migration_contact
+from . import test_migration_score
 from . import test_contact_rule
 from . import test_cadence_contacts
 from . import test_migration_cadence
