@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Odoo's own tests of the modules customer_followup extends, without and with
 # the addon, compared test by test (issue 12). Not part of `make test`.
-#  1. fresh database A: install sale_management, crm, sale_crm, portal (+ mail)
-#     and the test helper cf_odoo_suites, running Odoo's tests of TEST_TAGS;
+#  1. fresh database A: install sale_management, crm, sale_crm, portal (+ mail),
+#     mass_mailing (the addon's other dependency, so that the comparison shows
+#     the addon's own effect) and the test helper cf_odoo_suites, running
+#     Odoo's tests of TEST_TAGS;
 #  2. fresh database B: the same plus customer_followup;
 #  3. the tests that failed only with the addon (if any) run again, alone, on
 #     both databases (AGAIN_RUNS=2 times with the addon), to tell a flaky
@@ -26,7 +28,7 @@ require_odoo
 start_pg
 
 TEST_TAGS="${TEST_TAGS:-/sale,/sale_management,/crm,/sale_crm,/portal,/mail}"
-BASE_MODULES="sale_management,crm,sale_crm,portal,cf_odoo_suites"
+BASE_MODULES="sale_management,crm,sale_crm,portal,mass_mailing,cf_odoo_suites"
 ADDON=customer_followup
 RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/${ADDON}-test-odoo.XXXXXX")"
 STAMP="$(date +%Y%m%d_%H%M%S)_$$"
