@@ -158,3 +158,25 @@ class TestCadenceContacts(FollowupTierCase):
         # allowed again: the postcard counts, the email no longer does
         no_postal.followup_no_postal = False
         self.assertFalse(no_postal.last_cadence_contact_date)
+
+    def test_first_classification_of_a_customer_refusing_the_planned_contact(self):
+        with freeze_time(NOW):
+            refusing = self._customer(
+                "Green Leaf Deli",
+                followup_no_postal=True,
+                followup_no_call=True,
+                followup_no_visit=True,
+            )
+            self._order(refusing, "2026-03-01 10:00:00", 50000.0)
+            self._log(refusing, self.type_email, "2026-03-02 10:00:00")
+        self.tier_b.min_score = 0
+        (self.tier_a | self.tier_c).action_archive()
+        with freeze_time(NOW):
+            self.env["customer.followup.scoring"]._recompute_followup_tiers(today=TODAY)
+        self.env.invalidate_all()
+        self.assertEqual(refusing.followup_tier_id, self.tier_b)
+        # the emails the planner sends instead of postcards keep the cadence
+        self.assertEqual(
+            refusing.last_cadence_contact_date, self._dt("2026-03-02 10:00:00")
+        )
+        self.assertEqual(refusing.next_followup_date, fields.Date.to_date("2026-05-01"))
