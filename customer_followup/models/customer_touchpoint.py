@@ -8,6 +8,9 @@ ORIGINS = [
     ("activity", "Activity"),
     ("reminder", "Replacement reminder"),
     ("mailing", "Mailing"),
+    ("chatter", "Email from the chatter"),
+    ("reply", "Customer's reply"),
+    ("portal", "Portal signature"),
 ]
 DIRECTIONS = [
     ("outbound", "By us"),
@@ -21,6 +24,7 @@ class CustomerTouchpoint(models.Model):
     _description = "Customer Touchpoint"
     _order = "date desc, id desc"
     _rec_names_search = ["partner_id", "summary"]
+    _followup_system_fields = ("message_id",)
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -80,6 +84,15 @@ class CustomerTouchpoint(models.Model):
         copy=False,
         readonly=True,
     )
+    message_id = fields.Many2one(
+        "mail.message",
+        string="Message",
+        ondelete="set null",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        help="The email or signature message this touchpoint was captured from.",
+    )
     origin = fields.Selection(ORIGINS, required=True, default="manual")
     direction = fields.Selection(
         DIRECTIONS,
@@ -101,6 +114,10 @@ class CustomerTouchpoint(models.Model):
     _activity_unique = models.UniqueIndex(
         "(activity_id) WHERE activity_id IS NOT NULL",
         "An activity logs one touchpoint only.",
+    )
+    _message_unique = models.UniqueIndex(
+        "(message_id) WHERE message_id IS NOT NULL",
+        "A message logs one touchpoint only.",
     )
 
     @api.depends("type_id")

@@ -74,11 +74,12 @@ class MailActivity(models.Model):
             .search([("activity_type_id", "in", activities.activity_type_id.ids)])
         )
         type_by_activity_type = {t.activity_type_id: t for t in types}
-        already_logged = set(
-            touchpoint_model.search(
-                [("activity_id", "in", activities.ids)]
-            ).activity_id.ids
-        )
+        logged = touchpoint_model.search([("activity_id", "in", activities.ids)])
+        if feedback:
+            # e.g. the email written from the chatter for this activity: the
+            # feedback of the done activity completes that touchpoint
+            logged.filtered(lambda t: not t.feedback).feedback = feedback
+        already_logged = set(logged.activity_id.ids)
         vals_list = []
         for activity in activities:
             touchpoint_type = type_by_activity_type.get(activity.activity_type_id)
