@@ -49,7 +49,7 @@ class CustomerTouchpoint(models.Model):
         ondelete="restrict",
         index=True,
     )
-    channel = fields.Selection(related="type_id.channel", store=True)
+    channel = fields.Selection(related="type_id.channel", store=True, precompute=True)
     weight = fields.Float(
         compute="_compute_weight",
         store=True,

@@ -1,5 +1,4 @@
 from odoo import fields, models
-from odoo.fields import Domain
 
 # What each capture logs: (origin, direction, company setting that enables it)
 CAPTURES = {
@@ -21,7 +20,8 @@ class CustomerTouchpointCapture(models.AbstractModel):
 
     - An email written by an internal user with the customer (or one of its
       contacts) among the recipients: an outbound "chatter" touchpoint by its
-      author.
+      author. Marking done the email activity it answers adds to this
+      touchpoint instead of logging another (see mail.activity).
     - A message of the customer (or one of its contacts), by email or in the
       portal: an inbound "reply" touchpoint, at most one per customer,
       document and day, for the document's salesperson.
@@ -81,17 +81,7 @@ class CustomerTouchpointCapture(models.AbstractModel):
         poster = self.env.user
         if not partner_ids or poster._is_superuser() or not poster._is_internal():
             return None
-        customer = self._followup_capture_customer()
-        if not customer:
-            return None
-        recipient = next(
-            (
-                partner
-                for partner in self.env["res.partner"].browse(partner_ids)
-                if partner.commercial_partner_id == customer and partner.partner_share
-            ),
-            None,
-        )
+        recipient = self._followup_capture_recipient(partner_ids)
         if not recipient:
             return None
         if poster.partner_id == author:
@@ -99,6 +89,33 @@ class CustomerTouchpointCapture(models.AbstractModel):
         # e.g. a quotation sent from a template in its salesperson's name
         user = author.user_ids.filtered(lambda u: not u.share)[:1]
         return ("chatter", recipient, user) if user else None
+
+    def _followup_capture_recipient(self, partner_ids):
+        """The recipient that is the customer or one of its contacts, or
+        None. Recipients that are the document's own partners (the usual
+        case) cost no query; others are read, with the document's partners,
+        in one query."""
+        recipients = self.env["res.partner"].browse(partner_ids)
+        known = self._followup_capture_partners()
+        candidates = known & recipients
+        if not candidates:
+            candidates = recipients
+            (known | recipients).mapped("commercial_partner_id")  # one fetch
+        customer = self._followup_capture_customer()
+        return next(
+            (
+                partner
+                for partner in candidates
+                if customer
+                and partner.commercial_partner_id == customer
+                and partner.partner_share
+            ),
+            None,
+        )
+
+    def _followup_capture_partners(self):
+        """The partners of the document, most specific first."""
+        return self.partner_id
 
     def _followup_capture_inbound(self, author):
         """("portal" or "reply", author, salesperson) for a message of the
@@ -110,10 +127,12 @@ class CustomerTouchpointCapture(models.AbstractModel):
         return origin, author, self._followup_capture_salesperson()
 
     def _followup_capture_log(self, message, origin, direction, contact, user, company):
-        touchpoint_type = self.env.ref(
-            "customer_followup.touchpoint_type_email", raise_if_not_found=False
+        touchpoint_type = self.env["customer.touchpoint.type"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id(
+                "customer_followup.touchpoint_type_email", raise_if_not_found=False
+            )
         )
-        if not touchpoint_type or not touchpoint_type.active:
+        if not touchpoint_type.active:
             return False
         customer = self._followup_capture_customer()
         Touchpoint = self.env["customer.touchpoint"].sudo()
@@ -131,9 +150,7 @@ class CustomerTouchpointCapture(models.AbstractModel):
             direction=direction,
             company_id=company.id,
         )
-        if direction == "outbound":
-            vals["activity_id"] = self._followup_capture_activity(user, touchpoint_type)
-        elif origin == "reply" and Touchpoint.search_count(
+        if origin == "reply" and Touchpoint.search_count(
             [
                 ("partner_id", "=", customer.id),
                 ("origin", "=", "reply"),
@@ -161,35 +178,3 @@ class CustomerTouchpointCapture(models.AbstractModel):
         if origin == "reply":
             return self.env._("Reply: %(subject)s", subject=subject)
         return self.env._("Email: %(subject)s", subject=subject)
-
-    def _followup_capture_activity(self, user, touchpoint_type):
-        """The open email activity of ``user`` on this document or on its
-        customer that this email answers: linked to the touchpoint, marking it
-        done later does not log the same contact twice."""
-        if not touchpoint_type.activity_type_id:
-            return False
-        customer = self._followup_capture_customer()
-        target = Domain("res_model", "=", self._name) & Domain("res_id", "=", self.id)
-        if (self._name, self.id) != ("res.partner", customer.id):
-            target |= Domain("res_model", "=", "res.partner") & Domain(
-                "res_id", "=", customer.id
-            )
-        activities = (
-            self.env["mail.activity"]
-            .sudo()
-            .search(
-                target
-                & Domain("user_id", "=", user.id)
-                & Domain("activity_type_id", "=", touchpoint_type.activity_type_id.id),
-                order="date_deadline, id",
-            )
-        )
-        if not activities:
-            return False
-        linked = set(
-            self.env["customer.touchpoint"]
-            .sudo()
-            .search([("activity_id", "in", activities.ids)])
-            .activity_id.ids
-        )
-        return next((a.id for a in activities if a.id not in linked), False)

@@ -57,6 +57,37 @@ class MailActivity(models.Model):
             return record.partner_id, None, record
         return None, None, None
 
+    def _followup_captured_emails(self, activities, type_by_activity_type):
+        """The emails the user wrote from the chatter to the customers of the
+        email activities being done, since the oldest of them was created,
+        not yet linked to an activity (latest first)."""
+        email_activity_types = {
+            touchpoint_type.activity_type_id
+            for touchpoint_type in type_by_activity_type.values()
+            if touchpoint_type.channel == "email"
+        }
+        email_activities = activities.filtered(
+            lambda a: a.activity_type_id in email_activity_types
+        )
+        if not email_activities:
+            return self.env["customer.touchpoint"]
+        partners = self.env["res.partner"]
+        for activity in email_activities:
+            partners |= activity._followup_touchpoint_links()[0] or partners
+        return (
+            self.env["customer.touchpoint"]
+            .sudo()
+            .search(
+                [
+                    ("origin", "=", "chatter"),
+                    ("activity_id", "=", False),
+                    ("user_id", "=", self.env.user.id),
+                    ("partner_id", "in", partners.commercial_partner_id.ids),
+                    ("date", ">=", min(email_activities.mapped("create_date"))),
+                ]
+            )
+        )
+
     def _log_followup_touchpoints(self, feedback):
         touchpoint_model = self.env["customer.touchpoint"].sudo()
         activities = self.filtered(
@@ -74,12 +105,12 @@ class MailActivity(models.Model):
             .search([("activity_type_id", "in", activities.activity_type_id.ids)])
         )
         type_by_activity_type = {t.activity_type_id: t for t in types}
-        logged = touchpoint_model.search([("activity_id", "in", activities.ids)])
-        if feedback:
-            # e.g. the email written from the chatter for this activity: the
-            # feedback of the done activity completes that touchpoint
-            logged.filtered(lambda t: not t.feedback).feedback = feedback
-        already_logged = set(logged.activity_id.ids)
+        already_logged = set(
+            touchpoint_model.search(
+                [("activity_id", "in", activities.ids)]
+            ).activity_id.ids
+        )
+        emails = self._followup_captured_emails(activities, type_by_activity_type)
         vals_list = []
         for activity in activities:
             touchpoint_type = type_by_activity_type.get(activity.activity_type_id)
@@ -87,6 +118,23 @@ class MailActivity(models.Model):
                 continue
             partner, order, lead = activity._followup_touchpoint_links()
             if not partner:
+                continue
+            email = next(
+                (
+                    touchpoint
+                    for touchpoint in emails
+                    if touchpoint.partner_id == partner.commercial_partner_id
+                    and touchpoint.date >= activity.create_date
+                    and not touchpoint.activity_id
+                ),
+                None,
+            )
+            if email:
+                # the email written from the chatter for this activity is the
+                # contact: the activity completes it instead of logging another
+                email.write(
+                    {"activity_id": activity.id, "feedback": feedback or email.feedback}
+                )
                 continue
             vals_list.append(
                 {

@@ -278,6 +278,9 @@ class ResPartner(models.Model):
     def _followup_capture_customer(self):
         return self.commercial_partner_id
 
+    def _followup_capture_partners(self):
+        return self | self.commercial_partner_id
+
     def _followup_capture_salesperson(self):
         return self.commercial_partner_id.user_id or self.user_id
 

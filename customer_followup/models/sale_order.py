@@ -38,6 +38,9 @@ class SaleOrder(models.Model):
     def _followup_capture_links(self):
         return {"sale_order_id": self.id, "lead_id": False}
 
+    def _followup_capture_partners(self):
+        return self.partner_id | self.partner_invoice_id | self.partner_shipping_id
+
     def _followup_capture_summary(self, message, origin, contact):
         if origin == "portal" and self.signed_by:
             return self.env._(

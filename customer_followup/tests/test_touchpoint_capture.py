@@ -133,14 +133,24 @@ class TestTouchpointCapture(CaptureCase):
             order.with_context(send_email=True).action_confirm()
         self.assertFalse(self._touchpoints())
 
-    def test_email_activity_and_its_email_log_one_touchpoint(self):
-        """The follow-up activity "Email" that prompted the email: marking it
-        done with feedback completes the email's touchpoint."""
-        activity = self.customer.activity_schedule(
+    def _email_activity(self, record=None, created="2026-03-01 09:00:00"):
+        activity = (record or self.customer).activity_schedule(
             "mail.mail_activity_data_email",
             user_id=self.salesman.id,
             summary="Ask about the cooker",
         )
+        # create_date is the transaction's time (PostgreSQL's), not freezegun's
+        self.env.cr.execute(
+            "UPDATE mail_activity SET create_date = %s WHERE id = %s",
+            (created, activity.id),
+        )
+        activity.invalidate_recordset(["create_date"])
+        return activity
+
+    def test_email_activity_and_its_email_log_one_touchpoint(self):
+        """The follow-up activity "Email" that prompted the email: marking it
+        done with feedback completes the email's touchpoint."""
+        activity = self._email_activity()
         with freeze_time(NOW):
             message = self._email(self.customer, self.customer)
             activity.with_user(self.salesman).action_feedback(
@@ -149,8 +159,30 @@ class TestTouchpointCapture(CaptureCase):
         touchpoint = self._touchpoints()
         self.assertEqual(len(touchpoint), 1)
         self.assertEqual(touchpoint.message_id, message)
+        self.assertEqual(touchpoint.origin, "chatter")
         self.assertEqual(touchpoint.activity_id, activity)
         self.assertIn("second gasket", touchpoint.feedback)
+
+    def test_email_from_the_order_completes_the_customer_activity(self):
+        order = self.env["sale.order"].create({"partner_id": self.contact.id})
+        activity = self._email_activity(self.company_customer)
+        with freeze_time(NOW):
+            self._email(order, self.contact)
+            activity.with_user(self.salesman).action_done()
+        touchpoint = self._touchpoints(self.company_customer)
+        self.assertEqual(len(touchpoint), 1)
+        self.assertEqual(touchpoint.activity_id, activity)
+        self.assertEqual(touchpoint.sale_order_id, order)
+
+    def test_email_before_the_activity_is_another_contact(self):
+        with freeze_time("2026-02-20 10:00:00"):
+            self._email(self.customer, self.customer)
+        activity = self._email_activity()
+        with freeze_time(NOW):
+            activity.with_user(self.salesman).action_done()
+        self.assertEqual(
+            sorted(self._touchpoints().mapped("origin")), ["activity", "chatter"]
+        )
 
     def test_done_activity_with_feedback_logs_one_touchpoint(self):
         """The message of a done activity is not an email: the activity logs
@@ -166,16 +198,16 @@ class TestTouchpointCapture(CaptureCase):
         self.assertFalse(touchpoint.message_id)
 
     def test_two_emails_log_two_touchpoints_one_activity(self):
-        activity = self.customer.activity_schedule(
-            "mail.mail_activity_data_email", user_id=self.salesman.id
-        )
+        activity = self._email_activity()
         with freeze_time(NOW):
             first = self._email(self.customer, self.customer)
             second = self._email(self.customer, self.customer, body="And the lid?")
+            activity.with_user(self.salesman).action_done()
         touchpoints = self._touchpoints()
         self.assertEqual(len(touchpoints), 2)
         self.assertEqual(touchpoints.message_id, first | second)
         self.assertEqual(touchpoints.activity_id, activity)
+        self.assertEqual(touchpoints.filtered("activity_id").message_id, second)
 
     def test_reply_by_email_logs_one_inbound_touchpoint(self):
         with freeze_time(NOW):
@@ -279,6 +311,35 @@ class TestPortalSignatureCapture(CaptureCase, HttpCase):
                 ],
             }
         )
+
+    def test_email_sent_through_the_chatter_route(self):
+        self.authenticate("cf_salesman", "cf_salesman")
+        post_data = {
+            "body": "<p>How is the new cooker?</p>",
+            "message_type": "comment",
+            "subtype_xmlid": "mail.mt_comment",
+        }
+        with freeze_time(NOW):
+            sent = self.make_jsonrpc_request(
+                "/mail/message/post",
+                {
+                    "thread_model": "res.partner",
+                    "thread_id": self.customer.id,
+                    "post_data": dict(post_data, partner_ids=self.customer.ids),
+                },
+            )
+            self.make_jsonrpc_request(
+                "/mail/message/post",
+                {
+                    "thread_model": "res.partner",
+                    "thread_id": self.customer.id,
+                    "post_data": dict(post_data, subtype_xmlid="mail.mt_note"),
+                },
+            )
+        touchpoint = self._touchpoints()
+        self.assertEqual(len(touchpoint), 1, "the note logs none")
+        self.assertEqual(touchpoint.message_id.id, sent["message_id"])
+        self.assertEqual(touchpoint.user_id, self.salesman)
 
     def test_portal_signature_logs_one_inbound_touchpoint(self):
         order = self._quotation()
