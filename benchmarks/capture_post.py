@@ -9,10 +9,10 @@ with 12 earlier touchpoints; in sudo, as the chatter's route does; mails
 queued, not sent; the record cache emptied before each post, as a new request
 has it): ``--posts`` emails to the customer, then notes and emails to another
 partner, each with the addon's capture and without it (the capture method
-replaced by a no-op for the "without" runs), alternately. Each post is timed with its flush (the
-touchpoint, the customer's last contact and next follow-up are written
-then). Prints the median and 90th percentile per case, the queries per post,
-and the difference, as JSON and as a Markdown table.
+replaced by a no-op for the "without" runs), alternately. Each post is timed
+with its flush (the touchpoint, the customer's last contact and next
+follow-up are written then). Prints the median and 90th percentile per case,
+the queries per post, and the difference, as JSON and as a Markdown table.
 """
 
 import argparse

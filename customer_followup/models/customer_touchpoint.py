@@ -86,7 +86,6 @@ class CustomerTouchpoint(models.Model):
     )
     message_id = fields.Many2one(
         "mail.message",
-        string="Message",
         ondelete="set null",
         index="btree_not_null",
         copy=False,
