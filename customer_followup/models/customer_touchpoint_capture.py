@@ -15,8 +15,8 @@ class CustomerTouchpointCapture(models.AbstractModel):
     """Touchpoints captured from the messages of a customer's documents (the
     customer, its contacts, its orders and opportunities): the one rule of
     which message logs which touchpoint. The inheriting mail threads call
-    ``_followup_capture_message`` from their ``_message_post_after_hook``
-    (mail.thread's own hook comes after this mixin in their MRO).
+    ``_followup_capture_message`` from their own ``_message_post_after_hook``:
+    mail.thread precedes this mixin in their MRO and does not call super().
 
     - An email written by an internal user with the customer (or one of its
       contacts) among the recipients: an outbound "chatter" touchpoint by its
