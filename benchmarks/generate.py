@@ -398,6 +398,7 @@ def insert_touchpoints(cr, n_customers, first_partner, type_ids, company_id):
             "company_id": "%(company)s",
             "origin": "CASE WHEN tt.channel IN ('printed_mail', 'email') "
             "THEN 'mailing' ELSE 'activity' END",
+            "direction": "'outbound'",
             "summary": "'Bench ' || tt.channel",
             "date": "t.date",
             "create_uid": "coalesce(p.user_id, 1)",
@@ -419,12 +420,15 @@ def insert_touchpoints(cr, n_customers, first_partner, type_ids, company_id):
 
 
 def sync_last_touchpoint(cr):
+    # the customers have no tier yet: every contact by us counts
     cr.execute(
-        """UPDATE res_partner p SET last_touchpoint_date = t.last
-             FROM (SELECT partner_id, max(date) AS last
+        """UPDATE res_partner p SET last_touchpoint_date = t.last,
+                                    last_cadence_contact_date = t.last_ours
+             FROM (SELECT partner_id, max(date) AS last,
+                          max(date) FILTER (WHERE direction = 'outbound')
+                              AS last_ours
                      FROM customer_touchpoint GROUP BY partner_id) t
-            WHERE t.partner_id = p.id
-              AND p.last_touchpoint_date IS DISTINCT FROM t.last"""
+            WHERE t.partner_id = p.id"""
     )
 
 

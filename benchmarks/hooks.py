@@ -6,7 +6,7 @@ what exists and raises ``Skip`` (or returns ``None``) when it cannot work, so th
 rest of the benchmark runs.
 """
 
-from generate import BENCH_REF, DUE_FRACTION, REPLACEMENT_MODEL
+from generate import BENCH_REF, DUE_FRACTION, REPLACEMENT_MODEL, insert_select
 
 # res.partner fields, first existing one wins
 TIER_FIELDS = (
@@ -72,16 +72,18 @@ def planner_due_hook(env, customers):
     col = next_field.name
     cr = env.cr
     env.flush_all()
+    give_counting_contact(env, col)
     cr.execute("SELECT setseed(0.11)")
     cr.execute("DROP TABLE IF EXISTS bench_due")
     cr.execute(
         f"""CREATE TEMP TABLE bench_due AS
-            SELECT id, last_touchpoint_date::date AS last,
-                   greatest({col}::date - last_touchpoint_date::date, 1) AS cadence,
+            SELECT id, last_cadence_contact_date::date AS last,
+                   greatest({col}::date - last_cadence_contact_date::date, 1)
+                       AS cadence,
                    row_number() OVER (ORDER BY random()) AS rn
               FROM res_partner
              WHERE ref LIKE %s AND {col} IS NOT NULL
-               AND last_touchpoint_date IS NOT NULL""",
+               AND last_cadence_contact_date IS NOT NULL""",
         [BENCH_REF + "%"],
     )
     due = int(customers * DUE_FRACTION)
@@ -106,6 +108,8 @@ def planner_due_hook(env, customers):
         f"""UPDATE res_partner p
                SET last_touchpoint_date = p.last_touchpoint_date
                        + make_interval(days => d.delta),
+                   last_cadence_contact_date = p.last_cadence_contact_date
+                       + make_interval(days => d.delta),
                    {col} = p.{col} + make_interval(days => d.delta)
               FROM bench_due d WHERE d.id = p.id AND d.delta <> 0"""
     )
@@ -113,6 +117,55 @@ def planner_due_hook(env, customers):
     env.invalidate_all()
     cr.commit()
     return {"due": count_planner_due(env), "records": due}
+
+
+def give_counting_contact(env, col):
+    """A visit 30 days ago for the tiered customers who have no contact that
+    counts for their tier's cadence (they would all be due today), so that
+    the due fraction is DUE_FRACTION."""
+    if "last_cadence_contact_date" not in env["res.partner"]._fields:
+        return
+    cr = env.cr
+    select = """FROM res_partner p
+                JOIN customer_tier t ON t.id = p.followup_tier_id
+                JOIN customer_touchpoint_type tt ON tt.channel = 'visit'
+                     AND tt.active AND tt.id = (SELECT min(id)
+                         FROM customer_touchpoint_type WHERE channel = 'visit')
+               WHERE p.ref LIKE %(ref)s AND p.last_cadence_contact_date IS NULL
+                 AND t.cadence_days > 0"""
+    insert_select(
+        cr,
+        "customer_touchpoint",
+        {
+            "partner_id": "p.id",
+            "type_id": "tt.id",
+            "channel": "tt.channel",
+            "weight": "tt.weight",
+            "user_id": "p.user_id",
+            "company_id": "coalesce(p.company_id, 1)",
+            "origin": "'activity'",
+            "direction": "'outbound'",
+            "summary": "'Bench visit'",
+            "date": "(now() - interval '30 days')::timestamp(0)",
+            "create_uid": "1",
+            "write_uid": "1",
+            "create_date": "now() - interval '30 days'",
+            "write_date": "now() - interval '30 days'",
+        },
+        select,
+        {"ref": BENCH_REF + "%"},
+    )
+    cr.execute(
+        f"""UPDATE res_partner p
+               SET last_cadence_contact_date = tp.last,
+                   last_touchpoint_date = greatest(p.last_touchpoint_date, tp.last),
+                   {col} = tp.last::date + t.cadence_days
+              FROM (SELECT partner_id, max(date) AS last FROM customer_touchpoint
+                     WHERE summary = 'Bench visit' GROUP BY partner_id) tp,
+                   customer_tier t
+             WHERE p.id = tp.partner_id AND t.id = p.followup_tier_id
+               AND p.last_cadence_contact_date IS NULL"""
+    )
 
 
 def count_planner_due(env):

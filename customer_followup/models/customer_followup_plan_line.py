@@ -3,7 +3,8 @@
 workload preview."""
 
 import datetime
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from enum import Enum
 
 from odoo import fields
@@ -14,7 +15,7 @@ class PlanAction(str, Enum):
 
     # an activity is planned for the salesperson
     CREATE = "create"
-    # the salesperson's capacity for the contact is reached that month
+    # the salesperson's capacity for the contact is used up within the horizon
     DEFERRED = "deferred"
     # not planned: archived customer, no salesperson or no allowed contact
     SKIPPED = "skipped"
@@ -25,8 +26,11 @@ class PlanLine:
     """One due customer in a plan.
 
     ``user`` and ``touchpoint_type`` are recordsets, empty until the planner
-    knows who contacts the customer and how; ``note`` says how the planner
-    adapted the contact, ``reason`` why it deferred it (False when none)."""
+    knows who contacts the customer and how; ``deadline`` is the day the
+    customer is due (its next follow-up date, maybe past), ``plan_date`` the
+    day the activity is planned for (never before today); ``note`` says how
+    the planner adapted the contact, ``reason`` why it deferred it (False
+    when none)."""
 
     partner: object
     user: object
@@ -46,3 +50,30 @@ class PlanLine:
     def capacity_key(self):
         """(salesperson id, touchpoint type id, month): what capacity counts."""
         return (self.user.id, self.touchpoint_type.id, self.month)
+
+
+@dataclass(slots=True)
+class CapacityBook:
+    """The planned follow-ups already counted against each salesperson's
+    capacity while a plan is made: per (salesperson id, touchpoint type id,
+    month) and per (salesperson id, touchpoint type id, day), open or done,
+    and the working days of each calendar."""
+
+    months: dict = field(default_factory=dict)
+    days: dict = field(default_factory=dict)
+    loaded: set = field(default_factory=set)
+    working_days: dict = field(default_factory=dict)
+
+    @staticmethod
+    def day_quota(capacity, month_working_days, day):
+        """How many follow-ups of a monthly ``capacity`` fall on ``day``: the
+        capacity divided over the working days of the month, the remainder on
+        the first days (2 a month over 22 working days: the 1st and the 12th
+        working day)."""
+        if day not in month_working_days:
+            return 0
+        index = month_working_days.index(day)
+        count = len(month_working_days)
+        return math.ceil((index + 1) * capacity / count) - math.ceil(
+            index * capacity / count
+        )

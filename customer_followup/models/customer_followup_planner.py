@@ -1,13 +1,14 @@
 from collections import defaultdict
+from datetime import datetime, time, timedelta
 
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date, split_every
 
-from .customer_followup_plan_line import PlanAction, PlanLine
+from .customer_followup_plan_line import CapacityBook, PlanAction, PlanLine
 
-PLAN_BATCH_SIZE = 500
+PLAN_BATCH_SIZE = 1000
 
 # Order in which a contact falls back to the next best allowed one.
 FALLBACK_CHANNELS = ["visit", "call", "letter", "postcard", "printed_mail", "email"]
@@ -152,11 +153,11 @@ class CustomerFollowupPlanner(models.AbstractModel):
                 usage[key] = count
 
     @api.model
-    def _plan_batch(self, partners, today, horizon_days, usage, types_by_channel):
+    def _plan_batch(self, partners, today, horizon_days, book, types_by_channel):
         """Decide what to do for ``partners`` (already in priority order).
 
-        Returns a list of ``PlanLine``; ``usage`` is updated with the
-        follow-ups it plans."""
+        Returns a list of ``PlanLine``; the ``CapacityBook`` ``book`` is
+        updated with the follow-ups it plans."""
         lines = []
         partners.fetch(
             [
@@ -179,8 +180,9 @@ class CustomerFollowupPlanner(models.AbstractModel):
                 if horizon_days is not None
                 else company.followup_horizon_days
             )
+            horizon_end = fields.Date.add(today, days=horizon)
             deadline = partner.next_followup_date
-            if not deadline or deadline > fields.Date.add(today, days=horizon):
+            if not deadline or deadline > horizon_end:
                 continue
             line = PlanLine(
                 partner=partner,
@@ -215,33 +217,138 @@ class CustomerFollowupPlanner(models.AbstractModel):
             if not touchpoint_type:
                 continue
             line.user, line.touchpoint_type = user, touchpoint_type
-            pending.append(line)
+            pending.append((line, company, horizon_end))
 
-        self._load_capacity_usage(
-            usage,
-            {
-                line.capacity_key
-                for line in pending
-                if line.touchpoint_type.capacity_per_user_month
-            },
+        self._load_capacity_book(
+            book,
+            [line for line, _company, _end in pending],
+            today,
+            max((end for _line, _company, end in pending), default=today),
         )
-        for line in pending:
-            touchpoint_type = line.touchpoint_type
-            capacity = touchpoint_type.capacity_per_user_month
-            if capacity:
-                key = line.capacity_key
-                if usage[key] >= capacity:
-                    line.action = PlanAction.DEFERRED
-                    line.reason = self.env._(
-                        "Deferred: %(type)s capacity of %(user)s reached for %(month)s",
-                        type=touchpoint_type.name,
-                        user=line.user.name,
-                        month=format_date(self.env, line.month, date_format="MMMM y"),
-                    )
-                    continue
-                usage[key] += 1
-            line.action = PlanAction.CREATE
+        for line, company, horizon_end in pending:
+            self._schedule(line, company, today, horizon_end, book)
         return lines
+
+    @api.model
+    def _working_days(self, user, company, first, last, book):
+        """The working days from ``first`` to ``last`` (whole months) of the
+        salesperson's calendar (or the company's; Monday to Friday without
+        one), public holidays excluded, as {first day of month: [days]}."""
+        calendar = user.resource_calendar_id or company.resource_calendar_id
+        key = (calendar.id, company.id, first, last)
+        if key not in book.working_days:
+            span = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+            if calendar:
+                unusual = calendar._get_unusual_days(
+                    datetime.combine(first, time.min),
+                    datetime.combine(last, time.max),
+                    company,
+                )
+                days = [
+                    day
+                    for day in span
+                    if not unusual.get(fields.Date.to_string(day), False)
+                ]
+            else:
+                days = [day for day in span if day.weekday() < 5]
+            by_month = defaultdict(list)
+            for day in days:
+                by_month[fields.Date.start_of(day, "month")].append(day)
+            book.working_days[key] = dict(by_month)
+        return book.working_days[key]
+
+    @api.model
+    def _load_capacity_book(self, book, lines, today, last_day):
+        """Count in ``book`` the planned follow-ups (open or done) of the
+        salespeople and contacts of ``lines`` with a capacity, per day and
+        month, from the first day of this month to the end of the month of
+        ``last_day``."""
+        pairs = {
+            (line.user.id, line.touchpoint_type.id)
+            for line in lines
+            if line.touchpoint_type.capacity_per_user_month
+        } - book.loaded
+        if not pairs:
+            return
+        book.loaded |= pairs
+        groups = (
+            self.env["mail.activity"]
+            .with_context(active_test=False)
+            ._read_group(
+                [
+                    ("followup_planned", "=", True),
+                    ("user_id", "in", list({pair[0] for pair in pairs})),
+                    (
+                        "followup_touchpoint_type_id",
+                        "in",
+                        list({pair[1] for pair in pairs}),
+                    ),
+                    ("followup_plan_date", ">=", fields.Date.start_of(today, "month")),
+                    ("followup_plan_date", "<=", fields.Date.end_of(last_day, "month")),
+                ],
+                ["user_id", "followup_touchpoint_type_id", "followup_plan_date:day"],
+                ["__count"],
+            )
+        )
+        for user, touchpoint_type, day, count in groups:
+            if (user.id, touchpoint_type.id) not in pairs:
+                continue
+            day = fields.Date.to_date(day)
+            month_key = (
+                user.id,
+                touchpoint_type.id,
+                fields.Date.start_of(day, "month"),
+            )
+            book.days[(user.id, touchpoint_type.id, day)] = count
+            book.months[month_key] = book.months.get(month_key, 0) + count
+
+    @api.model
+    def _schedule(self, line, company, today, horizon_end, book):
+        """Give ``line`` its day: the first working day from its due date (or
+        today, for an overdue customer) up to ``horizon_end`` where the
+        salesperson's capacity for the contact allows one more, the monthly
+        capacity being divided over the working days of the month. A contact
+        without capacity goes on the first working day. Never before today."""
+        start = max(today, line.deadline)
+        first = fields.Date.start_of(today, "month")
+        last = fields.Date.end_of(max(horizon_end, start), "month")
+        months = self._working_days(line.user, company, first, last, book)
+        capacity = line.touchpoint_type.capacity_per_user_month
+        user_id, type_id = line.user.id, line.touchpoint_type.id
+        for month, month_days in sorted(months.items()):
+            for day in month_days:
+                if day < start or day > horizon_end:
+                    continue
+                if capacity and (
+                    book.months.get((user_id, type_id, month), 0) >= capacity
+                    or book.days.get((user_id, type_id, day), 0)
+                    >= book.day_quota(capacity, month_days, day)
+                ):
+                    continue
+                if capacity:
+                    month_key, day_key = (
+                        (user_id, type_id, month),
+                        (user_id, type_id, day),
+                    )
+                    book.months[month_key] = book.months.get(month_key, 0) + 1
+                    book.days[day_key] = book.days.get(day_key, 0) + 1
+                line.plan_date = day
+                line.action = PlanAction.CREATE
+                return
+        if not capacity:
+            # no working day left in the horizon (or none in the calendar)
+            line.plan_date = start
+            line.action = PlanAction.CREATE
+            return
+        line.action = PlanAction.DEFERRED
+        line.reason = self.env._(
+            "Deferred: the %(type)s capacity of %(user)s (%(capacity)s a month) is "
+            "used up until %(date)s",
+            type=line.touchpoint_type.name,
+            user=line.user.name,
+            capacity=capacity,
+            date=format_date(self.env, horizon_end),
+        )
 
     # ------------------------------------------------------------------
     # Activity summary
@@ -321,52 +428,79 @@ class CustomerFollowupPlanner(models.AbstractModel):
         return data
 
     @api.model
-    def _activity_texts(self, line, data, today):
-        """Return (summary, note) of the activity for a ``PlanLine``."""
-        partner = line.partner
-        tier = partner.followup_tier_id
+    def _activity_phrases(self):
+        """The phrases of the activity summaries in the context's language,
+        translated once per plan instead of once per activity."""
+        env = self.env
+        return {
+            "tier": env._("Tier %(tier)s: %(contact)s"),
+            "due_since": env._("due since %(date)s (%(days)s days)"),
+            "last_contact": env._("last contact %(days)s days ago (%(type)s)"),
+            "never_contacted": env._("never contacted"),
+            "last_order": env._("last order %(order)s on %(date)s"),
+            "no_order": env._("no order in the window"),
+            "quotations": env._("open quotations: %(count)s"),
+            "opportunities": env._("open opportunity: %(names)s"),
+            "types": {
+                touchpoint_type.id: touchpoint_type.name
+                for touchpoint_type in env["customer.touchpoint.type"]
+                .with_context(active_test=False)
+                .search([])
+            },
+            "dates": {},
+        }
+
+    @api.model
+    def _activity_texts(self, line, data, today, phrases=None):
+        """Return (summary, note) of the activity for a ``PlanLine``, in the
+        context's language (``phrases``: ``_activity_phrases`` of it)."""
+        phrases = phrases or self._activity_phrases()
+        dates = phrases["dates"]
+
+        def date_text(value):
+            if value not in dates:
+                dates[value] = format_date(self.env, value)
+            return dates[value]
+
+        types = phrases["types"]
         parts = [
-            self.env._(
-                "Tier %(tier)s: %(contact)s",
-                tier=tier.code,
-                contact=line.touchpoint_type.with_env(self.env).name,
-            )
+            phrases["tier"]
+            % {
+                "tier": line.partner.followup_tier_id.code,
+                "contact": types.get(line.touchpoint_type.id, ""),
+            }
         ]
+        if line.deadline < today:
+            parts.append(
+                phrases["due_since"]
+                % {
+                    "date": date_text(line.deadline),
+                    "days": (today - line.deadline).days,
+                }
+            )
         touchpoint = data.get("touchpoint")
         if touchpoint:
-            days = (today - touchpoint[0].date()).days
             parts.append(
-                self.env._(
-                    "last contact %(days)s days ago (%(type)s)",
-                    days=days,
-                    type=self.env["customer.touchpoint.type"]
-                    .browse(touchpoint[1])
-                    .name,
-                )
+                phrases["last_contact"]
+                % {
+                    "days": (today - touchpoint[0].date()).days,
+                    "type": types.get(touchpoint[1], ""),
+                }
             )
         else:
-            parts.append(self.env._("never contacted"))
+            parts.append(phrases["never_contacted"])
         order = data.get("order")
         if order:
             parts.append(
-                self.env._(
-                    "last order %(order)s on %(date)s",
-                    order=order[0],
-                    date=format_date(self.env, order[1]),
-                )
+                phrases["last_order"] % {"order": order[0], "date": date_text(order[1])}
             )
         else:
-            parts.append(self.env._("no order in the window"))
+            parts.append(phrases["no_order"])
         if data.get("quotations"):
-            parts.append(
-                self.env._("open quotations: %(count)s", count=data["quotations"])
-            )
+            parts.append(phrases["quotations"] % {"count": data["quotations"]})
         if data.get("opportunities"):
             parts.append(
-                self.env._(
-                    "open opportunity: %(names)s",
-                    names=", ".join(data["opportunities"]),
-                )
+                phrases["opportunities"] % {"names": ", ".join(data["opportunities"])}
             )
         summary = " · ".join(parts)
         note = Markup("<ul>%s</ul>") % Markup().join(
@@ -382,21 +516,31 @@ class CustomerFollowupPlanner(models.AbstractModel):
 
     @api.model
     def _activity_vals(self, lines, today):
-        """The values of the planned activities of ``lines`` (to create)."""
+        """The values of the planned activities of ``lines`` (to create),
+        each written for the salesperson who reads it, in their language."""
         data = self._summary_data([line.partner.id for line in lines])
         model_id = self.env["ir.model"]._get_id("res.partner")
+        by_lang = defaultdict(list)
+        for line in lines:
+            by_lang[line.user.lang or self.env.lang].append(line)
+        texts = {}
+        for lang, lang_lines in by_lang.items():
+            planner = self.with_context(lang=lang)
+            phrases = planner._activity_phrases()
+            for line in lang_lines:
+                texts[id(line)] = planner._activity_texts(
+                    line, data[line.partner.id], today, phrases
+                )
         vals_list = []
         for line in lines:
-            # written for the salesperson who reads it, in their language
-            planner = self.with_context(lang=line.user.lang or self.env.lang)
-            summary, note = planner._activity_texts(line, data[line.partner.id], today)
+            summary, note = texts[id(line)]
             vals_list.append(
                 {
                     "res_model_id": model_id,
                     "res_id": line.partner.id,
                     "activity_type_id": line.touchpoint_type.activity_type_id.id,
                     "user_id": line.user.id,
-                    "date_deadline": line.deadline,
+                    "date_deadline": line.plan_date,
                     "summary": summary,
                     "note": note,
                     "followup_planned": True,
@@ -462,7 +606,7 @@ class CustomerFollowupPlanner(models.AbstractModel):
             self._clear_stale_notes(candidate_ids)
         partner_model = self.env["res.partner"].with_context(active_test=False)
         types_by_channel = self._types_by_channel()
-        usage = {}
+        book = CapacityBook()
         all_lines = []
         remaining = len(candidate_ids)
         for batch_ids in split_every(PLAN_BATCH_SIZE, candidate_ids):
@@ -483,7 +627,7 @@ class CustomerFollowupPlanner(models.AbstractModel):
                     lambda p, locked=locked, skip=skip: p in locked and p.id not in skip
                 )
             lines = self._plan_batch(
-                partners, today, horizon_days, usage, types_by_channel
+                partners, today, horizon_days, book, types_by_channel
             )
             all_lines += lines
             remaining -= len(batch_ids)

@@ -224,13 +224,17 @@ class CustomerFollowupScoring(models.AbstractModel):
                 "followup_tier_id",
                 "followup_tier_locked",
                 "last_touchpoint_date",
+                "last_cadence_contact_date",
                 "next_followup_date",
             ]
+        )
+        self.env["customer.touchpoint"].flush_model(
+            ["partner_id", "date", "weight", "direction", "company_id"]
         )
         self.env["sale.order"].flush_model()
         self.env["res.company"].flush_model()
         self.env["customer.tier"].flush_model(
-            ["active", "min_score", "sequence", "cadence_days"]
+            ["active", "min_score", "sequence", "cadence_days", "cadence_min_weight"]
         )
 
     @api.model
@@ -240,8 +244,9 @@ class CustomerFollowupScoring(models.AbstractModel):
 
         With ``first_tiers``, the same UPDATE also gives their first tier to
         the scored, unlocked customers without one (with their next follow-up
-        date: last touchpoint + cadence, or today for a customer never
-        contacted, as ``_compute_next_followup_date``): one row version per
+        date: last contact that counts for the tier + cadence, or today for
+        a customer without one, as ``_compute_last_cadence_contact_date`` and
+        ``_compute_next_followup_date``): one row version per
         customer instead of two. Not tracked: a first classification posts no
         chatter message; it does not go through ``write`` either (overrides
         and automated actions on the tier do not see it): an extension that
@@ -254,7 +259,16 @@ class CustomerFollowupScoring(models.AbstractModel):
             query = SQL(
                 """
                 WITH s AS (%(scores)s), f AS (
-                    SELECT s.id, s.score, t.id AS tier_id, t.cadence_days
+                    SELECT s.id, s.score, t.id AS tier_id, t.cadence_days,
+                           CASE WHEN t.id IS NOT NULL THEN (
+                               SELECT MAX(tp.date)
+                                 FROM customer_touchpoint tp
+                                 JOIN res_company c ON c.id = tp.company_id
+                                WHERE tp.partner_id = s.id
+                                  AND tp.weight >= t.cadence_min_weight
+                                  AND (tp.direction = 'outbound'
+                                       OR c.followup_inbound_counts)
+                           ) END AS last_contact
                       FROM s AS s(id, company_id, score, old_score, old_tier_id,
                                   locked, strategic)
                  LEFT JOIN LATERAL (%(best_tier)s) t
@@ -263,11 +277,15 @@ class CustomerFollowupScoring(models.AbstractModel):
                 UPDATE res_partner p
                    SET followup_score = f.score,
                        followup_tier_id = COALESCE(p.followup_tier_id, f.tier_id),
+                       last_cadence_contact_date = CASE
+                           WHEN f.tier_id IS NULL THEN p.last_cadence_contact_date
+                           ELSE f.last_contact
+                       END,
                        next_followup_date = CASE
                            WHEN f.tier_id IS NULL THEN p.next_followup_date
                            WHEN COALESCE(f.cadence_days, 0) = 0 THEN NULL
-                           WHEN p.last_touchpoint_date IS NOT NULL
-                           THEN p.last_touchpoint_date::date + f.cadence_days
+                           WHEN f.last_contact IS NOT NULL
+                           THEN f.last_contact::date + f.cadence_days
                            ELSE %(today)s::date
                        END,
                        write_uid = CASE WHEN f.tier_id IS NULL
@@ -304,7 +322,12 @@ class CustomerFollowupScoring(models.AbstractModel):
             )
         rows = self._execute_scoring_query(query)
         self.env["res.partner"].invalidate_model(
-            ["followup_score", "followup_tier_id", "next_followup_date"]
+            [
+                "followup_score",
+                "followup_tier_id",
+                "last_cadence_contact_date",
+                "next_followup_date",
+            ]
             + (["write_uid", "write_date"] if first_tiers else [])
         )
         return len(rows), sum(1 for (first,) in rows if first)
@@ -315,11 +338,12 @@ class CustomerFollowupScoring(models.AbstractModel):
 
     @api.model
     def _best_tier_sql(self, score, condition=None):
-        """Subquery (id, cadence_days) of the best active tier that ``score``
+        """Subquery (id, cadence_days, cadence_min_weight) of the best active
+        tier that ``score``
         reaches (the highest minimum score), if ``condition`` holds."""
         return SQL(
             """
-            SELECT ct.id, ct.cadence_days
+            SELECT ct.id, ct.cadence_days, ct.cadence_min_weight
               FROM customer_tier ct
              WHERE ct.active AND %s >= ct.min_score AND %s
           ORDER BY ct.min_score DESC, ct.sequence, ct.id
@@ -363,9 +387,9 @@ class CustomerFollowupScoring(models.AbstractModel):
     @api.model
     def _first_classification_in_sql(self):
         """Whether the first tiers can be written in SQL: the only stored
-        field computed from ``followup_tier_id`` is ``next_followup_date``
-        (written by the same UPDATE). An extension that adds another one gets
-        the ORM path instead."""
+        fields computed from ``followup_tier_id`` are the last contact that
+        counts and the next follow-up date (written by the same UPDATE). An
+        extension that adds another one gets the ORM path instead."""
         partner_model = self.env["res.partner"]
         dependents = {
             field
@@ -374,7 +398,10 @@ class CustomerFollowupScoring(models.AbstractModel):
             )
             if field.store
         }
-        return dependents <= {partner_model._fields["next_followup_date"]}
+        return dependents <= {
+            partner_model._fields["last_cadence_contact_date"],
+            partner_model._fields["next_followup_date"],
+        }
 
     @api.model
     def _write_tier_changes(self, changes):

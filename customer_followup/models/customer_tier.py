@@ -33,6 +33,21 @@ class CustomerTier(models.Model):
         help="Contact the follow-up planner schedules for customers of this tier. "
         "Empty: customers of this tier are not followed up.",
     )
+    cadence_contact_type_id = fields.Many2one(
+        "customer.touchpoint.type",
+        string="Lightest Contact That Counts",
+        ondelete="set null",
+        help="A contact keeps this tier's cadence when it weighs at least as much "
+        "as this type; lighter contacts still add their points. Empty: the "
+        "planned contact. Choose the letter for a tier whose personal letters "
+        "stand in for visits.",
+    )
+    cadence_min_weight = fields.Float(
+        string="Weight That Counts",
+        compute="_compute_cadence_min_weight",
+        store=True,
+        help="Minimum weight of a contact that keeps the cadence.",
+    )
     yearly_points_target = fields.Float(
         required=True,
         default=0.0,
@@ -62,6 +77,14 @@ class CustomerTier(models.Model):
                         name=tier.name,
                     )
                 )
+
+    @api.depends(
+        "cadence_contact_type_id.weight", "touchpoint_type_id.weight", "cadence_days"
+    )
+    def _compute_cadence_min_weight(self):
+        for tier in self:
+            contact = tier.cadence_contact_type_id or tier.touchpoint_type_id
+            tier.cadence_min_weight = contact.weight if tier.cadence_days else 0.0
 
     def _compute_partner_count(self):
         counts = dict(

@@ -28,6 +28,12 @@ class ResCompany(models.Model):
     followup_horizon_days = fields.Integer(
         string="Follow-up Planning Horizon (days)", required=True, default=7
     )
+    followup_inbound_counts = fields.Boolean(
+        string="Customers' Contacts Keep the Cadence",
+        help="A reply, an order or a signature of the customer counts as a "
+        "contact for the tier's cadence. Off: only the contacts made by the "
+        "company keep it; the customer's own still show as last contact.",
+    )
     followup_confirm_portal_registrations = fields.Boolean(
         string="Confirm Products Registered in the Portal",
         default=True,

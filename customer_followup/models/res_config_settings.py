@@ -25,6 +25,9 @@ class ResConfigSettings(models.TransientModel):
     followup_horizon_days = fields.Integer(
         related="company_id.followup_horizon_days", readonly=False
     )
+    followup_inbound_counts = fields.Boolean(
+        related="company_id.followup_inbound_counts", readonly=False
+    )
     followup_confirm_portal_registrations = fields.Boolean(
         related="company_id.followup_confirm_portal_registrations", readonly=False
     )

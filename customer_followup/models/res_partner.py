@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -31,6 +33,7 @@ class ResPartner(models.Model):
     _followup_system_fields = (
         "followup_score",
         "last_touchpoint_date",
+        "last_cadence_contact_date",
         "next_followup_date",
         "followup_deferred_reason",
         "followup_plan_note",
@@ -51,7 +54,17 @@ class ResPartner(models.Model):
         compute="_compute_last_touchpoint_date",
         store=True,
         compute_sudo=True,
-        help="Date of the latest touchpoint with this customer.",
+        help="Date of the latest touchpoint with this customer, by us or by "
+        "the customer.",
+    )
+    last_cadence_contact_date = fields.Datetime(
+        string="Last Contact That Counts",
+        compute="_compute_last_cadence_contact_date",
+        store=True,
+        compute_sudo=True,
+        help="Date of the latest contact that keeps the tier's cadence: made by "
+        "us and weighing at least the tier's contact that counts (the "
+        "customer's own contacts only where the settings say so).",
     )
     followup_no_visit = fields.Boolean(
         string="No Visits", help="The customer does not want to be visited."
@@ -113,8 +126,8 @@ class ResPartner(models.Model):
         store=True,
         index="btree_not_null",
         copy=False,
-        help="Last touchpoint plus the cadence of the tier; the day the tier was "
-        "set for a customer never contacted.",
+        help="Last contact that counts plus the cadence of the tier; the day "
+        "the tier was set for a customer without such a contact.",
     )
     followup_status = fields.Selection(
         [
@@ -248,6 +261,35 @@ class ResPartner(models.Model):
         for partner in self:
             partner.last_touchpoint_date = last_dates.get(partner._origin)
 
+    @api.depends(
+        "touchpoint_ids.date",
+        "touchpoint_ids.weight",
+        "touchpoint_ids.direction",
+        "touchpoint_ids.company_id.followup_inbound_counts",
+        "followup_tier_id.cadence_min_weight",
+    )
+    def _compute_last_cadence_contact_date(self):
+        partners = self.filtered("id")
+        by_weight = defaultdict(list)
+        for partner in partners:
+            by_weight[partner.followup_tier_id.cadence_min_weight].append(partner.id)
+        last_dates = {}
+        for min_weight, partner_ids in by_weight.items():
+            last_dates.update(
+                self.env["customer.touchpoint"]._read_group(
+                    Domain("partner_id", "in", partner_ids)
+                    & Domain("weight", ">=", min_weight)
+                    & (
+                        Domain("direction", "=", "outbound")
+                        | Domain("company_id.followup_inbound_counts", "=", True)
+                    ),
+                    ["partner_id"],
+                    ["date:max"],
+                )
+            )
+        for partner in self:
+            partner.last_cadence_contact_date = last_dates.get(partner._origin)
+
     def _compute_touchpoint_stats(self):
         partners = self.filtered("id")
         commercial = partners.commercial_partner_id
@@ -304,16 +346,16 @@ class ResPartner(models.Model):
             contact=self if self != self.commercial_partner_id else None,
         )
 
-    @api.depends("last_touchpoint_date", "followup_tier_id.cadence_days")
+    @api.depends("last_cadence_contact_date", "followup_tier_id.cadence_days")
     def _compute_next_followup_date(self):
         today = fields.Date.context_today(self)
         for partner in self:
             cadence = partner.followup_tier_id.cadence_days
             if not cadence:
                 partner.next_followup_date = False
-            elif partner.last_touchpoint_date:
+            elif partner.last_cadence_contact_date:
                 partner.next_followup_date = fields.Date.add(
-                    partner.last_touchpoint_date.date(), days=cadence
+                    partner.last_cadence_contact_date.date(), days=cadence
                 )
             else:
                 partner.next_followup_date = today

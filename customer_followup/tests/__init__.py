@@ -24,4 +24,6 @@ from . import test_value_ranges
 from . import test_migration_ranges
 from . import test_migration_contact
 from . import test_contact_rule
+from . import test_cadence_contacts
+from . import test_migration_cadence
 from . import test_touchpoint_capture

@@ -1,4 +1,5 @@
 import logging
+from datetime import timedelta
 
 import psycopg2
 from freezegun import freeze_time
@@ -35,7 +36,7 @@ class TestFollowupPlanner(FollowupTierCase):
             cls.env["customer.touchpoint"].create(
                 {
                     "partner_id": cls.key.id,
-                    "type_id": cls.type_call.id,
+                    "type_id": cls.type_visit.id,
                     "date": "2026-02-05 10:00:00",
                 }
             )
@@ -59,11 +60,15 @@ class TestFollowupPlanner(FollowupTierCase):
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.salesman)
         self.assertEqual(activity.activity_type_id, self.type_visit.activity_type_id)
-        self.assertEqual(activity.date_deadline, self.key.next_followup_date)
+        # due on the 7th: planned today, never in the past
+        self.assertEqual(self.key.next_followup_date, fields.Date.to_date("2026-03-07"))
+        self.assertEqual(activity.date_deadline, TODAY)
+        self.assertEqual(activity.followup_plan_date, TODAY)
         self.assertEqual(activity.followup_touchpoint_type_id, self.type_visit)
         for text in (
             "Tier TA",
-            "33 days ago (Phone call)",
+            "due since 03/07/2026 (3 days)",
+            "33 days ago (Face-to-face visit)",
             self.order.name,
             "open quotations: 1",
             "New cooker line",
@@ -89,7 +94,7 @@ class TestFollowupPlanner(FollowupTierCase):
         self._run_cron(NOW, PLAN)
         summary = self._planned_activities(self.key).summary
         self.assertIn("ランク: 対面訪問", summary)
-        self.assertIn("最終接点 33 日前（電話）", summary)
+        self.assertIn("最終接点 33 日前（対面訪問）", summary)
         self.assertNotIn("Tier", summary)
 
     def test_rerun_is_idempotent(self):
@@ -117,7 +122,9 @@ class TestFollowupPlanner(FollowupTierCase):
         self.assertEqual(len(self._planned_activities(self.key, active=None)), 2)
 
     def test_capacity_priority_and_deferred_reason(self):
-        # Postcards: capacity 2 a month per salesperson.
+        # Postcards: capacity 2 a month per salesperson, on the 1st and the
+        # 12th working day of each month: 17 March and 1 April in the horizon.
+        self.company.followup_horizon_days = 30
         with freeze_time(NOW):
             customers = self.env["res.partner"]
             for name, last_contact, score in (
@@ -131,7 +138,7 @@ class TestFollowupPlanner(FollowupTierCase):
                 self.env["customer.touchpoint"].create(
                     {
                         "partner_id": partner.id,
-                        "type_id": self.type_printed.id,
+                        "type_id": self.type_postcard.id,
                         "date": last_contact,
                     }
                 )
@@ -143,11 +150,15 @@ class TestFollowupPlanner(FollowupTierCase):
             self.env["res.partner"].browse(planned.mapped("res_id")),
             most_overdue | high,
         )
+        self.assertEqual(
+            planned.mapped("date_deadline"),
+            [fields.Date.to_date("2026-03-17"), fields.Date.to_date("2026-04-01")],
+        )
         for partner in low | least_overdue:
             self.assertEqual(
                 partner.followup_deferred_reason,
-                "Deferred: Handwritten postcard capacity of Sato Salesman reached "
-                "for March 2026",
+                "Deferred: the Handwritten postcard capacity of Sato Salesman "
+                "(2 a month) is used up until 04/09/2026",
             )
         self.assertIn(
             low,
@@ -264,14 +275,94 @@ class TestFollowupPlannerQueries(FollowupTierCase):
 
     def test_batched_queries(self):
         self.type_postcard.capacity_per_user_month = 2
-        queries_10 = self._count_queries(10, 5 + 2)
+        # one postcard slot in the horizon (17 March)
+        queries_10 = self._count_queries(10, 5 + 1)
         self._planned_activities().action_feedback()
         self.type_postcard.capacity_per_user_month = 4
-        # Run 1 deferred three postcards: they come first for the 2 free slots.
-        queries_100 = self._count_queries(100, 50 + 2)
+        # Four a month fall on 2, 9, 17 and 24 March: the one in the horizon
+        # is used by run 1.
+        queries_100 = self._count_queries(100, 50)
         _logger.info(
             "planner cron: %s queries for 10 customers, %s for 100",
             queries_10,
             queries_100,
         )
         self.assertLess(queries_100, 2 * queries_10, (queries_10, queries_100))
+
+
+@tagged("post_install", "-at_install")
+class TestPlannerSpreading(FollowupTierCase):
+    """Activities are born on time: never before today, a backlog spread over
+    the working days of the horizon within the salesperson's capacity."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.followup_horizon_days = 30
+        cls.type_visit.capacity_per_user_month = 20
+        with freeze_time(NOW):
+            cls.backlog = cls.env["res.partner"]
+            for i in range(40):
+                partner = cls._customer(
+                    f"Backlog {i:02d}", followup_tier_id=cls.tier_a.id
+                )
+                # the lower i, the longer ago the last visit
+                cls.env["customer.touchpoint"].create(
+                    {
+                        "partner_id": partner.id,
+                        "type_id": cls.type_visit.id,
+                        "date": fields.Datetime.to_datetime("2025-06-01 10:00:00")
+                        + timedelta(days=3 * i),
+                    }
+                )
+                cls.backlog |= partner
+            cls.env.flush_all()
+
+    def test_backlog_spread_over_the_horizon_most_important_first(self):
+        self.assertTrue(
+            all(p.next_followup_date < TODAY for p in self.backlog), "all overdue"
+        )
+        self._run_cron(NOW, PLAN)
+        activities = self._planned_activities(self.backlog)
+        by_partner = {a.res_id: a.date_deadline for a in activities}
+        deadlines = [by_partner.get(p.id) for p in self.backlog]
+        planned = [d for d in deadlines if d]
+        # never before today, only on working days, at most one a day (20 a
+        # month over 22 working days), within the 30 days of the horizon
+        self.assertTrue(planned)
+        self.assertGreaterEqual(min(planned), TODAY)
+        self.assertLessEqual(max(planned), fields.Date.add(TODAY, days=30))
+        self.assertTrue(all(d.weekday() < 5 for d in planned))
+        self.assertEqual(len(set(planned)), len(planned))
+        # the most overdue first: planned ones before deferred ones, in order
+        self.assertEqual(deadlines[: len(planned)], sorted(planned))
+        self.assertFalse(any(deadlines[len(planned) :]))
+        # today's slot goes to the most overdue customer
+        self.assertEqual(deadlines[0], TODAY)
+        # March: 20 over 22 working days leaves two without a visit; the
+        # horizon (10 March to 9 April) holds 16 + 7 - 1 = 22 working days
+        march = [d for d in planned if d.month == 3]
+        april = [d for d in planned if d.month == 4]
+        self.assertEqual(len(march), 14)
+        self.assertEqual(len(april), 7)
+        deferred = self.backlog.filtered("followup_deferred_reason")
+        self.assertEqual(len(deferred), 40 - len(planned))
+        self.assertIn("used up until 04/09/2026", deferred[0].followup_deferred_reason)
+        # the summary keeps how late the customer is
+        first = activities.filtered(lambda a: a.res_id == self.backlog[0].id)
+        self.assertIn("due since", first.summary)
+        # the next days' runs do not plan twice nor move the planned ones
+        self._run_cron("2026-03-11 09:00:00", PLAN)
+        again = self._planned_activities(self.backlog)
+        self.assertEqual(
+            {a.res_id: a.date_deadline for a in again if a.res_id in by_partner},
+            by_partner,
+        )
+
+    def test_no_activity_before_today_on_a_weekend(self):
+        """Unlimited capacity: due customers go on the first working day."""
+        self.type_visit.capacity_per_user_month = 0
+        saturday = "2026-03-14 09:00:00"
+        self._run_cron(saturday, PLAN)
+        deadlines = set(self._planned_activities(self.backlog).mapped("date_deadline"))
+        self.assertEqual(deadlines, {fields.Date.to_date("2026-03-16")})

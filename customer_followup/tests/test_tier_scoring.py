@@ -112,7 +112,7 @@ class TestTierScoring(FollowupTierCase):
             self.env["customer.touchpoint"].create(
                 {
                     "partner_id": self.big.id,
-                    "type_id": self.type_call.id,
+                    "type_id": self.type_visit.id,
                     "date": "2026-03-01 10:00:00",
                 }
             )

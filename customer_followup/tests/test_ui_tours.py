@@ -78,3 +78,40 @@ class TestFollowupTours(FollowupCase, HttpCase):
             "customer_followup_overview",
             login="cf_manager",
         )
+
+    def test_salesperson_first_morning_has_no_late_follow_up(self):
+        """The planner ran over a backlog of customers long overdue: the
+        salesperson's first morning shows today's work, none of it late."""
+        visit = self.env.ref("customer_followup.touchpoint_type_visit")
+        tier_a = self.env.ref("customer_followup.customer_tier_a")
+        backlog = self.env["res.partner"].create(
+            [
+                {
+                    "name": f"Tour Backlog {i}",
+                    "is_company": True,
+                    "user_id": self.salesman.id,
+                    "followup_tier_id": tier_a.id,
+                    "followup_tier_locked": True,
+                }
+                for i in range(6)
+            ]
+        )
+        self.env["customer.touchpoint"].create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "type_id": visit.id,
+                    "date": fields.Datetime.now()
+                    - timedelta(days=tier_a.cadence_days + 200 + i),
+                }
+                for i, partner in enumerate(backlog)
+            ]
+        )
+        self.env.ref("customer_followup.ir_cron_plan_followups").method_direct_trigger()
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "in", backlog.ids)]
+        )
+        self.assertEqual(len(activities), 6)
+        today = fields.Date.context_today(activities)
+        self.assertTrue(all(a.date_deadline >= today for a in activities))
+        self.start_tour("/odoo", "customer_followup_first_morning", login="cf_salesman")

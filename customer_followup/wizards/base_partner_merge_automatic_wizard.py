@@ -8,7 +8,6 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         res = super()._update_foreign_keys(src_partners, dst_partner)
         # Touchpoints were moved by SQL: the stored summary of the surviving
         # customer must be recomputed from its (now larger) ledger.
-        self.env.add_to_compute(
-            dst_partner._fields["last_touchpoint_date"], dst_partner
-        )
+        for name in ("last_touchpoint_date", "last_cadence_contact_date"):
+            self.env.add_to_compute(dst_partner._fields[name], dst_partner)
         return res
