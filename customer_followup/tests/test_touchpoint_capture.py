@@ -230,6 +230,40 @@ class TestTouchpointCapture(CaptureCase):
             self._receive(sent, "<reply-3@example.com>")
         self.assertEqual(len(self._touchpoints()), 3)
 
+    def test_reply_keeps_the_cadence_only_where_the_settings_say_so(self):
+        tier = self.env["customer.tier"].create(
+            {
+                "name": "Email customers",
+                "code": "CFE",
+                "min_score": 99.0,
+                "cadence_days": 90,
+                "touchpoint_type_id": self.type_email.id,
+            }
+        )
+        self.customer.followup_tier_id = tier
+        with freeze_time(NOW):
+            sent = self._email(self.customer, self.customer, subject="Your cooker")
+        self.assertEqual(
+            self.customer.next_followup_date,
+            fields.Date.to_date("2026-05-31"),
+            "our email keeps the cadence",
+        )
+        with freeze_time("2026-03-20 08:30:00"):
+            self._receive(sent, "<reply-cadence@example.com>")
+        self.assertEqual(
+            self.customer.last_touchpoint_date,
+            fields.Datetime.to_datetime("2026-03-20 08:30:00"),
+        )
+        self.assertEqual(
+            self.customer.next_followup_date,
+            fields.Date.to_date("2026-05-31"),
+            "the customer's reply does not, by default",
+        )
+        self.company.followup_inbound_counts = True
+        self.assertEqual(
+            self.customer.next_followup_date, fields.Date.to_date("2026-06-18")
+        )
+
     def _receive(self, parent, message_id, body="Thanks, it works well."):
         raw = (
             "From: Taro Yamada <taro@example.com>\r\n"
