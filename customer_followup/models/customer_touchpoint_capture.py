@@ -127,9 +127,14 @@ class CustomerTouchpointCapture(models.AbstractModel):
         return origin, author, self._followup_capture_salesperson()
 
     def _followup_capture_log(self, message, origin, direction, contact, user, company):
-        touchpoint_type = self.env["customer.touchpoint.type"].browse(
-            self.env["ir.model.data"]._xmlid_to_res_id(
-                "customer_followup.touchpoint_type_email", raise_if_not_found=False
+        # sudo: the author may be an employee without follow-up rights
+        touchpoint_type = (
+            self.env["customer.touchpoint.type"]
+            .sudo()
+            .browse(
+                self.env["ir.model.data"]._xmlid_to_res_id(
+                    "customer_followup.touchpoint_type_email", raise_if_not_found=False
+                )
             )
         )
         if not touchpoint_type.active:

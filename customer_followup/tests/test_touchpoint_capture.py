@@ -119,6 +119,16 @@ class TestTouchpointCapture(CaptureCase):
         touchpoint = self._touchpoints()
         self.assertEqual(touchpoint.user_id, self.salesman, "the author's user")
 
+    def test_email_by_an_employee_without_sales_rights(self):
+        employee = new_test_user(
+            self.env, login="cf_employee", groups="base.group_user"
+        )
+        with freeze_time(NOW):
+            message = self._email(self.customer, self.customer, user=employee)
+        touchpoint = self._touchpoints()
+        self.assertEqual(touchpoint.message_id, message)
+        self.assertEqual(touchpoint.user_id, employee)
+
     def test_automatic_mails_log_none(self):
         """Mails Odoo sends by itself (as superuser), e.g. the order
         confirmation, are not a contact by a salesperson."""
