@@ -121,10 +121,20 @@ class TestTouchpointCapture(CaptureCase):
 
     def test_email_by_an_employee_without_sales_rights(self):
         employee = new_test_user(
-            self.env, login="cf_employee", groups="base.group_user"
+            self.env,
+            login="cf_employee",
+            groups="base.group_user,base.group_partner_manager",
         )
         with freeze_time(NOW):
-            message = self._email(self.customer, self.customer, user=employee)
+            # as the full composer posts: in the user's own rights
+            customer = self.customer.with_user(employee)
+            message = customer.message_post(
+                body="How is the new cooker?",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=self.customer.ids,
+            )
+            customer.env.flush_all()
         touchpoint = self._touchpoints()
         self.assertEqual(touchpoint.message_id, message)
         self.assertEqual(touchpoint.user_id, employee)
