@@ -2,6 +2,7 @@ from . import customer_followup_guard
 from . import customer_touchpoint_type
 from . import customer_touchpoint
 from . import customer_touchpoint_mixin
+from . import customer_touchpoint_capture
 from . import res_partner
 from . import mail_activity
 from . import sale_order

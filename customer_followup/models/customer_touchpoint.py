@@ -9,6 +9,9 @@ ORIGINS = [
     ("reminder", "Replacement reminder"),
     ("mailing", "Mailing"),
     ("campaign", "Campaign"),
+    ("chatter", "Email from the chatter"),
+    ("reply", "Customer's reply"),
+    ("portal", "Portal signature"),
 ]
 DIRECTIONS = [
     ("outbound", "By us"),
@@ -22,6 +25,7 @@ class CustomerTouchpoint(models.Model):
     _description = "Customer Touchpoint"
     _order = "date desc, id desc"
     _rec_names_search = ["partner_id", "summary"]
+    _followup_system_fields = ("message_id",)
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -46,7 +50,7 @@ class CustomerTouchpoint(models.Model):
         ondelete="restrict",
         index=True,
     )
-    channel = fields.Selection(related="type_id.channel", store=True)
+    channel = fields.Selection(related="type_id.channel", store=True, precompute=True)
     weight = fields.Float(
         compute="_compute_weight",
         store=True,
@@ -88,6 +92,14 @@ class CustomerTouchpoint(models.Model):
         readonly=True,
         copy=False,
     )
+    message_id = fields.Many2one(
+        "mail.message",
+        ondelete="set null",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        help="The email or signature message this touchpoint was captured from.",
+    )
     origin = fields.Selection(ORIGINS, required=True, default="manual")
     direction = fields.Selection(
         DIRECTIONS,
@@ -113,6 +125,10 @@ class CustomerTouchpoint(models.Model):
     _campaign_unique = models.UniqueIndex(
         "(campaign_id, partner_id) WHERE campaign_id IS NOT NULL",
         "A campaign logs one touchpoint per customer only.",
+    )
+    _message_unique = models.UniqueIndex(
+        "(message_id) WHERE message_id IS NOT NULL",
+        "A message logs one touchpoint only.",
     )
 
     @api.depends("type_id")

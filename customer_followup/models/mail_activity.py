@@ -186,6 +186,37 @@ class MailActivity(models.Model):
             return record.partner_id, None, record
         return None, None, None
 
+    def _followup_captured_emails(self, activities, type_by_activity_type):
+        """The emails the user wrote from the chatter to the customers of the
+        email activities being done, since the oldest of them was created,
+        not yet linked to an activity (latest first)."""
+        email_activity_types = {
+            touchpoint_type.activity_type_id
+            for touchpoint_type in type_by_activity_type.values()
+            if touchpoint_type.channel == "email"
+        }
+        email_activities = activities.filtered(
+            lambda a: a.activity_type_id in email_activity_types
+        )
+        if not email_activities:
+            return self.env["customer.touchpoint"]
+        partners = self.env["res.partner"]
+        for activity in email_activities:
+            partners |= activity._followup_touchpoint_links()[0] or partners
+        return (
+            self.env["customer.touchpoint"]
+            .sudo()
+            .search(
+                [
+                    ("origin", "=", "chatter"),
+                    ("activity_id", "=", False),
+                    ("user_id", "=", self.env.user.id),
+                    ("partner_id", "in", partners.commercial_partner_id.ids),
+                    ("date", ">=", min(email_activities.mapped("create_date"))),
+                ]
+            )
+        )
+
     def _log_followup_touchpoints(self, feedback):
         touchpoint_model = self.env["customer.touchpoint"].sudo()
         activities = self.filtered(
@@ -214,6 +245,7 @@ class MailActivity(models.Model):
             .sudo()
             .search([("activity_id", "in", activities.ids), ("state", "=", "planned")])
         }
+        emails = self._followup_captured_emails(activities, type_by_activity_type)
         vals_list = []
         for activity in activities:
             touchpoint_type = type_by_activity_type.get(activity.activity_type_id)
@@ -221,6 +253,23 @@ class MailActivity(models.Model):
                 continue
             partner, order, lead = activity._followup_touchpoint_links()
             if not partner:
+                continue
+            email = next(
+                (
+                    touchpoint
+                    for touchpoint in emails
+                    if touchpoint.partner_id == partner.commercial_partner_id
+                    and touchpoint.date >= activity.create_date
+                    and not touchpoint.activity_id
+                ),
+                None,
+            )
+            if email:
+                # the email written from the chatter for this activity is the
+                # contact: the activity completes it instead of logging another
+                email.write(
+                    {"activity_id": activity.id, "feedback": feedback or email.feedback}
+                )
                 continue
             vals_list.append(
                 {

@@ -45,6 +45,24 @@ class ResCompany(models.Model):
         required=True,
         default=5,
     )
+    followup_capture_chatter = fields.Boolean(
+        string="Log Emails Written from the Chatter",
+        default=True,
+        help="An email written to a customer from the chatter of the customer, "
+        "its contacts, quotations, orders or opportunities logs an email "
+        "touchpoint by its author.",
+    )
+    followup_capture_replies = fields.Boolean(
+        string="Log Customers' Replies",
+        default=True,
+        help="A customer's reply, by email or in the portal, logs a touchpoint "
+        "by the customer (one a day per document).",
+    )
+    followup_capture_portal = fields.Boolean(
+        string="Log Portal Signatures",
+        default=True,
+        help="A quotation signed in the portal logs a touchpoint by the customer.",
+    )
     followup_user_id = fields.Many2one(
         "res.users",
         string="Fallback Follow-up Salesperson",

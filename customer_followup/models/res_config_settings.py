@@ -34,6 +34,15 @@ class ResConfigSettings(models.TransientModel):
     followup_portal_registrations_per_day = fields.Integer(
         related="company_id.followup_portal_registrations_per_day", readonly=False
     )
+    followup_capture_chatter = fields.Boolean(
+        related="company_id.followup_capture_chatter", readonly=False
+    )
+    followup_capture_replies = fields.Boolean(
+        related="company_id.followup_capture_replies", readonly=False
+    )
+    followup_capture_portal = fields.Boolean(
+        related="company_id.followup_capture_portal", readonly=False
+    )
     followup_user_id = fields.Many2one(
         related="company_id.followup_user_id", readonly=False
     )

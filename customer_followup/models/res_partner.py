@@ -24,7 +24,11 @@ FOLLOWUP_OWNER_FIELDS = (
 
 class ResPartner(models.Model):
     _name = "res.partner"
-    _inherit = ["res.partner", "customer.followup.guard"]
+    _inherit = [
+        "res.partner",
+        "customer.followup.guard",
+        "customer.touchpoint.capture",
+    ]
 
     _followup_system_fields = (
         "followup_score",
@@ -335,6 +339,20 @@ class ResPartner(models.Model):
             key = partner._origin.commercial_partner_id
             partner.touchpoint_count = counts.get(key, 0)
             partner.followup_points_12m = points.get(key, 0.0)
+
+    def _message_post_after_hook(self, message, msg_values):
+        res = super()._message_post_after_hook(message, msg_values)
+        self._followup_capture_message(message, msg_values)
+        return res
+
+    def _followup_capture_customer(self):
+        return self.commercial_partner_id
+
+    def _followup_capture_partners(self):
+        return self | self.commercial_partner_id
+
+    def _followup_capture_salesperson(self):
+        return self.commercial_partner_id.user_id or self.user_id
 
     def action_view_touchpoints(self):
         self.ensure_one()

@@ -3,7 +3,11 @@ from odoo import fields, models
 
 class SaleOrder(models.Model):
     _name = "sale.order"
-    _inherit = ["sale.order", "customer.touchpoint.mixin"]
+    _inherit = [
+        "sale.order",
+        "customer.touchpoint.mixin",
+        "customer.touchpoint.capture",
+    ]
 
     _touchpoint_link_field = "sale_order_id"
     _touchpoint_dialog_key = "order"
@@ -25,6 +29,26 @@ class SaleOrder(models.Model):
         )
         for order in self:
             order.registration_count = counts.get(order._origin, 0)
+
+    def _message_post_after_hook(self, message, msg_values):
+        res = super()._message_post_after_hook(message, msg_values)
+        self._followup_capture_message(message, msg_values)
+        return res
+
+    def _followup_capture_links(self):
+        return {"sale_order_id": self.id, "lead_id": False}
+
+    def _followup_capture_partners(self):
+        return self.partner_id | self.partner_invoice_id | self.partner_shipping_id
+
+    def _followup_capture_summary(self, message, origin, contact):
+        if origin == "portal" and self.signed_by:
+            return self.env._(
+                "%(document)s signed in the portal by %(name)s",
+                document=self.display_name,
+                name=self.signed_by,
+            )
+        return super()._followup_capture_summary(message, origin, contact)
 
     def _action_confirm(self):
         res = super()._action_confirm()

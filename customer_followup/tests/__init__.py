@@ -35,3 +35,4 @@ from . import test_campaign_bad_input
 from . import test_campaign_concurrency
 from . import test_campaign_response
 from . import test_campaign_tour
+from . import test_touchpoint_capture
