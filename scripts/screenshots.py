@@ -162,7 +162,7 @@ def main():
             page.screenshot(path=str(out / f"reminder_mail{sfx}.png"), full_page=True)
             print("saved", out / f"reminder_mail{sfx}.png")
 
-        postal_domain = [["channel", "=", "postal"], ["quotation_id", "!=", False]]
+        postal_domain = [["delivery", "=", "print"], ["quotation_id", "!=", False]]
         postal = rpc(
             page,
             base,
