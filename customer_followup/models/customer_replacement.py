@@ -329,30 +329,32 @@ class CustomerReplacement(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _reminder_domain(self, today):
+    def _open_cycle_domain(self, today):
+        """Cycles still worth a reminder: within their window, of an active
+        registration, rule and customer."""
         return Domain(
             [
-                ("state", "=", "planned"),
-                ("remind_date", "<=", today),
                 ("expiry_date", ">=", today),
                 ("registration_id.state", "=", "active"),
                 ("rule_id.active", "=", True),
                 ("partner_id.active", "=", True),
+            ]
+        )
+
+    @api.model
+    def _reminder_domain(self, today):
+        return self._open_cycle_domain(today) & Domain(
+            [
+                ("state", "=", "planned"),
+                ("remind_date", "<=", today),
                 ("partner_id.followup_no_replacement_reminder", "=", False),
             ]
         )
 
     @api.model
     def _escalation_domain(self, today):
-        return Domain(
-            [
-                ("state", "=", "reminded"),
-                ("next_step_date", "<=", today),
-                ("expiry_date", ">=", today),
-                ("registration_id.state", "=", "active"),
-                ("rule_id.active", "=", True),
-                ("partner_id.active", "=", True),
-            ]
+        return self._open_cycle_domain(today) & Domain(
+            [("state", "=", "reminded"), ("next_step_date", "<=", today)]
         )
 
     @api.model
