@@ -1,10 +1,13 @@
+from calendar import monthrange
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
+import babel.dates
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date, split_every
+from odoo.tools.misc import babel_locale_parse, get_lang, posix_to_ldml
 
 from .customer_followup_plan_line import CapacityBook, PlanAction, PlanLine
 
@@ -175,21 +178,24 @@ class CustomerFollowupPlanner(models.AbstractModel):
             ]
         )
         pending = []
+        current_company = self.env.company
+        no_user = self.env["res.users"]
+        no_type = self.env["customer.touchpoint.type"]
         for partner in partners:
-            company = partner.company_id or self.env.company
+            company = partner.company_id or current_company
             horizon = (
                 horizon_days
                 if horizon_days is not None
                 else company.followup_horizon_days
             )
-            horizon_end = fields.Date.add(today, days=horizon)
+            horizon_end = today + timedelta(days=horizon)
             deadline = partner.next_followup_date
             if not deadline or deadline > horizon_end:
                 continue
             line = PlanLine(
                 partner=partner,
-                user=self.env["res.users"],
-                touchpoint_type=self.env["customer.touchpoint.type"],
+                user=no_user,
+                touchpoint_type=no_type,
                 deadline=deadline,
                 plan_date=max(deadline, today),
             )
@@ -312,12 +318,14 @@ class CustomerFollowupPlanner(models.AbstractModel):
         capacity being divided over the working days of the month. A contact
         without capacity goes on the first working day. Never before today."""
         start = max(today, line.deadline)
-        first = fields.Date.start_of(today, "month")
-        last = fields.Date.end_of(max(horizon_end, start), "month")
+        end = max(horizon_end, start)
+        first = today.replace(day=1)
+        last = end.replace(day=monthrange(end.year, end.month)[1])
         months = self._working_days(line.user, company, first, last, book)
         capacity = line.touchpoint_type.capacity_per_user_month
         user_id, type_id = line.user.id, line.touchpoint_type.id
-        for month, month_days in sorted(months.items()):
+        # months in order: the working days were filed day by day
+        for month, month_days in months.items():
             for day in month_days:
                 if day < start or day > horizon_end:
                     continue
@@ -364,6 +372,9 @@ class CustomerFollowupPlanner(models.AbstractModel):
         if not partner_ids:
             return data
         ids = tuple(partner_ids)
+        # joined to the customers' list: "commercial_partner_id IN (...)"
+        # of a thousand ids made PostgreSQL scan every partner
+        id_list = list(partner_ids)
         self.env["customer.touchpoint"].flush_model(["partner_id", "date", "type_id"])
         self.env["sale.order"].flush_model(
             ["partner_id", "state", "date_order", "name"]
@@ -385,12 +396,13 @@ class CustomerFollowupPlanner(models.AbstractModel):
                 """
                 SELECT DISTINCT ON (p.commercial_partner_id)
                        p.commercial_partner_id, so.name, so.date_order
-                  FROM sale_order so
-                  JOIN res_partner p ON p.id = so.partner_id
-                 WHERE p.commercial_partner_id IN %s AND so.state = 'sale'
+                  FROM unnest(%s::int[]) AS c(id)
+                  JOIN res_partner p ON p.commercial_partner_id = c.id
+                  JOIN sale_order so ON so.partner_id = p.id
+                 WHERE so.state = 'sale'
               ORDER BY p.commercial_partner_id, so.date_order DESC, so.id DESC
                 """,
-                ids,
+                id_list,
             )
         ):
             data[pid]["order"] = (name, date)
@@ -398,13 +410,13 @@ class CustomerFollowupPlanner(models.AbstractModel):
             SQL(
                 """
                 SELECT p.commercial_partner_id, COUNT(*)
-                  FROM sale_order so
-                  JOIN res_partner p ON p.id = so.partner_id
-                 WHERE p.commercial_partner_id IN %s
-                   AND so.state IN ('draft', 'sent')
+                  FROM unnest(%s::int[]) AS c(id)
+                  JOIN res_partner p ON p.commercial_partner_id = c.id
+                  JOIN sale_order so ON so.partner_id = p.id
+                 WHERE so.state IN ('draft', 'sent')
               GROUP BY p.commercial_partner_id
                 """,
-                ids,
+                id_list,
             )
         ):
             data[pid]["quotations"] = count
@@ -415,15 +427,15 @@ class CustomerFollowupPlanner(models.AbstractModel):
             SQL(
                 """
                 SELECT p.commercial_partner_id, ARRAY_AGG(l.name ORDER BY l.id)
-                  FROM crm_lead l
-                  JOIN res_partner p ON p.id = l.partner_id
-                 WHERE p.commercial_partner_id IN %s
-                   AND l.type = 'opportunity'
+                  FROM unnest(%s::int[]) AS c(id)
+                  JOIN res_partner p ON p.commercial_partner_id = c.id
+                  JOIN crm_lead l ON l.partner_id = p.id
+                 WHERE l.type = 'opportunity'
                    AND l.active
                    AND COALESCE(l.probability, 0) < 100
               GROUP BY p.commercial_partner_id
                 """,
-                ids,
+                id_list,
             )
         ):
             data[pid]["opportunities"] = names
@@ -450,7 +462,16 @@ class CustomerFollowupPlanner(models.AbstractModel):
                 .search([])
             },
             "dates": {},
+            "date_format": self._date_format(),
         }
+
+    @api.model
+    def _date_format(self):
+        """(babel locale, date pattern) of the context's language, as
+        ``format_date`` finds them on each call."""
+        lang = get_lang(self.env)
+        locale = babel_locale_parse(lang.code)
+        return locale, posix_to_ldml(lang.date_format, locale=locale)
 
     @api.model
     def _activity_texts(self, line, data, today, phrases=None):
@@ -459,9 +480,15 @@ class CustomerFollowupPlanner(models.AbstractModel):
         phrases = phrases or self._activity_phrases()
         dates = phrases["dates"]
 
+        locale, pattern = phrases["date_format"]
+
         def date_text(value):
+            if isinstance(value, datetime):
+                value = fields.Datetime.context_timestamp(self, value).date()
             if value not in dates:
-                dates[value] = format_date(self.env, value)
+                dates[value] = babel.dates.format_date(
+                    value, format=pattern, locale=locale
+                )
             return dates[value]
 
         types = phrases["types"]
@@ -505,8 +532,8 @@ class CustomerFollowupPlanner(models.AbstractModel):
                 phrases["opportunities"] % {"names": ", ".join(data["opportunities"])}
             )
         summary = " · ".join(parts)
-        note = Markup("<ul>%s</ul>") % Markup().join(
-            Markup("<li>%s</li>") % escape(part) for part in parts
+        note = Markup(
+            "<ul>%s</ul>" % "".join("<li>%s</li>" % escape(part) for part in parts)
         )
         if line.note:
             note += Markup("<p>%s</p>") % line.note
