@@ -1,9 +1,10 @@
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import datetime
 
+from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
-from odoo import Command, fields
+from odoo import SUPERUSER_ID, Command, api, fields, sql_db
 from odoo.tests import TransactionCase, new_test_user
 
 REMINDER_CRON = "customer_followup.ir_cron_replacement_reminders"
@@ -243,6 +244,19 @@ class FollowupTierCase(FollowupCase):
         )
 
     @classmethod
+    def _buyers(cls):
+        """A big, a medium and a dormant buyer, with their orders, as
+        ``cls.big``, ``cls.medium`` and ``cls.small``."""
+        cls.big = cls._customer("Big Buyer")
+        for day in ("2025-09-01", "2025-11-15", "2026-01-10", "2026-02-20"):
+            cls._order(cls.big, f"{day} 10:00:00", 5000.0)
+        cls.medium = cls._customer("Medium Buyer")
+        cls._order(cls.medium, "2025-12-01 10:00:00", 1500.0)
+        cls._order(cls.medium, "2026-01-05 10:00:00", 1500.0)
+        cls.small = cls._customer("Dormant Buyer")
+        cls._order(cls.small, "2024-07-01 10:00:00", 100.0)
+
+    @classmethod
     def _order(cls, partner, date, amount, company=None):
         """A confirmed order of ``amount`` (no tax) dated ``date``, of
         ``company`` (default: the current one); the kettle has no replacement
@@ -285,3 +299,90 @@ class FollowupTierCase(FollowupCase):
     @staticmethod
     def _dt(value):
         return datetime.fromisoformat(value)
+
+
+class TwoWorkersCase(TransactionCase):
+    """Two workers at once, on two real database connections: the fixture is
+    committed on a connection of its own (other connections see committed
+    data only) and deleted again after the test."""
+
+    def _connection(self):
+        cr = sql_db.db_connect(self.env.cr.dbname).cursor()
+        self.addCleanup(cr.close)
+        # never wait on a lock forever: a blocked worker fails the test
+        cr.execute("SET lock_timeout = '10s'")
+        return api.Environment(cr, SUPERUSER_ID, {})
+
+    def _cleanup(self, model, ids, before=None):
+        def unlink():
+            with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                if before:
+                    before(env)
+                env[model].browse(ids).exists().unlink()
+                cr.commit()  # pylint: disable=invalid-commit
+
+        self.addCleanup(unlink)
+
+    def _due_cycles(self, setup, name, **rule_vals):
+        """Three customers owning a cooker whose gasket reminder is due, in
+        ``setup`` (not committed yet); their documents are deleted after the
+        test. Returns (customers, cycles)."""
+        product_vals = {"type": "consu", "sale_ok": True, "taxes_id": False}
+        cooker = setup["product.product"].create(
+            dict(product_vals, name=f"{name} Cooker")
+        )
+        gasket = setup["product.product"].create(
+            dict(product_vals, name=f"{name} Gasket", list_price=9.0)
+        )
+        rule = setup["product.consumable.rule"].create(
+            {
+                "product_tmpl_id": cooker.product_tmpl_id.id,
+                "part_product_id": gasket.id,
+                "interval_months": 24,
+                "lead_days": 30,
+                "window_months": 6,
+                "delivery": "mail",
+                **rule_vals,
+            }
+        )
+        customers = setup["res.partner"].create(
+            [
+                {
+                    "name": f"{name} Owner {n}",
+                    "email": f"{name.lower()}{n}@example.com",
+                }
+                for n in range(3)
+            ]
+        )
+        registrations = setup["customer.product.registration"].create(
+            [
+                {
+                    "partner_id": customer.id,
+                    "product_id": cooker.id,
+                    "purchase_date": fields.Date.today()
+                    - relativedelta(months=24, days=-10),
+                }
+                for customer in customers
+            ]
+        )
+        cycles = registrations.replacement_ids
+
+        def drop_documents(env):
+            cycles_ = env["customer.replacement"].browse(cycles.ids)
+            quotations = cycles_.quotation_id
+            env["mail.mail"].search(
+                [("model", "=", "customer.replacement"), ("res_id", "in", cycles.ids)]
+            ).unlink()
+            env["customer.touchpoint"].search(
+                [("partner_id", "in", customers.ids)]
+            ).unlink()
+            cycles_.unlink()
+            registrations.with_env(env).unlink()
+            quotations.action_cancel()
+            quotations.unlink()
+            rule.with_env(env).unlink()
+            (cooker | gasket).with_env(env).product_tmpl_id.unlink()
+
+        self._cleanup("res.partner", customers.ids, before=drop_documents)
+        return customers, cycles

@@ -4,21 +4,16 @@ database connections (see test_fault_concurrency)."""
 # Committing is the point here: other connections only see committed data.
 # pylint: disable=invalid-commit
 
-from contextlib import closing
 from datetime import timedelta
 
-from odoo import SUPERUSER_ID, api, fields, sql_db
-from odoo.tests import TransactionCase, tagged
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import TwoWorkersCase
 
 
 @tagged("post_install", "-at_install")
-class TestCampaignTwoWorkers(TransactionCase):
-    def _connection(self):
-        cr = sql_db.db_connect(self.env.cr.dbname).cursor()
-        self.addCleanup(cr.close)
-        cr.execute("SET lock_timeout = '10s'")
-        return api.Environment(cr, SUPERUSER_ID, {})
-
+class TestCampaignTwoWorkers(TwoWorkersCase):
     def test_two_workers_log_each_piece_once(self):
         setup = self._connection()
         email = setup.ref("customer_followup.touchpoint_type_email")
@@ -50,17 +45,13 @@ class TestCampaignTwoWorkers(TransactionCase):
         )
         setup.cr.commit()
 
-        def cleanup():
-            with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                env["customer.touchpoint"].search(
-                    [("partner_id", "in", customers.ids)]
-                ).unlink()
-                env["customer.followup.campaign"].browse(campaign.id).unlink()
-                env["res.partner"].browse(customers.ids).unlink()
-                cr.commit()
+        def drop_documents(env):
+            env["customer.touchpoint"].search(
+                [("partner_id", "in", customers.ids)]
+            ).unlink()
+            env["customer.followup.campaign"].browse(campaign.id).unlink()
 
-        self.addCleanup(cleanup)
+        self._cleanup("res.partner", customers.ids, before=drop_documents)
 
         worker_a, worker_b = self._connection(), self._connection()
         Piece_a = worker_a["customer.followup.campaign.piece"]

@@ -8,34 +8,13 @@ and delete everything they committed afterwards."""
 # Committing is the point here: other connections only see committed data.
 # pylint: disable=invalid-commit
 
-from contextlib import closing
+from odoo.tests import tagged
 
-from dateutil.relativedelta import relativedelta
-
-from odoo import SUPERUSER_ID, api, fields, sql_db
-from odoo.tests import TransactionCase, tagged
+from .common import TwoWorkersCase
 
 
 @tagged("post_install", "-at_install")
-class TestFaultTwoWorkers(TransactionCase):
-    def _connection(self):
-        cr = sql_db.db_connect(self.env.cr.dbname).cursor()
-        self.addCleanup(cr.close)
-        # never wait on a lock forever: a blocked worker fails the test
-        cr.execute("SET lock_timeout = '10s'")
-        return api.Environment(cr, SUPERUSER_ID, {})
-
-    def _cleanup(self, model, ids, before=None):
-        def unlink():
-            with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                if before:
-                    before(env)
-                env[model].browse(ids).exists().unlink()
-                cr.commit()
-
-        self.addCleanup(unlink)
-
+class TestFaultTwoWorkers(TwoWorkersCase):
     def test_two_planner_workers_plan_each_customer_once(self):
         setup = self._connection()
         tier = setup.ref("customer_followup.customer_tier_a")
@@ -87,61 +66,9 @@ class TestFaultTwoWorkers(TransactionCase):
 
     def test_two_reminder_workers_remind_each_cycle_once(self):
         setup = self._connection()
-        product_vals = {"type": "consu", "sale_ok": True, "taxes_id": False}
-        cooker = setup["product.product"].create(
-            dict(product_vals, name="Concurrent Cooker")
-        )
-        gasket = setup["product.product"].create(
-            dict(product_vals, name="Concurrent Gasket", list_price=9.0)
-        )
-        rule = setup["product.consumable.rule"].create(
-            {
-                "product_tmpl_id": cooker.product_tmpl_id.id,
-                "part_product_id": gasket.id,
-                "interval_months": 24,
-                "lead_days": 30,
-                "window_months": 6,
-                "delivery": "mail",
-            }
-        )
-        customers = setup["res.partner"].create(
-            [
-                {"name": f"Concurrent Owner {n}", "email": f"owner{n}@example.com"}
-                for n in range(3)
-            ]
-        )
-        today = fields.Date.today()
-        registrations = setup["customer.product.registration"].create(
-            [
-                {
-                    "partner_id": customer.id,
-                    "product_id": cooker.id,
-                    "purchase_date": today - relativedelta(months=24, days=-10),
-                }
-                for customer in customers
-            ]
-        )
-        cycles = registrations.replacement_ids
+        customers, cycles = self._due_cycles(setup, "Concurrent")
         self.assertEqual(len(cycles), 3)
         setup.cr.commit()
-
-        def drop_documents(env):
-            cycles_ = env["customer.replacement"].browse(cycles.ids)
-            quotations = cycles_.quotation_id
-            env["mail.mail"].search(
-                [("model", "=", "customer.replacement"), ("res_id", "in", cycles.ids)]
-            ).unlink()
-            env["customer.touchpoint"].search(
-                [("partner_id", "in", customers.ids)]
-            ).unlink()
-            cycles_.unlink()
-            registrations.with_env(env).unlink()
-            quotations.action_cancel()
-            quotations.unlink()
-            rule.with_env(env).unlink()
-            (cooker | gasket).with_env(env).product_tmpl_id.unlink()
-
-        self._cleanup("res.partner", customers.ids, before=drop_documents)
 
         worker_a, worker_b = self._connection(), self._connection()
         Replacement_a = worker_a["customer.replacement"]

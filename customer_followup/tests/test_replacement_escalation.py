@@ -10,15 +10,13 @@ import ast
 from datetime import timedelta
 from unittest.mock import patch
 
-from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
-from . import test_fault_concurrency
-from .common import FollowupCase
+from .common import FollowupCase, TwoWorkersCase
 from .test_migration_ranges import load_migration
 
 
@@ -581,61 +579,27 @@ class TestReplacementEscalation(FollowupCase):
 
 
 @tagged("post_install", "-at_install")
-class TestEscalationTwoWorkers(TransactionCase):
+class TestEscalationTwoWorkers(TwoWorkersCase):
     """Two workers send the due steps at once, on two real connections: each
     step is sent once."""
 
-    _connection = test_fault_concurrency.TestFaultTwoWorkers._connection
-    _cleanup = test_fault_concurrency.TestFaultTwoWorkers._cleanup
-
     def test_two_workers_send_each_step_once(self):
         setup = self._connection()
-        product_vals = {"type": "consu", "sale_ok": True, "taxes_id": False}
-        cooker = setup["product.product"].create(
-            dict(product_vals, name="Escalation Cooker")
+        customers, cycles = self._due_cycles(
+            setup,
+            "Escalation",
+            step_ids=[
+                fields.Command.create(
+                    {
+                        "delay_days": 14,
+                        "delivery": "print",
+                        "touchpoint_type_id": setup.ref(
+                            "customer_followup.touchpoint_type_printed_mail"
+                        ).id,
+                    }
+                )
+            ],
         )
-        gasket = setup["product.product"].create(
-            dict(product_vals, name="Escalation Gasket", list_price=9.0)
-        )
-        rule = setup["product.consumable.rule"].create(
-            {
-                "product_tmpl_id": cooker.product_tmpl_id.id,
-                "part_product_id": gasket.id,
-                "interval_months": 24,
-                "lead_days": 30,
-                "window_months": 6,
-                "delivery": "mail",
-                "step_ids": [
-                    fields.Command.create(
-                        {
-                            "delay_days": 14,
-                            "delivery": "print",
-                            "touchpoint_type_id": setup.ref(
-                                "customer_followup.touchpoint_type_printed_mail"
-                            ).id,
-                        }
-                    )
-                ],
-            }
-        )
-        customers = setup["res.partner"].create(
-            [
-                {"name": f"Escalation Owner {n}", "email": f"ladder{n}@example.com"}
-                for n in range(3)
-            ]
-        )
-        today = fields.Date.today()
-        registrations = setup["customer.product.registration"].create(
-            [
-                {
-                    "partner_id": customer.id,
-                    "product_id": cooker.id,
-                    "purchase_date": today - relativedelta(months=24, days=-10),
-                }
-                for customer in customers
-            ]
-        )
-        cycles = registrations.replacement_ids
         self.assertEqual(len(cycles), 3)
         setup["customer.replacement"]._cron_send_reminders()
         self.assertEqual(set(cycles.mapped("reminder_step")), {1})
@@ -643,26 +607,9 @@ class TestEscalationTwoWorkers(TransactionCase):
         cycles.sudo().write(
             {"reminder_step_date": fields.Datetime.now() - timedelta(days=20)}
         )
+        today = fields.Date.today()
         self.assertTrue(all(c.next_step_date <= today for c in cycles))
         setup.cr.commit()
-
-        def drop_documents(env):
-            cycles_ = env["customer.replacement"].browse(cycles.ids)
-            quotations = cycles_.quotation_id
-            env["mail.mail"].search(
-                [("model", "=", "customer.replacement"), ("res_id", "in", cycles.ids)]
-            ).unlink()
-            env["customer.touchpoint"].search(
-                [("partner_id", "in", customers.ids)]
-            ).unlink()
-            cycles_.unlink()
-            registrations.with_env(env).unlink()
-            quotations.action_cancel()
-            quotations.unlink()
-            rule.with_env(env).unlink()
-            (cooker | gasket).with_env(env).product_tmpl_id.unlink()
-
-        self._cleanup("res.partner", customers.ids, before=drop_documents)
 
         worker_a, worker_b = self._connection(), self._connection()
         Replacement_a = worker_a["customer.replacement"]

@@ -17,14 +17,7 @@ class TestTierScoring(FollowupTierCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.big = cls._customer("Big Buyer")
-        for day in ("2025-09-01", "2025-11-15", "2026-01-10", "2026-02-20"):
-            cls._order(cls.big, f"{day} 10:00:00", 5000.0)
-        cls.medium = cls._customer("Medium Buyer")
-        cls._order(cls.medium, "2025-12-01 10:00:00", 1500.0)
-        cls._order(cls.medium, "2026-01-05 10:00:00", 1500.0)
-        cls.small = cls._customer("Dormant Buyer")
-        cls._order(cls.small, "2024-07-01 10:00:00", 100.0)
+        cls._buyers()
         cls.strategic = cls._customer("Strategic Buyer", followup_strategic=True)
         cls._order(cls.strategic, "2024-07-01 10:00:00", 100.0)
         cls.ancient = cls._customer("Ancient Buyer")

@@ -17,14 +17,7 @@ class TestTierScoringStorage(FollowupTierCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.big = cls._customer("Big Buyer")
-        for day in ("2025-09-01", "2025-11-15", "2026-01-10", "2026-02-20"):
-            cls._order(cls.big, f"{day} 10:00:00", 5000.0)
-        cls.medium = cls._customer("Medium Buyer")
-        cls._order(cls.medium, "2025-12-01 10:00:00", 1500.0)
-        cls._order(cls.medium, "2026-01-05 10:00:00", 1500.0)
-        cls.small = cls._customer("Dormant Buyer")
-        cls._order(cls.small, "2024-07-01 10:00:00", 100.0)
+        cls._buyers()
         cls.prospect = cls._customer("Prospect")
         cls.scored = cls.big | cls.medium | cls.small
         cls.Score = cls.env["customer.followup.score"]
