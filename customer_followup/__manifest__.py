@@ -40,6 +40,8 @@
         "views/product_consumable_rule_views.xml",
         "views/customer_product_registration_views.xml",
         "views/customer_replacement_views.xml",
+        "data/customer_followup_reorder_cron_data.xml",
+        "views/customer_reorder_interval_views.xml",
         "views/customer_followup_menus.xml",
     ],
     "assets": {
