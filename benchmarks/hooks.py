@@ -351,3 +351,29 @@ def reminders_floor(env, cycles, vals_list, mail_cycles):
         template.send_mail_batch(template_cycles.ids, force_send=False)
     env.cr.flush()  # the ORM and the precommit hooks, as a commit runs them
     return {"quotations": len(quotations), "mails": len(mail_cycles)}
+
+
+def reorder_floor(env):
+    """The floor of the reorder interval cron: its learning query over every
+    customer at once, executed and fetched, without writing."""
+    model = env.get("customer.reorder.interval")
+    if model is None:
+        raise Skip("not installed")
+    from odoo.fields import Date  # noqa: PLC0415
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    env.flush_all()
+    rows = env.execute_query(
+        SQL(
+            "SELECT count(*) FROM (%s) l",
+            model._reorder_learned_sql(Date.today(), 0, 2**31 - 1),
+        )
+    )
+    return rows[0][0]
+
+
+def reorder_counts(env):
+    env.cr.execute(
+        "SELECT reorder_state, count(*) FROM customer_reorder_interval GROUP BY 1"
+    )
+    return dict(env.cr.fetchall())

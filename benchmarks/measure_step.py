@@ -35,6 +35,7 @@ CRONS = {
     "tiers": "customer_followup.ir_cron_compute_tiers",
     "planner": "customer_followup.ir_cron_plan_followups",
     "reminders": "customer_followup.ir_cron_replacement_reminders",
+    "reorder": "customer_followup.ir_cron_reorder_intervals",
 }
 MAX_CRON_RUNS = 200
 
@@ -343,6 +344,29 @@ def step_generate(registry, args):
     return measure, info
 
 
+def step_reorder_floor(registry, args):
+    """The floor of the reorder interval cron: its learning query over all
+    customers in one statement, without writing."""
+    with registry.cursor() as cr:
+        env = env_of(cr)
+        with Measure() as measure:
+            rows = hooks.reorder_floor(env)
+    return measure, {"records": rows}
+
+
+def step_reorder(registry, args):
+    """The nightly reorder interval job over every customer (first run: all
+    rows created)."""
+    with registry.cursor() as cr:
+        if not env_of(cr).ref(CRONS["reorder"], raise_if_not_found=False):
+            raise Skip("not installed")
+    measure, info = run_cron(registry, CRONS["reorder"])
+    with registry.cursor() as cr:
+        info["states"] = hooks.reorder_counts(env_of(cr))
+    info["records"] = sum(info["states"].values())
+    return measure, info
+
+
 STEPS = {
     "generate": step_generate,
     "tiers": step_tiers,
@@ -357,6 +381,8 @@ STEPS = {
     "form": step_form,
     "groupby": step_groupby,
     "naive_tiers": step_naive_tiers,
+    "reorder_floor": step_reorder_floor,
+    "reorder": step_reorder,
 }
 
 

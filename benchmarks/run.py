@@ -64,6 +64,8 @@ STEPS = [
     ("reminders", "reminder cron", 120),
     ("form", "customer form (1,000 touchpoints)", None),
     ("groupby", "touchpoints by month x type", None),
+    ("reorder_floor", "reorder learning query alone (floor)", None),
+    ("reorder", "reorder interval cron (issue 16)", 30),
 ]
 # step -> the step measuring its floor (the least work the step must do)
 FLOORS = {
@@ -71,12 +73,14 @@ FLOORS = {
     "tiers_rerun": "tiers_floor",
     "planner": "planner_floor",
     "reminders": "reminders_floor",
+    "reorder": "reorder_floor",
 }
 # what each floor is, for the ratio lines
 FLOOR_LABELS = {
     "tiers_floor": "the score query alone",
     "planner_floor": "one batched activity create",
     "reminders_floor": "batched quotations + queued mails",
+    "reorder_floor": "the learning query alone",
 }
 # step -> at most this multiple of its floor at TARGET_SCALE (issue 12)
 FLOOR_MAX = {"planner": 1.3, "reminders": 1.3}

@@ -174,6 +174,61 @@ class CustomerReorderInterval(models.Model):
         return [row[0] for row in rows]
 
     @api.model
+    def _reorder_learned_sql(self, today, low, high):
+        """The query of the learned intervals of the customers with ids from
+        ``low`` to ``high`` (commercial partners): rows (company_id,
+        partner_id, product_id, user_id, purchase_count, first_day, last_day,
+        median, spread, expected, late)."""
+        return SQL(
+            """
+            WITH settings(company_id, since) AS (VALUES %(settings)s),
+            purchases AS (
+                SELECT so.company_id, p.commercial_partner_id AS partner_id,
+                       sol.product_id, so.date_order::date AS day
+                  FROM sale_order so
+                  JOIN settings s ON s.company_id = so.company_id
+                  JOIN res_partner p ON p.id = so.partner_id
+                  JOIN sale_order_line sol ON sol.order_id = so.id
+                 WHERE so.state = 'sale'
+                   AND so.date_order >= s.since
+                   AND p.commercial_partner_id BETWEEN %(low)s AND %(high)s
+                   AND sol.product_id IS NOT NULL
+                   AND sol.display_type IS NULL
+                   AND NOT COALESCE(sol.is_downpayment, FALSE)
+              GROUP BY 1, 2, 3, 4
+            ), gaps AS (
+                SELECT company_id, partner_id, product_id, day,
+                       day - LAG(day) OVER (
+                           PARTITION BY company_id, partner_id, product_id
+                           ORDER BY day) AS gap
+                  FROM purchases
+            ), stats AS (
+                SELECT company_id, partner_id, product_id,
+                       COUNT(*) AS purchase_count,
+                       MIN(day) AS first_day,
+                       MAX(day) AS last_day,
+                       percentile_cont(ARRAY[0.25, 0.5, 0.75])
+                           WITHIN GROUP (ORDER BY gap) AS q
+                  FROM gaps
+              GROUP BY 1, 2, 3
+                HAVING COUNT(*) >= %(min_purchases)s
+            )
+            SELECT st.company_id, st.partner_id, st.product_id,
+                   cp.user_id, st.purchase_count, st.first_day, st.last_day,
+                   ROUND(st.q[2]::numeric, 1)::float AS median,
+                   ROUND((st.q[3] - st.q[1])::numeric, 1)::float AS spread,
+                   st.last_day + CEIL(st.q[2])::int AS expected,
+                   st.last_day + CEIL(st.q[2] + st.q[3] - st.q[1])::int AS late
+              FROM stats st
+              JOIN res_partner cp ON cp.id = st.partner_id
+            """,
+            settings=self._reorder_settings_sql(today),
+            low=low,
+            high=high,
+            min_purchases=REORDER_MIN_PURCHASES,
+        )
+
+    @api.model
     def _replace_reorder_rows(self, today, low, high):
         """Learn the intervals of the customers with ids from ``low`` to
         ``high`` (commercial partners) and replace their rows, in one
@@ -181,48 +236,7 @@ class CustomerReorderInterval(models.Model):
         [(written, deleted)] = self.env.execute_query(
             SQL(
                 """
-                WITH settings(company_id, since) AS (VALUES %(settings)s),
-                purchases AS (
-                    SELECT so.company_id, p.commercial_partner_id AS partner_id,
-                           sol.product_id, so.date_order::date AS day
-                      FROM sale_order so
-                      JOIN settings s ON s.company_id = so.company_id
-                      JOIN res_partner p ON p.id = so.partner_id
-                      JOIN sale_order_line sol ON sol.order_id = so.id
-                     WHERE so.state = 'sale'
-                       AND so.date_order >= s.since
-                       AND p.commercial_partner_id BETWEEN %(low)s AND %(high)s
-                       AND sol.product_id IS NOT NULL
-                       AND sol.display_type IS NULL
-                       AND NOT COALESCE(sol.is_downpayment, FALSE)
-                  GROUP BY 1, 2, 3, 4
-                ), gaps AS (
-                    SELECT company_id, partner_id, product_id, day,
-                           day - LAG(day) OVER (
-                               PARTITION BY company_id, partner_id, product_id
-                               ORDER BY day) AS gap
-                      FROM purchases
-                ), stats AS (
-                    SELECT company_id, partner_id, product_id,
-                           COUNT(*) AS purchase_count,
-                           MIN(day) AS first_day,
-                           MAX(day) AS last_day,
-                           percentile_cont(ARRAY[0.25, 0.5, 0.75])
-                               WITHIN GROUP (ORDER BY gap) AS q
-                      FROM gaps
-                  GROUP BY 1, 2, 3
-                    HAVING COUNT(*) >= %(min_purchases)s
-                ), learned AS (
-                    SELECT st.company_id, st.partner_id, st.product_id,
-                           cp.user_id, st.purchase_count, st.first_day,
-                           st.last_day,
-                           ROUND(st.q[2]::numeric, 1)::float AS median,
-                           ROUND((st.q[3] - st.q[1])::numeric, 1)::float AS spread,
-                           st.last_day + CEIL(st.q[2])::int AS expected,
-                           st.last_day + CEIL(st.q[2] + st.q[3] - st.q[1])::int
-                               AS late
-                      FROM stats st
-                      JOIN res_partner cp ON cp.id = st.partner_id
+                WITH learned AS MATERIALIZED (%(learned)s
                 ), upserted AS (
                     INSERT INTO customer_reorder_interval AS r (
                         company_id, partner_id, product_id, user_id,
@@ -275,10 +289,9 @@ class CustomerReorderInterval(models.Model):
                 SELECT (SELECT COUNT(*) FROM upserted),
                        (SELECT COUNT(*) FROM deleted)
                 """,
-                settings=self._reorder_settings_sql(today),
+                learned=self._reorder_learned_sql(today, low, high),
                 low=low,
                 high=high,
-                min_purchases=REORDER_MIN_PURCHASES,
                 today=today,
                 week_end=fields.Date.add(today, days=REORDER_WEEK_DAYS),
                 uid=self.env.uid,
