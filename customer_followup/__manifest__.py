@@ -13,7 +13,7 @@
     "development_status": "Beta",
     "application": True,
     "installable": True,
-    "depends": ["sale_management", "crm", "mail", "mass_mailing"],
+    "depends": ["sale_management", "crm", "mail", "mass_mailing", "digest"],
     "data": [
         "security/customer_followup_security.xml",
         "security/ir.model.access.csv",
@@ -42,6 +42,9 @@
         "views/customer_replacement_views.xml",
         "data/customer_followup_reorder_cron_data.xml",
         "views/customer_reorder_interval_views.xml",
+        "data/customer_followup_slipping_data.xml",
+        "views/digest_views.xml",
+        "data/digest_data.xml",
         "views/customer_followup_menus.xml",
     ],
     "assets": {

@@ -29,3 +29,6 @@ from . import customer_followup_planner_campaign
 from . import mailing_trace
 from . import customer_followup_campaign_report
 from . import customer_reorder_interval
+from . import customer_followup_slipping
+from . import res_users
+from . import digest_digest

@@ -3,6 +3,7 @@ from collections import defaultdict
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.fields import Domain
 from odoo.tools.misc import formatLang
 
 
@@ -23,6 +24,7 @@ class CustomerFollowupOverview(models.AbstractModel):
                 self._section_workload(today),
                 self._section_replacements(today),
                 self._section_tier_changes(today),
+                self._section_slipping(today),
             ],
         }
 
@@ -395,4 +397,37 @@ class CustomerFollowupOverview(models.AbstractModel):
                     ],
                 }
             ],
+        }
+
+    @api.model
+    def _section_slipping(self, today):
+        """The lists of the weekly "customers slipping away" mail
+        (``customer.followup.slipping``), counted for the customers this user
+        sees."""
+        sees_all = self.env["res.partner"]._followup_sees_all_customers()
+        figures = []
+        for (
+            _key,
+            title,
+            model,
+            domain,
+            _order,
+            partner_field,
+        ) in self.env["customer.followup.slipping"]._slipping_lists(today):
+            if not sees_all:
+                path = (
+                    "user_id" if partner_field == "id" else f"{partner_field}.user_id"
+                )
+                domain = list(domain & Domain(path, "in", [self.env.uid, False]))
+            else:
+                domain = list(domain)
+            figure = self._figure(
+                title, self.env[model].search_count(domain), model, domain
+            )
+            if figure["value"] != "0":
+                figure["decoration"] = "danger"
+            figures.append(figure)
+        return {
+            "title": self.env._("Who is slipping"),
+            "rows": [{"title": self.env._("Customers"), "figures": figures}],
         }

@@ -1,0 +1,13 @@
+from odoo import fields, models
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    followup_slipping_week = fields.Date(
+        string="Slipping Customers Mailed For",
+        readonly=True,
+        copy=False,
+        help="The first day of the last week whose 'customers slipping away' "
+        "mail this user got: at most one a week.",
+    )
