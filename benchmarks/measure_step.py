@@ -36,6 +36,7 @@ CRONS = {
     "planner": "customer_followup.ir_cron_plan_followups",
     "reminders": "customer_followup.ir_cron_replacement_reminders",
     "reorder": "customer_followup.ir_cron_reorder_intervals",
+    "slipping": "customer_followup.ir_cron_slipping_mail",
 }
 MAX_CRON_RUNS = 200
 
@@ -367,6 +368,22 @@ def step_reorder(registry, args):
     return measure, info
 
 
+def step_slipping(registry, args):
+    """The weekly "customers slipping away" mail: one mail per salesperson
+    with customers on a list and per sales manager (after the tier, tier
+    re-run and reorder steps, so that every list has customers)."""
+    with registry.cursor() as cr:
+        env = env_of(cr)
+        if not env.ref(CRONS["slipping"], raise_if_not_found=False):
+            raise Skip("not installed")
+        mails = hooks.count(env, "mail_mail")
+    measure, info = run_cron(registry, CRONS["slipping"])
+    with registry.cursor() as cr:
+        info["mails_created"] = hooks.count(env_of(cr), "mail_mail") - mails
+    info["records"] = info["mails_created"]
+    return measure, info
+
+
 STEPS = {
     "generate": step_generate,
     "tiers": step_tiers,
@@ -383,6 +400,7 @@ STEPS = {
     "naive_tiers": step_naive_tiers,
     "reorder_floor": step_reorder_floor,
     "reorder": step_reorder,
+    "slipping": step_slipping,
 }
 
 

@@ -66,6 +66,7 @@ STEPS = [
     ("groupby", "touchpoints by month x type", None),
     ("reorder_floor", "reorder learning query alone (floor)", None),
     ("reorder", "reorder interval cron (issue 16)", 30),
+    ("slipping", "weekly slipping mail, 10 salespeople (issue 16)", 30),
 ]
 # step -> the step measuring its floor (the least work the step must do)
 FLOORS = {

@@ -270,16 +270,30 @@ class CustomerFollowupSlipping(models.AbstractModel):
             "Customers slipping away: week of %(date)s",
             date=format_date(env, self._week_start(today)),
         )
+        week = format_date(env, self._week_start(today))
+        for section in sections:
+            section["more_text"] = env._("and %(count)s more.", count=section["more"])
         body = env["ir.qweb"]._render(
             "customer_followup.slipping_mail",
             {
-                "reader": reader,
-                "everyone": everyone,
+                "greeting": env._("Hello %(name)s,", name=reader.name),
+                "intro": env._(
+                    "These customers of the whole company are slipping away "
+                    "(week of %(date)s):",
+                    date=week,
+                )
+                if everyone
+                else env._(
+                    "These customers of yours are slipping away (week of %(date)s):",
+                    date=week,
+                ),
                 "sections": sections,
-                "week": format_date(env, self._week_start(today)),
                 "overview_url": f"{self.get_base_url()}/odoo/action-"
                 "customer_followup.action_followup_overview",
-                "company": reader.company_id,
+                "footer": env._(
+                    "%(company)s · Customer Follow-up, every Monday.",
+                    company=reader.company_id.name,
+                ),
             },
         )
         return subject, body
