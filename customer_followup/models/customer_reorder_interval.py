@@ -65,7 +65,6 @@ class CustomerReorderInterval(models.Model):
     )
     product_id = fields.Many2one(
         "product.product",
-        string="Product",
         required=True,
         readonly=True,
         index=True,
