@@ -355,21 +355,18 @@ def reminders_floor(env, cycles, vals_list, mail_cycles):
 
 def reorder_floor(env):
     """The floor of the reorder interval cron: its learning query over every
-    customer at once, executed and fetched, without writing."""
+    customer at once, with the cron's work memory, executed and fetched,
+    without writing."""
     model = env.get("customer.reorder.interval")
     if model is None:
         raise Skip("not installed")
     from odoo.fields import Date  # noqa: PLC0415
-    from odoo.tools import SQL  # noqa: PLC0415
 
     env.flush_all()
-    rows = env.execute_query(
-        SQL(
-            "SELECT count(*) FROM (%s) l",
-            model._reorder_learned_sql(Date.today(), 0, 2**31 - 1),
-        )
+    rows = env["customer.followup.scoring"]._execute_scoring_query(
+        model._reorder_learned_sql(Date.today())
     )
-    return rows[0][0]
+    return len(rows)
 
 
 def reorder_counts(env):

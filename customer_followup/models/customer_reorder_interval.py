@@ -8,6 +8,8 @@ REORDER_BATCH_SIZE = 20000
 REORDER_MIN_PURCHASES = 3
 # "expected to reorder this week": the expected date within the next 7 days
 REORDER_WEEK_DAYS = 7
+# the session's temporary table of the learned intervals
+LEARNED_TABLE = "customer_reorder_learned"
 REORDER_STATES = [
     ("waiting", "Not yet due"),
     ("due", "Expected this week"),
@@ -151,33 +153,53 @@ class CustomerReorderInterval(models.Model):
         return SQL(", ").join(rows)
 
     @api.model
-    def _reorder_candidates(self, today):
-        """Sorted ids of the customers to (re)learn: those with confirmed
-        orders within their company's window, and those with rows."""
+    def _learn_reorder_intervals(self, today):
+        """Learn the intervals of every customer in one read-only statement
+        into the session's temporary table ``customer_reorder_learned`` (kept
+        across the commits of the batches, dropped at the end), with more
+        work memory: its aggregates over every order line of the window
+        would spill to disk with PostgreSQL's default."""
+        self.env.execute_query(
+            SQL("DROP TABLE IF EXISTS pg_temp.%s", SQL.identifier(LEARNED_TABLE))
+        )
+        self.env["customer.followup.scoring"]._execute_scoring_query(
+            SQL(
+                "CREATE TEMP TABLE %s AS %s",
+                SQL.identifier(LEARNED_TABLE),
+                self._reorder_learned_sql(today),
+            )
+        )
+        self.env.execute_query(
+            SQL(
+                "CREATE INDEX ON pg_temp.%s (partner_id); ANALYZE pg_temp.%s",
+                SQL.identifier(LEARNED_TABLE),
+                SQL.identifier(LEARNED_TABLE),
+            )
+        )
+
+    @api.model
+    def _reorder_candidates(self):
+        """Sorted ids of the customers whose rows to replace: those with
+        learned intervals and those with rows."""
         rows = self.env.execute_query(
             SQL(
                 """
-                WITH settings(company_id, since) AS (VALUES %(settings)s)
-                SELECT p.commercial_partner_id
-                  FROM sale_order so
-                  JOIN settings s ON s.company_id = so.company_id
-                  JOIN res_partner p ON p.id = so.partner_id
-                 WHERE so.state = 'sale' AND so.date_order >= s.since
+                SELECT partner_id FROM pg_temp.%s
                  UNION
                 SELECT partner_id FROM customer_reorder_interval
                  ORDER BY 1
                 """,
-                settings=self._reorder_settings_sql(today),
+                SQL.identifier(LEARNED_TABLE),
             )
         )
         return [row[0] for row in rows]
 
     @api.model
-    def _reorder_learned_sql(self, today, low, high):
-        """The query of the learned intervals of the customers with ids from
-        ``low`` to ``high`` (commercial partners): rows (company_id,
-        partner_id, product_id, user_id, purchase_count, first_day, last_day,
-        median, spread, expected, late)."""
+    def _reorder_learned_sql(self, today):
+        """The query of the learned intervals of every customer (commercial
+        partner) and product: rows (company_id, partner_id, product_id,
+        user_id, purchase_count, first_day, last_day, median, spread,
+        expected, late)."""
         return SQL(
             """
             WITH settings(company_id, since) AS (VALUES %(settings)s),
@@ -190,7 +212,6 @@ class CustomerReorderInterval(models.Model):
                   JOIN sale_order_line sol ON sol.order_id = so.id
                  WHERE so.state = 'sale'
                    AND so.date_order >= s.since
-                   AND p.commercial_partner_id BETWEEN %(low)s AND %(high)s
                    AND sol.product_id IS NOT NULL
                    AND sol.display_type IS NULL
                    AND NOT COALESCE(sol.is_downpayment, FALSE)
@@ -222,20 +243,20 @@ class CustomerReorderInterval(models.Model):
               JOIN res_partner cp ON cp.id = st.partner_id
             """,
             settings=self._reorder_settings_sql(today),
-            low=low,
-            high=high,
             min_purchases=REORDER_MIN_PURCHASES,
         )
 
     @api.model
     def _replace_reorder_rows(self, today, low, high):
-        """Learn the intervals of the customers with ids from ``low`` to
-        ``high`` (commercial partners) and replace their rows, in one
+        """Replace the rows of the customers with ids from ``low`` to
+        ``high`` (commercial partners) by their learned intervals, in one
         statement. Returns (rows written, rows deleted)."""
         [(written, deleted)] = self.env.execute_query(
             SQL(
                 """
-                WITH learned AS MATERIALIZED (%(learned)s
+                WITH learned AS MATERIALIZED (
+                    SELECT * FROM pg_temp.%(learned)s
+                     WHERE partner_id BETWEEN %(low)s AND %(high)s
                 ), upserted AS (
                     INSERT INTO customer_reorder_interval AS r (
                         company_id, partner_id, product_id, user_id,
@@ -288,7 +309,7 @@ class CustomerReorderInterval(models.Model):
                 SELECT (SELECT COUNT(*) FROM upserted),
                        (SELECT COUNT(*) FROM deleted)
                 """,
-                learned=self._reorder_learned_sql(today, low, high),
+                learned=SQL.identifier(LEARNED_TABLE),
                 low=low,
                 high=high,
                 today=today,
@@ -337,7 +358,8 @@ class CustomerReorderInterval(models.Model):
         self.env["res.partner"].flush_model(["commercial_partner_id", "user_id"])
         self.env["res.company"].flush_model(["followup_window_months"])
         self.flush_model()
-        candidates = self._reorder_candidates(today)
+        self._learn_reorder_intervals(today)
+        candidates = self._reorder_candidates()
         if cron and (left_over := self._cron_left_over()):
             candidates = candidates[-left_over:]
         remaining = len(candidates)
@@ -353,6 +375,9 @@ class CustomerReorderInterval(models.Model):
                 len(batch), remaining=remaining
             ):
                 break
+        self.env.execute_query(
+            SQL("DROP TABLE IF EXISTS pg_temp.%s", SQL.identifier(LEARNED_TABLE))
+        )
         return done
 
     @api.model
