@@ -2,7 +2,9 @@ from odoo import fields, models
 
 
 class ResUsers(models.Model):
-    _inherit = "res.users"
+    _name = "res.users"
+    _inherit = ["res.users", "customer.followup.guard"]
+    _followup_system_fields = ("followup_slipping_week",)
 
     followup_slipping_week = fields.Date(
         string="Slipping Customers Mailed For",
