@@ -73,6 +73,52 @@ def workload_shot(page, base, out, days):
     print("saved", out)
 
 
+def reorder_and_slipping_shots(page, base, out, sfx):
+    """The learned reorder intervals (first salesperson's group open) and the
+    weekly "customers slipping away" mail of the logged-in user (the mail
+    cron is run first; it mails nobody twice in a week)."""
+    backend_shot(
+        page,
+        base,
+        "/odoo/action-customer_followup.action_customer_reorder_interval",
+        out / f"reorder_intervals{sfx}.png",
+        click=".o_group_header",
+    )
+    crons = rpc(
+        page,
+        base,
+        "ir.cron",
+        "search",
+        [["code", "=", "model._cron_send_slipping_mails()"]],
+    )
+    if crons:
+        rpc(page, base, "ir.cron", "method_direct_trigger", crons)
+    mails = rpc(
+        page,
+        base,
+        "mail.mail",
+        "search_read",
+        [
+            [
+                "body_html",
+                "ilike",
+                "/odoo/action-customer_followup.action_followup_overview",
+            ]
+        ],
+        fields=["body_html", "subject"],
+        order="id desc",
+        limit=1,
+    )
+    if mails:
+        page.set_content(
+            f"<div style='max-width:720px;margin:16px auto;font-family:sans-serif'>"
+            f"<p><b>{mails[0]['subject']}</b></p>{mails[0]['body_html']}</div>"
+        )
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(out / f"slipping_mail{sfx}.png"), full_page=True)
+        print("saved", out / f"slipping_mail{sfx}.png")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--base", default="http://localhost:8069")
@@ -196,6 +242,8 @@ def main():
                     check=True,
                 )
             print("saved", out / f"hagaki{sfx}.png")
+
+        reorder_and_slipping_shots(page, base, out, sfx)
 
         rpc(page, base, "res.users", "write", me, {"lang": my_lang})
 

@@ -6,13 +6,14 @@ from odoo.tools import SQL
 REORDER_BATCH_SIZE = 20000
 # a customer and product need this many purchases (so at least two intervals)
 REORDER_MIN_PURCHASES = 3
-# "expected to reorder this week": the expected date within the next 7 days
+# "expected to reorder this week" (status "due"): the expected date within the
+# next 7 days, or passed without being late yet
 REORDER_WEEK_DAYS = 7
 # the session's temporary table of the learned intervals
 LEARNED_TABLE = "customer_reorder_learned"
 REORDER_STATES = [
     ("waiting", "Not yet due"),
-    ("due", "Expected this week"),
+    ("due", "Due to reorder"),
     ("late", "Late to reorder"),
 ]
 
