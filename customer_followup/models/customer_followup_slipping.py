@@ -1,6 +1,8 @@
 import math
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL, format_date, split_every
@@ -313,8 +315,7 @@ class CustomerFollowupSlipping(models.AbstractModel):
         sent = 0
         for batch in split_every(SLIPPING_BATCH_SIZE, readers):
             users = self.env["res.users"].sudo().browse([user.id for user, _e in batch])
-            # another worker may have taken or mailed some of them meanwhile
-            locked = users.try_lock_for_update(allow_referencing=True)
+            locked = users.browse(user.id for user in users if self._lock_reader(user))
             locked.invalidate_recordset(["followup_slipping_week"])
             mails = []
             for user, everyone in batch:
@@ -335,6 +336,25 @@ class CustomerFollowupSlipping(models.AbstractModel):
             ):
                 break
         return sent
+
+    @api.model
+    def _lock_reader(self, user):
+        """Lock ``user`` for this transaction unless another worker holds it
+        or has mailed it since this transaction began (its commit makes the
+        lock a serialization failure here): then it is that worker's."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM res_users WHERE id = %s "
+                        "FOR NO KEY UPDATE SKIP LOCKED",
+                        user.id,
+                    ),
+                    log_exceptions=False,
+                )
+                return bool(self.env.cr.fetchall())
+        except psycopg2.errors.SerializationFailure:
+            return False
 
     @api.model
     def _slipping_mail_vals(self, user, subject, body):

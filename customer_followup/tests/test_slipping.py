@@ -2,9 +2,10 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.tests import tagged
 
-from .common import FollowupTierCase
+from .common import FollowupTierCase, TwoWorkersCase
 
 CRON = "customer_followup.ir_cron_slipping_mail"
 MONDAY = "2026-06-15 05:00:00"
@@ -194,3 +195,88 @@ class TestSlipping(FollowupTierCase):
         self.assertEqual(digest.kpi_followup_parts_ordered_value, 0)
         kpis = digest._compute_kpis(self.env.company, self.manager)
         self.assertIn("kpi_followup_late_reorders", [k["kpi_name"] for k in kpis])
+
+
+@tagged("post_install", "-at_install")
+class TestSlippingTwoWorkers(TwoWorkersCase):
+    """Two workers sending the weekly mail at once: each reader gets one."""
+
+    # Committing is the point here: other connections only see committed data.
+    # pylint: disable=invalid-commit
+
+    def test_two_workers_mail_each_reader_once(self):
+        setup = self._connection()
+        setup.cr.execute("SELECT COALESCE(MAX(id), 0) FROM mail_mail")
+        [(last_mail_id,)] = setup.cr.fetchall()
+        Users = setup["res.users"].with_context(no_reset_password=True)
+        seller, boss = Users.create(
+            [
+                {
+                    "name": "Concurrent Seller",
+                    "login": "cf_slipping_seller",
+                    "email": "concurrent.seller@example.com",
+                    "group_ids": [(4, setup.ref("sales_team.group_sale_salesman").id)],
+                },
+                {
+                    "name": "Concurrent Boss",
+                    "login": "cf_slipping_boss",
+                    "email": "concurrent.boss@example.com",
+                    "group_ids": [(4, setup.ref("sales_team.group_sale_manager").id)],
+                },
+            ]
+        )
+        customer = setup["res.partner"].create(
+            {
+                "name": "Concurrent Slipping Customer",
+                "is_company": True,
+                "user_id": seller.id,
+                "followup_tier_id": setup.ref("customer_followup.customer_tier_a").id,
+                "followup_tier_locked": True,
+            }
+        )
+        # tier A is visited every 180 days: 400 days is past it by half again
+        setup["customer.touchpoint"].create(
+            {
+                "partner_id": customer.id,
+                "type_id": setup.ref("customer_followup.touchpoint_type_visit").id,
+                "date": fields.Datetime.subtract(fields.Datetime.now(), days=400),
+            }
+        )
+        others = setup["res.users"].search([("id", "not in", (seller | boss).ids)])
+        weeks = {user.id: user.followup_slipping_week for user in others}
+        setup.cr.commit()
+
+        def drop_documents(env):
+            env["mail.mail"].search([("id", ">", last_mail_id)]).unlink()
+            env["customer.touchpoint"].search(
+                [("partner_id", "=", customer.id)]
+            ).unlink()
+            env["res.partner"].browse(customer.id).unlink()
+            for user in env["res.users"].browse(list(weeks)):
+                if user.followup_slipping_week != weeks[user.id]:
+                    user.followup_slipping_week = weeks[user.id]
+
+        self._cleanup("res.users", (seller | boss).ids, before=drop_documents)
+
+        worker_a, worker_b = self._connection(), self._connection()
+        locked = worker_a["res.users"].browse(seller.id).try_lock_for_update()
+        self.assertEqual(locked.id, seller.id, "worker A holds the salesperson")
+        worker_b["customer.followup.slipping"]._send_slipping_mails()
+        worker_b.cr.commit()
+        worker_a["customer.followup.slipping"]._send_slipping_mails()
+        worker_a.cr.commit()
+        # a third run, once both are done, mails nobody
+        worker_b["customer.followup.slipping"]._send_slipping_mails()
+        worker_b.cr.commit()
+
+        check = self._connection()
+        for reader in (seller, boss):
+            mails = check["mail.mail"].search(
+                [
+                    ("id", ">", last_mail_id),
+                    ("recipient_ids", "in", reader.partner_id.id),
+                    ("subject", "like", "Customers slipping away"),
+                ]
+            )
+            self.assertEqual(len(mails), 1, reader.name)
+            self.assertIn("Concurrent Slipping Customer", mails.body_html)
