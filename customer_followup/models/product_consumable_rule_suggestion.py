@@ -98,7 +98,7 @@ class ProductConsumableRuleSuggestion(models.Model):
         SUGGESTION_STATES, default="new", required=True, readonly=True, index=True
     )
     rule_id = fields.Many2one(
-        "product.consumable.rule", readonly=True, ondelete="set null"
+        "product.consumable.rule", string="Rule", readonly=True, ondelete="set null"
     )
 
     _pair_unique = models.UniqueIndex("(product_tmpl_id, part_product_id)")
