@@ -45,7 +45,6 @@
         "data/customer_followup_slipping_data.xml",
         "views/digest_views.xml",
         "data/digest_data.xml",
-        "views/product_consumable_rule_suggestion_views.xml",
         "views/customer_followup_menus.xml",
     ],
     "assets": {

@@ -32,4 +32,3 @@ from . import customer_reorder_interval
 from . import customer_followup_slipping
 from . import res_users
 from . import digest_digest
-from . import product_consumable_rule_suggestion

@@ -10,8 +10,3 @@ class ProductTemplate(models.Model):
         string="Replacement Rules",
         help="Consumable parts the owners of this product should replace periodically.",
     )
-    followup_durable = fields.Boolean(
-        string="Durable Product",
-        help="Owned by the customer for years: the addon suggests replacement "
-        "rules from the products its buyers bought later.",
-    )

@@ -63,13 +63,6 @@ class ResCompany(models.Model):
         default=True,
         help="A quotation signed in the portal logs a touchpoint by the customer.",
     )
-    followup_suggestion_share = fields.Float(
-        string="Share of Buyers for a Suggested Rule (%)",
-        required=True,
-        default=30.0,
-        help="A product bought later by at least this share of the buyers of a "
-        "durable product is suggested as its replacement part.",
-    )
     followup_user_id = fields.Many2one(
         "res.users",
         string="Fallback Follow-up Salesperson",
@@ -86,9 +79,6 @@ class ResCompany(models.Model):
     _followup_weight_margin_range = ValueRange("followup_weight_margin", 0.0, 100.0)
     _followup_strategic_bonus_range = ValueRange("followup_strategic_bonus", 0.0, 100.0)
     _followup_horizon_range = ValueRange("followup_horizon_days", 0, 365)
-    _followup_suggestion_share_range = ValueRange(
-        "followup_suggestion_share", 1.0, 100.0
-    )
     _followup_portal_registrations_range = ValueRange(
         "followup_portal_registrations_per_day", 1, 100
     )

@@ -50,7 +50,3 @@ class ResConfigSettings(models.TransientModel):
 
     def _compute_followup_margin(self):
         self.followup_margin_available = "margin" in self.env["sale.order"]._fields
-
-    followup_suggestion_share = fields.Float(
-        related="company_id.followup_suggestion_share", readonly=False
-    )

@@ -38,4 +38,3 @@ from . import test_campaign_tour
 from . import test_touchpoint_capture
 from . import test_reorder_interval
 from . import test_slipping
-from . import test_rule_suggestion
