@@ -631,6 +631,9 @@ class CustomerFollowupPlanner(models.AbstractModel):
         today = today or fields.Date.context_today(self)
         limit_date = fields.Date.add(today, days=self._max_horizon_days(horizon_days))
         candidate_ids = self._candidate_ids(limit_date)
+        candidate_ids = self.env["customer.followup.control"]._planner_candidates(
+            candidate_ids, today, write=not dry_run
+        )
         if not dry_run:
             self._clear_stale_notes(candidate_ids)
         partner_model = self.env["res.partner"].with_context(active_test=False)

@@ -46,6 +46,24 @@ class ResConfigSettings(models.TransientModel):
     followup_user_id = fields.Many2one(
         related="company_id.followup_user_id", readonly=False
     )
+    followup_attribution_days = fields.Integer(
+        related="company_id.followup_attribution_days", readonly=False
+    )
+    followup_control_enabled = fields.Boolean(
+        related="company_id.followup_control_enabled", readonly=False
+    )
+    followup_control_share = fields.Float(
+        related="company_id.followup_control_share", readonly=False
+    )
+    followup_control_days = fields.Integer(
+        related="company_id.followup_control_days", readonly=False
+    )
+    followup_control_tier_ids = fields.Many2many(
+        related="company_id.followup_control_tier_ids", readonly=False
+    )
+    followup_control_seed = fields.Integer(
+        related="company_id.followup_control_seed", readonly=False
+    )
     followup_margin_available = fields.Boolean(compute="_compute_followup_margin")
 
     def _compute_followup_margin(self):
