@@ -109,8 +109,17 @@ class TestEffectReport(FollowupTierCase):
 
     def test_window_setting(self):
         """A 3-day window: only Beta's order, the same day as the call."""
+        cron = self.env.ref("customer_followup.ir_cron_refresh_effect_report")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
         self.company.followup_attribution_days = 3
-        self.Report._refresh()
+        # the change asks for the nightly update now; run it as the scheduler
+        self.assertEqual(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
+            triggers + 1,
+        )
+        self._run_cron(
+            "2025-06-01 03:00:00", "customer_followup.ir_cron_refresh_effect_report"
+        )
         rows = self._contact_rows()
         self.assertEqual(rows[self.visit.id]["order_count"], 0)
         self.assertAlmostEqual(rows[self.letter.id]["revenue_share"], 0.0)
