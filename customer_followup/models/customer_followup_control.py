@@ -85,7 +85,17 @@ class CustomerFollowupControl(models.Model):
                 ]
             )
         )
-        if not companies or not candidate_ids:
+        if not candidate_ids:
+            return candidate_ids
+        if not companies:
+            if write:
+                # the control group was switched off: its customers are planned
+                self.env["res.partner"].sudo().with_context(active_test=False).search(
+                    [
+                        ("id", "in", candidate_ids),
+                        ("followup_control_until", "!=", False),
+                    ]
+                ).write({"followup_control_until": False})
             return candidate_ids
         partners = (
             self.env["res.partner"]

@@ -112,16 +112,32 @@ class TestControlGroup(FollowupTierCase):
     def test_planner_leaves_control_group_uncontacted(self):
         customers = self.due[:40]
         (self.due - customers).followup_tier_id = self.tier_c
+        left_out = self._left_out(date(2025, 3, 3), customers)
         with freeze_time("2025-03-03 08:00:00"):
             customers._compute_next_followup_date()
+            # the workload preview leaves them out too, and records nothing
+            preview = self.planner._plan(dry_run=True)
+            self.assertEqual(
+                {line.partner.id for line in preview} & set(customers.ids),
+                set(customers.ids) - left_out,
+            )
+            self.assertFalse(self.Control.search([("partner_id", "in", customers.ids)]))
             self.planner._plan(dry_run=False)
-        left_out = self._left_out(date(2025, 3, 3), customers)
         self.assertTrue(left_out, "some of the 40 customers in the control group")
         planned = self._planned_activities(customers)
         self.assertEqual(set(planned.mapped("res_id")), set(customers.ids) - left_out)
         self.assertEqual(
             set(customers.filtered("followup_control_until").ids), left_out
         )
+        # switched off: the customers left out are planned the next day
+        self.company.followup_control_enabled = False
+        with freeze_time("2025-03-04 08:00:00"):
+            self.planner._plan(dry_run=False)
+        self.assertEqual(
+            set(self._planned_activities(customers).mapped("res_id")),
+            set(customers.ids),
+        )
+        self.assertFalse(customers.filtered("followup_control_until"))
 
 
 class TestControlComparison(FollowupTierCase):
