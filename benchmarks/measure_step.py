@@ -6,8 +6,9 @@
 Steps: generate, tiers, tiers_floor, prepare_tiers_rerun, tiers_rerun,
 prepare_planner, planner_floor, planner, reminders_floor, reminders, form,
 groupby, naive_tiers, effect_refresh, effect. Each step runs in its own
-process so that its peak memory (``ru_maxrss``) is its own; ``base_mib`` is the resident memory before the step
-(Odoo and the registry), ``peak_mib`` the process peak.
+process so that its peak memory (``ru_maxrss``) is its own; ``base_mib`` is
+the resident memory before the step (Odoo and the registry), ``peak_mib`` the
+process peak.
 """
 
 import argparse
