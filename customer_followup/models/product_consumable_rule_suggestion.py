@@ -92,7 +92,6 @@ class ProductConsumableRuleSuggestion(models.Model):
     )
     rule_id = fields.Many2one(
         "product.consumable.rule",
-        string="Rule",
         readonly=True,
         ondelete="set null",
         index="btree_not_null",
