@@ -63,6 +63,13 @@ class ResCompany(models.Model):
         default=True,
         help="A quotation signed in the portal logs a touchpoint by the customer.",
     )
+    followup_suggestion_min_share = fields.Integer(
+        string="Share of Buyers for a Rule Suggestion (%)",
+        required=True,
+        default=30,
+        help="A part is suggested as a replacement rule of a durable product "
+        "when at least this share of the product's buyers bought it later.",
+    )
     followup_user_id = fields.Many2one(
         "res.users",
         string="Fallback Follow-up Salesperson",
@@ -120,6 +127,9 @@ class ResCompany(models.Model):
     _followup_weight_margin_range = ValueRange("followup_weight_margin", 0.0, 100.0)
     _followup_strategic_bonus_range = ValueRange("followup_strategic_bonus", 0.0, 100.0)
     _followup_horizon_range = ValueRange("followup_horizon_days", 0, 365)
+    _followup_suggestion_min_share_range = ValueRange(
+        "followup_suggestion_min_share", 1, 100
+    )
     _followup_portal_registrations_range = ValueRange(
         "followup_portal_registrations_per_day", 1, 100
     )

@@ -68,3 +68,7 @@ class ResConfigSettings(models.TransientModel):
 
     def _compute_followup_margin(self):
         self.followup_margin_available = "margin" in self.env["sale.order"]._fields
+
+    followup_suggestion_min_share = fields.Integer(
+        related="company_id.followup_suggestion_min_share", readonly=False
+    )
