@@ -37,3 +37,5 @@ from . import test_campaign_response
 from . import test_campaign_tour
 from . import test_touchpoint_capture
 from . import test_customer_path
+from . import test_demo_figures
+from . import test_report_ranges
