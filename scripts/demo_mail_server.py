@@ -38,9 +38,14 @@ def main(config_path, db_name, smtp_port):
             server.write(vals)
         else:
             servers.create(vals)
-        # mails that failed before the catcher existed go out now
+        # mails that failed before the catcher existed go out now (the
+        # administrator's password notice, sent while the database is made);
+        # not those refused for their addresses
         failed = env["mail.mail"].search(
-            [("state", "=", "exception"), ("failure_type", "=", "mail_smtp")]
+            [
+                ("state", "=", "exception"),
+                ("failure_type", "in", (False, "unknown", "mail_smtp")),
+            ]
         )
         failed.mark_outgoing()
         print(
