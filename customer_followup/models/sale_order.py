@@ -103,8 +103,12 @@ class SaleOrder(models.Model):
         spares a redirection to the browser's language first."""
         self.ensure_one()
         url = self.get_portal_url()
-        default_lang = self.env["ir.default"].sudo()._get("res.partner", "lang")
-        lang = self.env["res.lang"]._get_data(code=self.partner_id.lang)
+        # the language of unprefixed URLs, as the portal's routing finds it
+        Lang = self.env["res.lang"]
+        default_lang = self.env["ir.default"].sudo()._get("res.partner", "lang") or (
+            next(iter(Lang._get_active_by("code").values())).code
+        )
+        lang = Lang._get_data(code=self.partner_id.lang)
         if lang and lang.code != default_lang:
             url = f"/{lang.url_code}{url}"
         return self.get_base_url() + url

@@ -158,6 +158,18 @@ class TestCustomerPath(FollowupCase, HttpCaseWithUserPortal):
             page = self.url_open("/my/products", headers=english_browser)
             self.assertIn("ご登録製品", page.text)
 
+    def test_mail_link_names_only_a_language_other_than_the_default(self):
+        self._providers_off()
+        cycle, quotation = self._remind()
+        self.env["res.lang"]._activate_lang("ja_JP")
+        for lang, prefix in (("en_US", ""), ("ja_JP", "/ja")):
+            with self.subTest(lang=lang):
+                self.joel.lang = lang
+                self.assertEqual(
+                    cycle._get_portal_quotation_url(),
+                    quotation.get_base_url() + prefix + quotation.get_portal_url(),
+                )
+
     def test_tour_customer_signs_and_pays_the_reminder_quotation(self):
         self._providers_off()
         self._demo_provider_on()
