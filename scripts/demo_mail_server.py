@@ -48,6 +48,8 @@ def main(config_path, db_name, smtp_port):
             ]
         )
         failed.mark_outgoing()
+        # the queue is sent once the server is up, not at the next hourly run
+        env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
         print(
             f"outgoing mail of {db_name}: SMTP 127.0.0.1:{smtp_port}"
             f" ({len(failed)} failed mail(s) queued again)",
