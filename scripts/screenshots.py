@@ -73,12 +73,66 @@ def workload_shot(page, base, out, days):
     print("saved", out)
 
 
+def portal_shots(browser, page, base, out, sfx):
+    """The customer's side: "My products" of the portal user (Joel Willis),
+    and his reminder quotation opened from his mail by an English browser."""
+    portal_page = browser.new_page(viewport={"width": 1200, "height": 860})
+    login(portal_page, base, "portal", "portal")
+    portal_page.goto(f"{base}/my/products")
+    portal_page.wait_for_timeout(1500)
+    portal_page.screenshot(path=str(out / f"portal_products{sfx}.png"))
+    print("saved", out / f"portal_products{sfx}.png")
+
+    # Joel Willis's reminder quotation, opened from the link of his mail by
+    # a browser that asks for English: the portal answers in his language.
+    joel = rpc(
+        page,
+        base,
+        "res.users",
+        "search_read",
+        [["login", "=", "portal"]],
+        ["partner_id"],
+    )
+    cycles = joel and rpc(
+        page,
+        base,
+        "customer.replacement",
+        "search_read",
+        [
+            ["partner_id", "=", joel[0]["partner_id"][0]],
+            ["quotation_id", "!=", False],
+            ["state", "=", "reminded"],
+        ],
+        ["quotation_id"],
+        limit=1,
+    )
+    if cycles:
+        quotation_id = cycles[0]["quotation_id"][0]
+        token = rpc(page, base, "sale.order", "read", [quotation_id], ["access_token"])[
+            0
+        ]["access_token"]
+        english = browser.new_context(
+            locale="en-US", viewport={"width": 1200, "height": 1000}
+        )
+        quote_page = english.new_page()
+        quote_page.goto(f"{base}/my/orders/{quotation_id}?access_token={token}")
+        quote_page.wait_for_selector("#introduction", timeout=60000)
+        quote_page.wait_for_timeout(1500)
+        shot = out / f"portal_quotation_ja{sfx}.png"
+        quote_page.screenshot(path=str(shot))
+        print("saved", shot)
+        english.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--base", default="http://localhost:8069")
     parser.add_argument("--out", default="docs/screenshots")
     parser.add_argument("--lang", default="en_US", help="backend language, e.g. ja_JP")
     parser.add_argument("--suffix", default="")
+    parser.add_argument(
+        "--only-portal", action="store_true", help="only the customer portal's shots"
+    )
     parser.add_argument(
         "--login", default="admin:admin", help="backend user:password (demo:demo)"
     )
@@ -96,6 +150,10 @@ def main():
         login(page, base, user, password)
         me = rpc(page, base, "res.users", "search", [["login", "=", user]])
         my_lang = rpc(page, base, "res.users", "read", me, ["lang"])[0]["lang"]
+        if args.only_portal:
+            portal_shots(browser, page, base, out, sfx)
+            browser.close()
+            return
         rpc(page, base, "res.users", "write", me, {"lang": args.lang})
 
         backend_shot(
@@ -214,12 +272,7 @@ def main():
 
         rpc(page, base, "res.users", "write", me, {"lang": my_lang})
 
-        portal_page = browser.new_page(viewport={"width": 1200, "height": 860})
-        login(portal_page, base, "portal", "portal")
-        portal_page.goto(f"{base}/my/products")
-        portal_page.wait_for_timeout(1500)
-        portal_page.screenshot(path=str(out / f"portal_products{sfx}.png"))
-        print("saved", out / f"portal_products{sfx}.png")
+        portal_shots(browser, page, base, out, sfx)
         browser.close()
 
 

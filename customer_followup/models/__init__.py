@@ -32,3 +32,4 @@ from . import product_consumable_rule_suggestion
 from . import customer_followup_control
 from . import customer_followup_effect_report
 from . import customer_followup_control_report
+from . import ir_http

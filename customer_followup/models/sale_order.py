@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+# set while the addon itself adjusts ``require_payment`` to the providers
+PAYMENT_SYNC_CONTEXT_KEY = "followup_payment_sync"
 
 
 class SaleOrder(models.Model):
@@ -20,6 +23,14 @@ class SaleOrder(models.Model):
         "customer.product.registration", "sale_order_id", string="Registered Products"
     )
     registration_count = fields.Integer(compute="_compute_registration_count")
+    followup_auto_payment = fields.Boolean(
+        string="Payment Follows Providers",
+        copy=False,
+        help="Set on replacement reminder quotations: online payment is asked "
+        "only while an enabled payment provider can take it (checked again when "
+        "the customer opens the quotation); changing Online payment by hand "
+        "turns this off.",
+    )
 
     # a customer's last order and open quotations in one index probe
     # (planner summaries): sale's own indexes make PostgreSQL read every order
@@ -35,6 +46,78 @@ class SaleOrder(models.Model):
         )
         for order in self:
             order.registration_count = counts.get(order._origin, 0)
+
+    def write(self, vals):
+        if "require_payment" in vals and not self.env.context.get(
+            PAYMENT_SYNC_CONTEXT_KEY
+        ):
+            vals = {**vals, "followup_auto_payment": False}
+        return super().write(vals)
+
+    @api.model
+    def _followup_payment_companies(self, companies):
+        """The companies among ``companies`` with an enabled (or test) payment
+        provider published for customers: their reminder quotations ask for
+        online payment, the others for a signature only."""
+        groups = (
+            self.env["payment.provider"]
+            .sudo()
+            ._read_group(
+                [
+                    ("state", "in", ("enabled", "test")),
+                    ("is_published", "=", True),
+                    ("company_id", "in", companies.ids),
+                ],
+                ["company_id"],
+            )
+        )
+        return self.env["res.company"].union(*(company for (company,) in groups))
+
+    def _followup_sync_payment(self):
+        """Ask for online payment on the open reminder quotations of ``self``
+        exactly when a payment provider can take it now: a provider enabled or
+        disabled since the reminder changes what the customer is asked for, so
+        that the quotation can always become an order."""
+        for order in self.sudo():
+            if (
+                not order.followup_auto_payment
+                or order.state not in ("draft", "sent")
+                or order.signature
+                or order.transaction_ids
+            ):
+                continue
+            providers = (
+                self.env["payment.provider"]
+                .sudo()
+                ._get_compatible_providers(
+                    order.company_id.id,
+                    order.partner_invoice_id.id,
+                    order.amount_total,
+                    currency_id=order.currency_id.id,
+                    sale_order_id=order.id,
+                )
+            )
+            if bool(providers) != order.require_payment:
+                order.with_context(**{PAYMENT_SYNC_CONTEXT_KEY: True}).write(
+                    {"require_payment": bool(providers)}
+                )
+
+    def _get_followup_portal_url(self):
+        """The customer's link to the quotation, in the customer's language
+        (the language prefix of the portal's URLs): the portal shows the
+        customer's own documents in the customer's language anyway, the prefix
+        spares a redirection to the browser's language first."""
+        self.ensure_one()
+        url = self.get_portal_url()
+        # the language of unprefixed URLs, as the portal's routing finds it
+        Lang = self.env["res.lang"]
+        default_lang = self.env["ir.default"].sudo()._get("res.partner", "lang") or (
+            next(iter(Lang._get_active_by("code").values())).code
+        )
+        lang = Lang._get_data(code=self.partner_id.lang)
+        if lang and lang.code != default_lang:
+            url = f"/{lang.url_code}{url}"
+        return self.get_base_url() + url
 
     def _message_post_after_hook(self, message, msg_values):
         res = super()._message_post_after_hook(message, msg_values)
