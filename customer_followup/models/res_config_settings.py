@@ -46,6 +46,9 @@ class ResConfigSettings(models.TransientModel):
     followup_user_id = fields.Many2one(
         related="company_id.followup_user_id", readonly=False
     )
+    followup_hagaki_paper = fields.Selection(
+        related="company_id.followup_hagaki_paper", readonly=False
+    )
     followup_margin_available = fields.Boolean(compute="_compute_followup_margin")
 
     def _compute_followup_margin(self):
