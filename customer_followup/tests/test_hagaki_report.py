@@ -16,6 +16,7 @@ from odoo.tools import mute_logger
 from ..models.sale_order import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
 from ..report import hagaki_layout as layout
 from .common import REMINDER_CRON, FollowupCase
+from .test_campaign import NOW, CampaignCase
 
 PT_PER_MM = 72 / 25.4
 REPORT = "customer_followup.action_report_replacement_hagaki"
@@ -99,6 +100,22 @@ def red_near(image, x_mm, y_mm, dpi=300, radius_mm=0.4):
     return False
 
 
+def render_pdf(case, records, report=REPORT):
+    # the wkhtmltopdf of Linux distributions (unpatched Qt) warns that it
+    # ignores the header/footer switches: harmless for a postcard.
+    with (
+        case.allow_pdf_render(),
+        mute_logger("odoo.addons.base.models.ir_actions_report"),
+    ):
+        pdf, report_type = (
+            case.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(report, records.ids)
+        )
+    case.assertEqual(report_type, "pdf")
+    return pdf
+
+
 class HagakiCase(FollowupCase):
     @classmethod
     def setUpClass(cls):
@@ -162,19 +179,7 @@ class HagakiCase(FollowupCase):
         )
 
     def _pdf(self, records, report=REPORT):
-        # the wkhtmltopdf of Linux distributions (unpatched Qt) warns that it
-        # ignores the header/footer switches: harmless for a postcard.
-        with (
-            self.allow_pdf_render(),
-            mute_logger("odoo.addons.base.models.ir_actions_report"),
-        ):
-            pdf, report_type = (
-                self.env["ir.actions.report"]
-                .with_context(force_report_rendering=True)
-                ._render_qweb_pdf(report, records.ids)
-            )
-        self.assertEqual(report_type, "pdf")
-        return pdf
+        return render_pdf(self, records, report)
 
 
 @tagged("post_install", "-at_install")
@@ -412,3 +417,42 @@ class TestHagakiShortLink(HagakiCase, HttpCase):
         self.assertEqual(self.url_open("/q/ABCDEFGH").status_code, 404)
         self.assertEqual(self.url_open("/q/0O1I").status_code, 404)
         self.assertEqual(self.url_open("/q/" + "A" * 200).status_code, 404)
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignCards(CampaignCase):
+    def test_campaign_cards_have_the_postcard_address_side(self):
+        with freeze_time(NOW):
+            campaign = self._confirm(self._campaign())
+        printed = campaign.piece_ids.filtered(lambda p: p.kind == "printed")[:2]
+        printed.partner_id.write(
+            {
+                "country_id": self.env.ref("base.jp").id,
+                "state_id": self.env.ref("base.state_jp_jp-13").id,
+                "zip": "150-0001",
+                "city": "渋谷区",
+                "street": "神宮前1-2-3",
+            }
+        )
+        pages = pdf_pages(
+            render_pdf(self, printed, "customer_followup.action_report_campaign_batch")
+        )
+        self.assertEqual(len(pages), 4)
+        for piece, address, message in zip(
+            printed, pages[::2], pages[1::2], strict=True
+        ):
+            digits = sorted(
+                (w for w in address if w.top < layout.ADDRESS_TOP - 2),
+                key=lambda w: w.left,
+            )
+            self.assertEqual("".join(w.text for w in digits), "1500001")
+            for word, left in zip(digits, layout.POSTAL_FRAME_LEFTS, strict=True):
+                self.assertAlmostEqual(
+                    word.centre_x, left + layout.POSTAL_FRAME_WIDTH / 2, delta=0.3
+                )
+            texts = [w.text for w in address]
+            self.assertIn("東京都渋谷区神宮前一の二の三", texts)
+            honorific = "御中" if piece.partner_id.is_company else "様"
+            self.assertIn(honorific, texts)
+            self.assertIn(piece.partner_id.name.split()[-1], texts)
+            self.assertIn("Thank you for this year.", " ".join(w.text for w in message))
