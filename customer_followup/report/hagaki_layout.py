@@ -56,7 +56,8 @@ SENDER_ZIP_TOP = 135.0
 # Addresses abroad: horizontal, in the country's format.
 FOREIGN_BOX = (20.0, 55.0, 72.0)  # left, top, width
 FOREIGN_SIZE = 4.2
-SENDER_FOREIGN_BOX = (7.0, 112.0, 50.0)
+# left of the name column, whatever the size of the name
+SENDER_FOREIGN_BOX = (7.0, 110.0, 36.0)
 
 # The Qt of Linux distributions' wkhtmltopdf ignores --zoom and
 # --disable-smart-shrinking and prints 1 CSS mm as 0.7687 mm (measured with
@@ -392,7 +393,7 @@ class CustomerFollowupHagaki(models.AbstractModel):
                 top,
                 width,
                 PAGE_HEIGHT - top - 6.0,
-                f"font-size: {mm(SENDER_SIZE * 0.85)}; line-height: 1.3;",
+                f"font-size: {mm(SENDER_SIZE * 0.8)}; line-height: 1.3;",
             )
             block["title"] = company.name
             block["lines"] = [
