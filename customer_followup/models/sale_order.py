@@ -37,10 +37,29 @@ class SaleOrder(models.Model):
         "on replacement postcards with a QR code.",
     )
 
+    followup_order_code = fields.Char(
+        string="Order Code",
+        compute="_compute_followup_order_code",
+        search="_search_followup_order_code",
+        help="The short order code as printed on the postcard (e.g. K7WQ-3MZD): "
+        "a customer who calls gives it to find the quotation.",
+    )
+
     _followup_short_code_unique = models.UniqueIndex(
         "(followup_short_code) WHERE followup_short_code IS NOT NULL",
         "This short order code is already used.",
     )
+
+    def _compute_followup_order_code(self):
+        for order in self:
+            code = order.followup_short_code
+            order.followup_order_code = code and f"{code[:4]}-{code[4:]}"
+
+    def _search_followup_order_code(self, operator, value):
+        if operator not in ("=", "ilike") or not isinstance(value, str):
+            return NotImplemented
+        code = value.replace("-", "").replace(" ", "").upper()
+        return [("followup_short_code", operator, code)]
 
     def _followup_new_short_codes(self, count):
         """``count`` new short order codes, unused so far (the unique index

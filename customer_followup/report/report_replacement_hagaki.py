@@ -86,12 +86,13 @@ class ReportReplacementHagaki(models.AbstractModel):
                 "Price: %(price)s",
                 price=format_amount(env, amount, company.currency_id),
             )
-            code = quotation.followup_short_code
             texts["order"] = env._(
                 "Scan the QR code or open this address to see the quotation and "
                 "order online, or call us:"
             )
             texts["url"] = quotation._get_followup_short_url()
-            texts["code"] = env._("Order code %(code)s", code=f"{code[:4]}-{code[4:]}")
+            texts["code"] = env._(
+                "Order code %(code)s", code=quotation.followup_order_code
+            )
             texts["quotation"] = env._("Quotation %(name)s", name=quotation.name)
         return texts

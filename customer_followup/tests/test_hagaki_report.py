@@ -408,6 +408,12 @@ class TestHagakiShortLink(HagakiCase, HttpCase):
         typed = f"{code[:4]}-{code[4:]}".lower()
         response = self.url_open(f"/q/{typed}", allow_redirects=False)
         self.assertEqual(response.status_code, 303)
+        # or given on the phone: the salesperson finds the quotation by it
+        self.assertEqual(quotation.followup_order_code, f"{code[:4]}-{code[4:]}")
+        orders = self.env["sale.order"].search(
+            [("followup_order_code", "ilike", typed)]
+        )
+        self.assertEqual(orders, quotation)
         # the public visitor lands on the quotation
         page = self.url_open(short_url)
         self.assertEqual(page.status_code, 200)
