@@ -196,14 +196,19 @@ class CustomerFollowupHagaki(models.AbstractModel):
             if paper == "plain":
                 elements += self._postal_frames()
             elements += self._postal_digits(partner.zip)
-            if has_japanese_script(japanese_address_lines(partner)):
+            # the prefectures' names are Japanese: the rest tells
+            if has_japanese_script([partner.city or "", partner.street or ""]):
                 elements += self._recipient_vertical(partner)
             else:
-                # an address in Latin letters is written horizontally
+                # an address in Latin letters is written horizontally, in the
+                # order of romanized Japanese addresses: street first
+                city = ", ".join(
+                    part for part in (partner.city, partner.state_id.name) if part
+                )
                 elements.append(
                     self._recipient_horizontal(
                         partner,
-                        japanese_address_lines(partner),
+                        [partner.street or "", partner.street2 or "", city],
                         self._honorific(partner),
                     )
                 )
@@ -385,7 +390,9 @@ class CustomerFollowupHagaki(models.AbstractModel):
     def _sender(self, company):
         partner = company.partner_id
         lines = japanese_address_lines(partner)
-        if not is_japanese(partner) or not has_japanese_script(lines):
+        if not is_japanese(partner) or not has_japanese_script(
+            [partner.city or "", partner.street or ""]
+        ):
             left, top, width = SENDER_FOREIGN_BOX
             block = self._box(
                 "sender",

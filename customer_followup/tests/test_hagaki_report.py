@@ -203,6 +203,39 @@ class TestHagakiReport(HagakiCase):
             ["東京都渋谷区神宮", "前一の二の三"],
         )
 
+    def test_contact_of_a_company_and_latin_address(self):
+        hagaki = self.env["customer.followup.hagaki"]
+        self.contact.write(
+            {
+                "country_id": self.env.ref("base.jp").id,
+                "zip": "1500001",
+                "city": "渋谷区",
+                "street": "神宮前1-2-3",
+            }
+        )
+        elements = hagaki._address_side(self.contact, self.company)["elements"]
+        by_role = {element["role"]: element for element in elements}
+        self.assertEqual(
+            (by_role["name"]["text"], by_role["name"]["honorific"]),
+            ("Kimura Hanako", "様"),
+        )
+        self.assertEqual(by_role["company"]["text"], "Kimura Kitchen Co.")
+        self.assertEqual(
+            "".join(e["text"] for e in elements if e["role"] == "digit"), "1500001"
+        )
+        # written in Latin letters: horizontal, the postal code still in the
+        # frames, the honorific after the name
+        self.customer.state_id = self.env.ref("base.state_jp_jp-13")
+        elements = hagaki._address_side(self.customer, self.company)["elements"]
+        by_role = {element["role"]: element for element in elements}
+        self.assertNotIn("name", by_role)
+        block = by_role["foreign"]
+        self.assertEqual((block["title"], block["honorific"]), ("Taro Yamada", "様"))
+        self.assertEqual(block["lines"], ["1-2-3 Jingumae", "Shibuya-ku, 東京都"])
+        self.assertEqual(
+            "".join(e["text"] for e in elements if e["role"] == "digit"), "1500001"
+        )
+
     def test_address_and_message_sides_in_print_order(self):
         cycles = self._due_cycles()
         pdf = self._pdf(cycles)
