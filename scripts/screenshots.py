@@ -236,6 +236,21 @@ def main():
 
         hagaki_shots(page, base, out, sfx)
 
+        backend_shot(
+            page,
+            base,
+            "/odoo/action-customer_followup.action_customer_followup_effect_report",
+            out / f"effect_report{sfx}.png",
+            wait=".o_pivot table",
+        )
+        backend_shot(
+            page,
+            base,
+            "/odoo/action-customer_followup.action_customer_followup_control_report",
+            out / f"control_group{sfx}.png",
+            wait=".o_form_view",
+        )
+
         rpc(page, base, "res.users", "write", me, {"lang": my_lang})
 
         portal_page = browser.new_page(viewport={"width": 1200, "height": 860})

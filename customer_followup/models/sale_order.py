@@ -92,6 +92,12 @@ class SaleOrder(models.Model):
         self._followup_ensure_short_code()
         return self.get_base_url() + SHORT_URL_PATH + self.followup_short_code
 
+    # a customer's last order and open quotations in one index probe
+    # (planner summaries): sale's own indexes make PostgreSQL read every order
+    _followup_partner_state_idx = models.Index(
+        "(partner_id, state, date_order DESC, id DESC) INCLUDE (name)"
+    )
+
     def _compute_registration_count(self):
         counts = dict(
             self.env["customer.product.registration"]._read_group(

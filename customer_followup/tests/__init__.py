@@ -36,3 +36,6 @@ from . import test_campaign_concurrency
 from . import test_campaign_response
 from . import test_campaign_tour
 from . import test_touchpoint_capture
+from . import test_rule_suggestion
+from . import test_effect_report
+from . import test_control_group
