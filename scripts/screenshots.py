@@ -124,6 +124,71 @@ def portal_shots(browser, page, base, out, sfx):
         english.close()
 
 
+def hagaki_pages(page, base, cycle_id):
+    """The address side and the message side of a cycle's postcard, side by
+    side in one image."""
+    from PIL import Image  # noqa: PLC0415 - Odoo's dependency, only needed here
+
+    pdf = page.request.get(
+        f"{base}/report/pdf/customer_followup.report_replacement_hagaki/{cycle_id}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf_path = Path(tmp) / "hagaki.pdf"
+        pdf_path.write_bytes(pdf.body())
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "110",
+                "-f",
+                "1",
+                "-l",
+                "2",
+                str(pdf_path),
+                str(Path(tmp) / "side"),
+            ],
+            check=True,
+        )
+        sides = [
+            Image.open(path).convert("RGB")
+            for path in sorted(Path(tmp).glob("side*.png"))
+        ]
+        gap = 24
+        image = Image.new(
+            "RGB",
+            (
+                sum(side.width for side in sides) + gap * (len(sides) + 1),
+                max(side.height for side in sides) + 2 * gap,
+            ),
+            (210, 210, 210),
+        )
+        left = gap
+        for side in sides:
+            image.paste(side, (left, gap))
+            left += side.width + gap
+        return image
+
+
+def hagaki_shots(page, base, out, sfx):
+    """Both sides of a postcard to a Japanese customer (hagaki.png) and to a
+    customer abroad (hagaki_foreign.png)."""
+    with_quotation = [["quotation_id", "!=", False]]
+    for name, country in (("hagaki", ["=", "JP"]), ("hagaki_foreign", ["!=", "JP"])):
+        domain = [*with_quotation, ["partner_id.country_id.code", *country]]
+        cycle = rpc(
+            page,
+            base,
+            "customer.replacement",
+            "search",
+            [*domain, ["delivery", "=", "print"]],
+            limit=1,
+        ) or rpc(page, base, "customer.replacement", "search", domain, limit=1)
+        if cycle:
+            hagaki_pages(page, base, cycle[0]).save(out / f"{name}{sfx}.png")
+            print("saved", out / f"{name}{sfx}.png")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--base", default="http://localhost:8069")
@@ -135,6 +200,9 @@ def main():
     )
     parser.add_argument(
         "--login", default="admin:admin", help="backend user:password (demo:demo)"
+    )
+    parser.add_argument(
+        "--only-hagaki", action="store_true", help="only the postcards' two sides"
     )
     args = parser.parse_args()
     out = Path(args.out)
@@ -150,8 +218,11 @@ def main():
         login(page, base, user, password)
         me = rpc(page, base, "res.users", "search", [["login", "=", user]])
         my_lang = rpc(page, base, "res.users", "read", me, ["lang"])[0]["lang"]
-        if args.only_portal:
-            portal_shots(browser, page, base, out, sfx)
+        if args.only_portal or args.only_hagaki:
+            if args.only_portal:
+                portal_shots(browser, page, base, out, sfx)
+            if args.only_hagaki:
+                hagaki_shots(page, base, out, sfx)
             browser.close()
             return
         rpc(page, base, "res.users", "write", me, {"lang": args.lang})
@@ -220,40 +291,7 @@ def main():
             page.screenshot(path=str(out / f"reminder_mail{sfx}.png"), full_page=True)
             print("saved", out / f"reminder_mail{sfx}.png")
 
-        postal_domain = [["delivery", "=", "print"], ["quotation_id", "!=", False]]
-        postal = rpc(
-            page,
-            base,
-            "customer.replacement",
-            "search",
-            [*postal_domain, ["partner_id.country_id.code", "=", "JP"]],
-            limit=1,
-        ) or rpc(page, base, "customer.replacement", "search", postal_domain, limit=1)
-        if postal:
-            ids = ",".join(map(str, postal))
-            pdf = page.request.get(
-                f"{base}/report/pdf/customer_followup.report_replacement_hagaki/{ids}"
-            )
-            with tempfile.TemporaryDirectory() as tmp:
-                pdf_path = Path(tmp) / "hagaki.pdf"
-                pdf_path.write_bytes(pdf.body())
-                subprocess.run(
-                    [
-                        "pdftoppm",
-                        "-png",
-                        "-r",
-                        "110",
-                        "-f",
-                        "1",
-                        "-l",
-                        "1",
-                        "-singlefile",
-                        str(pdf_path),
-                        str(out / f"hagaki{sfx}"),
-                    ],
-                    check=True,
-                )
-            print("saved", out / f"hagaki{sfx}.png")
+        hagaki_shots(page, base, out, sfx)
 
         backend_shot(
             page,

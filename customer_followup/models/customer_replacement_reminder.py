@@ -53,19 +53,20 @@ class CustomerReplacementReminder(models.AbstractModel):
         payment_companies = self.env["sale.order"]._followup_payment_companies(
             cycles.company_id
         )
+        vals_list = [
+            self._prepare_quotation_vals(cycle, payment_companies=payment_companies)
+            for cycle in cycles
+        ]
+        # the short link printed on the postcard and given in the mail
+        codes = self.env["sale.order"]._followup_new_short_codes(len(vals_list))
+        for vals, code in zip(vals_list, codes, strict=True):
+            vals["followup_short_code"] = code
         # the salesperson hears of these quotations through the overview and
         # the activities, not one assignment mail per quotation
         quotations = (
             self.env["sale.order"]
             .with_context(mail_auto_subscribe_no_notify=True)
-            .create(
-                [
-                    self._prepare_quotation_vals(
-                        cycle, payment_companies=payment_companies
-                    )
-                    for cycle in cycles
-                ]
-            )
+            .create(vals_list)
         )
         today = fields.Date.context_today(self)
         now = fields.Datetime.now()

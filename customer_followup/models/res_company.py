@@ -117,6 +117,18 @@ class ResCompany(models.Model):
         help="The same seed draws the same customers for the same period; "
         "another seed draws others.",
     )
+    followup_hagaki_paper = fields.Selection(
+        [
+            ("official", "Official postcards"),
+            ("plain", "Plain card"),
+        ],
+        string="Postcard Paper",
+        required=True,
+        default="official",
+        help="Official postcards have the red postal code frames and the stamp "
+        "printed: the address side leaves them untouched. On plain card the "
+        "address side draws the frames and a box for the stamp.",
+    )
 
     _followup_window_range = ValueRange("followup_window_months", 1, 120)
     _followup_weight_recency_range = ValueRange("followup_weight_recency", 0.0, 100.0)

@@ -64,6 +64,9 @@ class ResConfigSettings(models.TransientModel):
     followup_control_seed = fields.Integer(
         related="company_id.followup_control_seed", readonly=False
     )
+    followup_hagaki_paper = fields.Selection(
+        related="company_id.followup_hagaki_paper", readonly=False
+    )
     followup_margin_available = fields.Boolean(compute="_compute_followup_margin")
 
     def _compute_followup_margin(self):

@@ -1,7 +1,16 @@
+import secrets
+
 from odoo import api, fields, models
 
 # set while the addon itself adjusts ``require_payment`` to the providers
 PAYMENT_SYNC_CONTEXT_KEY = "followup_payment_sync"
+
+# Short order codes, printed on postcards and typed by customers: no 0/O or
+# 1/I to confuse; 32^8 (about 10^12) codes, so that guessing one among a
+# shop's quotations is hopeless.
+SHORT_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+SHORT_CODE_LENGTH = 8
+SHORT_URL_PATH = "/q/"
 
 
 class SaleOrder(models.Model):
@@ -31,6 +40,68 @@ class SaleOrder(models.Model):
         "the customer opens the quotation); changing Online payment by hand "
         "turns this off.",
     )
+    followup_short_code = fields.Char(
+        string="Short Order Code",
+        copy=False,
+        readonly=True,
+        help="Opens this quotation in the customer portal at /q/<code>: printed "
+        "on replacement postcards with a QR code.",
+    )
+
+    followup_order_code = fields.Char(
+        string="Order Code",
+        compute="_compute_followup_order_code",
+        search="_search_followup_order_code",
+        help="The short order code as printed on the postcard (e.g. K7WQ-3MZD): "
+        "a customer who calls gives it to find the quotation.",
+    )
+
+    _followup_short_code_unique = models.UniqueIndex(
+        "(followup_short_code) WHERE followup_short_code IS NOT NULL",
+        "This short order code is already used.",
+    )
+
+    def _compute_followup_order_code(self):
+        for order in self:
+            code = order.followup_short_code
+            order.followup_order_code = code and f"{code[:4]}-{code[4:]}"
+
+    def _search_followup_order_code(self, operator, value):
+        if operator not in ("=", "ilike") or not isinstance(value, str):
+            return NotImplemented
+        code = value.replace("-", "").replace(" ", "").upper()
+        return [("followup_short_code", operator, code)]
+
+    def _followup_new_short_codes(self, count):
+        """``count`` new short order codes, unused so far (the unique index
+        stops the one-in-a-trillion race)."""
+        codes = set()
+        while len(codes) < count:
+            wanted = {
+                "".join(
+                    secrets.choice(SHORT_CODE_ALPHABET)
+                    for __ in range(SHORT_CODE_LENGTH)
+                )
+                for __ in range(count - len(codes))
+            }
+            used = self.sudo().search_fetch(
+                [("followup_short_code", "in", list(wanted))], ["followup_short_code"]
+            )
+            codes |= wanted - set(used.mapped("followup_short_code"))
+        return list(codes)
+
+    def _followup_ensure_short_code(self):
+        missing = self.filtered(lambda order: not order.followup_short_code)
+        codes = self._followup_new_short_codes(len(missing))
+        for order, code in zip(missing, codes, strict=True):
+            order.sudo().followup_short_code = code
+
+    def _get_followup_short_url(self):
+        """The short link of this quotation, e.g. https://shop.example/q/K7WQ3MZD:
+        it redirects to the quotation in the portal, with its access token."""
+        self.ensure_one()
+        self._followup_ensure_short_code()
+        return self.get_base_url() + SHORT_URL_PATH + self.followup_short_code
 
     # a customer's last order and open quotations in one index probe
     # (planner summaries): sale's own indexes make PostgreSQL read every order
