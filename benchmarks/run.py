@@ -64,6 +64,9 @@ STEPS = [
     ("reminders", "reminder cron", 120),
     ("form", "customer form (1,000 touchpoints)", None),
     ("groupby", "touchpoints by month x type", None),
+    # the effect report reads what its nightly update computed
+    ("effect_refresh", "effect report nightly update", None),
+    ("effect", "effect report (pivot and graph)", 5),
     ("reorder_floor", "reorder learning query alone (floor)", None),
     ("reorder", "reorder interval cron (issue 16)", 30),
     ("slipping", "weekly slipping mail, 10 salespeople (issue 16)", 30),
