@@ -57,8 +57,6 @@ DEMO_ADDRESSES = {
     "Okayama": ("700-0023", "33", "岡山市北区", "駅前町1-8-1"),
     "Niigata": ("951-8068", "15", "新潟市中央区", "上大川前通7-1243"),
 }
-# the fan whose orders stopped 100 days ago (late to reorder)
-SLIPPING = "Izakaya Tsuki"
 # months between orders, order size factor
 RHYTHM = {"key": (1, 6.0), "fan": (2, 2.0), "regular": (5, 1.0), "dormant": (0, 0.7)}
 # touchpoint types (xml id suffix) by kind, most frequent first
@@ -117,27 +115,20 @@ class CustomerFollowupDemo(models.AbstractModel):
         )
         order_vals, order_dates = [], []
         touchpoint_vals = []
-        towels = env.ref("customer_followup.demo_product_towels")
-        for partner, (name, kind, _city) in zip(partners, DEMO_CUSTOMERS, strict=True):
+        for partner, (_name, kind, _city) in zip(partners, DEMO_CUSTOMERS, strict=True):
             if kind == "new":
                 dates = [today - relativedelta(days=12)]
             elif kind == "dormant":
                 dates = [today - relativedelta(months=rng.randint(26, 34))]
             else:
                 step, _size = RHYTHM[kind]
-                # a fan who quietly stopped ordering: late to reorder
-                until = today - relativedelta(days=100 if name == SLIPPING else 0)
                 dates, day = [], today - relativedelta(months=36)
-                while day < until:
+                while day < today:
                     day += relativedelta(months=step, days=rng.randint(-8, 8))
-                    if day < until:
+                    if day < today:
                         dates.append(day)
             size = RHYTHM.get(kind, (0, 1.0))[1]
             for day in dates:
-                bought = rng.sample(products, rng.randint(1, 3))
-                # key accounts and fans restock towels with every order
-                if kind in ("key", "fan") and towels not in bought:
-                    bought.append(towels)
                 lines = [
                     fields.Command.create(
                         {
@@ -145,7 +136,7 @@ class CustomerFollowupDemo(models.AbstractModel):
                             "product_uom_qty": max(1, round(rng.uniform(1, 4) * size)),
                         }
                     )
-                    for product in bought
+                    for product in rng.sample(products, rng.randint(1, 3))
                 ]
                 order_vals.append(
                     {
