@@ -40,6 +40,9 @@
         "views/product_consumable_rule_views.xml",
         "views/customer_product_registration_views.xml",
         "views/customer_replacement_views.xml",
+        "data/customer_followup_campaign_template_data.xml",
+        "data/customer_followup_campaign_cron_data.xml",
+        "views/customer_followup_campaign_template_views.xml",
         "views/customer_followup_menus.xml",
     ],
     "assets": {

@@ -28,3 +28,4 @@ from . import customer_followup_campaign
 from . import customer_followup_planner_campaign
 from . import mailing_trace
 from . import customer_followup_campaign_report
+from . import customer_followup_campaign_template

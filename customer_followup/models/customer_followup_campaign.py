@@ -1,4 +1,5 @@
 import ast
+import calendar
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -8,7 +9,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
 from .customer_followup_campaign_piece import piece_kind
 from .customer_followup_plan_line import CapacityBook, PlanAction, PlanLine
@@ -29,6 +30,26 @@ CAMPAIGN_STATES = [
 ]
 # Rows of a list shown in the preview; the rest is counted.
 PREVIEW_ROWS = 50
+TIMINGS = [
+    ("date", "On the send date"),
+    ("anniversary", "On each customer's anniversary"),
+]
+# The Japanese greeting year (DOMAIN.md section 5).
+GREETINGS = [
+    ("new_year", "New Year greeting"),
+    ("midwinter", "Midwinter greeting"),
+    ("summer", "Summer greeting"),
+    ("late_summer", "Late-summer greeting"),
+    ("summer_gift", "Summer gift season"),
+    ("year_end_gift", "Year-end gift season"),
+]
+# The customer's date offered for anniversaries besides res.partner's own
+# Date fields: the first confirmed order.
+CUSTOMER_SINCE = "followup_customer_since"
+# Dates of res.partner that are no anniversary.
+NOT_ANNIVERSARIES = ("next_followup_date", "followup_mourning_date")
+# Customers planned at once by the anniversary cron.
+ANNIVERSARY_BATCH = 500
 
 
 @dataclass(slots=True)
@@ -91,7 +112,55 @@ class CustomerFollowupCampaign(models.Model):
         tracking=True,
         help="The day the customers should receive the campaign: emails are "
         "sent then, printed pieces posted for it, and the salespeople write "
-        "their cards, letters and calls in the weeks before.",
+        "their cards, letters and calls in the weeks before. For anniversaries: "
+        "the first day of the year of anniversaries the campaign covers.",
+    )
+    timing = fields.Selection(
+        TIMINGS,
+        string="When",
+        required=True,
+        default="date",
+        tracking=True,
+        help="On the send date: every customer at once. On each customer's "
+        "anniversary: the campaign runs for a year from the send date and "
+        "plans, each day, the pieces of the customers whose anniversary comes.",
+    )
+    anniversary_field = fields.Selection(
+        selection="_selection_anniversary_field",
+        string="Anniversary",
+        help="The date of the customer whose anniversary the campaign "
+        "celebrates: a Date field of the contacts (such as the birth date of "
+        "partner_contact_birthdate when installed) or the day of the first "
+        "confirmed order.",
+    )
+    anniversary_days_before = fields.Integer(
+        string="Days Ahead",
+        default=14,
+        help="The pieces of a customer are planned this many days before its "
+        "anniversary: the salesperson writes the card in those days, and the "
+        "email is sent on the day.",
+    )
+    greeting = fields.Selection(
+        GREETINGS,
+        help="The greeting of the Japanese calendar this campaign is: a "
+        "customer who sent a mourning notice gets no New Year greeting that "
+        "season.",
+    )
+    template_id = fields.Many2one(
+        "customer.followup.campaign.template",
+        string="Template",
+        ondelete="set null",
+        copy=True,
+    )
+    post_date_start = fields.Date(
+        string="Posting From",
+        help="Printed and handwritten pieces are posted from this day (New Year "
+        "cards from 15 December).",
+    )
+    post_date_end = fields.Date(
+        string="Posting Until",
+        help="The last day to post printed and handwritten pieces: the "
+        "salespeople's cards and letters are due by then.",
     )
     preparation_days = fields.Integer(
         string="Preparation (days)",
@@ -157,11 +226,14 @@ class CustomerFollowupCampaign(models.Model):
         copy=False,
         ondelete="set null",
     )
-    mailing_sent = fields.Integer(string="Emails Sent", related="mailing_id.sent")
-    mailing_opened = fields.Integer(string="Opened", related="mailing_id.opened")
-    mailing_clicked = fields.Integer(string="Clicked", related="mailing_id.clicked")
-    mailing_replied = fields.Integer(string="Replied", related="mailing_id.replied")
-    mailing_bounced = fields.Integer(string="Bounced", related="mailing_id.bounced")
+    # the sums over the campaign's mailings (one a day for anniversaries)
+    mailing_sent = fields.Integer(
+        string="Emails Sent", compute="_compute_mailing_stats"
+    )
+    mailing_opened = fields.Integer(string="Opened", compute="_compute_mailing_stats")
+    mailing_clicked = fields.Integer(string="Clicked", compute="_compute_mailing_stats")
+    mailing_replied = fields.Integer(string="Replied", compute="_compute_mailing_stats")
+    mailing_bounced = fields.Integer(string="Bounced", compute="_compute_mailing_stats")
     utm_campaign_id = fields.Many2one(
         "utm.campaign",
         string="UTM Campaign",
@@ -178,6 +250,9 @@ class CustomerFollowupCampaign(models.Model):
     color = fields.Integer()
 
     _send_date_range = ValueRange("send_date", DATE_MIN, DATE_MAX)
+    _post_date_start_range = ValueRange("post_date_start", DATE_MIN, DATE_MAX)
+    _post_date_end_range = ValueRange("post_date_end", DATE_MIN, DATE_MAX)
+    _anniversary_days_before_range = ValueRange("anniversary_days_before", 0, 365)
     _preparation_days_range = ValueRange("preparation_days", 1, 365)
     _response_days_range = ValueRange("response_days", 0, 3650)
     _color_range = ValueRange("color", 0, 11)
@@ -200,6 +275,33 @@ class CustomerFollowupCampaign(models.Model):
                     )
                 )
         return super().create(vals_list)
+
+    @api.model
+    def _selection_anniversary_field(self):
+        """The Date fields of the contacts (a birth date of another module
+        included, when installed) and the day of the first confirmed order."""
+        partner_fields = self.env["res.partner"]._fields
+        choices = [
+            (name, field._description_string(self.env))
+            for name, field in partner_fields.items()
+            if field.type == "date"
+            and (field.store or name == CUSTOMER_SINCE)
+            and name not in NOT_ANNIVERSARIES
+        ]
+        return sorted(choices, key=lambda choice: choice[1])
+
+    @api.constrains("post_date_start", "post_date_end")
+    def _check_posting_window(self):
+        for campaign in self:
+            start, end = campaign.post_date_start, campaign.post_date_end
+            if bool(start) != bool(end) or (start and start > end):
+                raise ValidationError(
+                    self.env._(
+                        "The posting window of campaign %(name)s needs a first "
+                        "and a last day, the first not after the last.",
+                        name=campaign.name,
+                    )
+                )
 
     @api.constrains("partner_domain")
     def _check_partner_domain(self):
@@ -245,6 +347,17 @@ class CustomerFollowupCampaign(models.Model):
                         "choose a day from today on.",
                         name=campaign.name,
                         date=format_date(self.env, campaign.send_date),
+                    )
+                )
+            if campaign.timing == "anniversary" and (
+                campaign.anniversary_field
+                not in dict(campaign._selection_anniversary_field())
+            ):
+                raise UserError(
+                    self.env._(
+                        "Campaign %(name)s is for anniversaries: choose the date "
+                        "of the customers it celebrates.",
+                        name=campaign.name,
                     )
                 )
             if not campaign.line_ids:
@@ -299,13 +412,14 @@ class CustomerFollowupCampaign(models.Model):
             domain &= Domain("followup_tier_id", "in", self.tier_ids.ids)
         return domain
 
-    def _audience(self):
-        """The customers of the audience, those who matter most first (tier,
-        strategic flag, score)."""
+    def _audience(self, partners=None):
+        """The customers of the audience (among ``partners`` if given), those
+        who matter most first (tier, strategic flag, score)."""
+        domain = self._audience_domain()
+        if partners is not None:
+            domain &= Domain("id", "in", partners.ids)
         partners = (
-            self.env["res.partner"]
-            .with_context(active_test=False)
-            .search(self._audience_domain())
+            self.env["res.partner"].with_context(active_test=False).search(domain)
         )
         partners.fetch(
             [
@@ -319,6 +433,7 @@ class CustomerFollowupCampaign(models.Model):
                 "followup_no_visit",
                 "followup_no_call",
                 "followup_no_postal",
+                "followup_mourning_date",
             ]
         )
         return partners.sorted(
@@ -338,17 +453,16 @@ class CustomerFollowupCampaign(models.Model):
     # Budget
     # ------------------------------------------------------------------
 
-    def _year_bounds(self):
-        start = fields.Date.start_of(self.send_date, "year")
-        return start, fields.Date.end_of(self.send_date, "year")
-
-    def _budget_used(self, touchpoint_types):
+    def _budget_used(self, touchpoint_types, send_date=None):
         """Contacts of ``touchpoint_types`` counted against their yearly
-        budget in the year of the send date: the pieces of the company's
-        other campaigns sent that year, planned or done, and the planner's
-        follow-ups of its salespeople planned that year."""
+        budget in the year of the send date: the campaigns' pieces sent that
+        year, planned or done (this campaign's earlier anniversaries
+        included), and the planner's follow-ups of its salespeople planned
+        that year."""
         self.ensure_one()
-        first, last = self._year_bounds()
+        send_date = send_date or self.send_date
+        first = fields.Date.start_of(send_date, "year")
+        last = fields.Date.end_of(send_date, "year")
         used = Counter()
         if not touchpoint_types:
             return used
@@ -359,12 +473,14 @@ class CustomerFollowupCampaign(models.Model):
                 [
                     ("touchpoint_type_id", "in", touchpoint_types.ids),
                     ("company_id", "=", self.company_id.id),
+                    "|",
                     ("campaign_id", "!=", self._origin.id),
+                    ("campaign_id.timing", "=", "anniversary"),
                     ("state", "in", ("planned", "done")),
-                    # a campaign's pieces count in the year of its send date
-                    # (New Year cards written in December count next year)
-                    ("campaign_id.send_date", ">=", first),
-                    ("campaign_id.send_date", "<=", last),
+                    # a piece counts in the year of its send date (New Year
+                    # cards written in December count next year)
+                    ("send_date", ">=", first),
+                    ("send_date", "<=", last),
                 ],
                 ["touchpoint_type_id"],
                 ["__count"],
@@ -404,31 +520,69 @@ class CustomerFollowupCampaign(models.Model):
         ).sorted(lambda t: (-t.weight, t.sequence, t.id))
         return wanted | cheaper
 
-    def _window(self, today):
+    def _window(self, today, send_date=None):
         """The days the salespeople make their pieces: the preparation days
-        before the send date, never before today."""
-        end = max(today, self.send_date - timedelta(days=1))
-        start = max(today, self.send_date - timedelta(days=self.preparation_days))
+        before the send date, or before the end of the posting window (a
+        card is due by the last day it may be posted), never before today."""
+        last = (
+            self.post_date_end
+            if self.post_date_end and self.timing == "date"
+            else (send_date or self.send_date) - timedelta(days=1)
+        )
+        end = max(today, last)
+        start = max(today, last - timedelta(days=self.preparation_days - 1))
         return min(start, end), end
 
-    def _plan(self, today=None):
-        """Decide the contact of each customer of the audience (nothing is
-        written). Returns (plan lines, budget used before the campaign by
-        type id)."""
+    def _printed_date(self, today, send_date):
+        """The day the printed batch is posted: the first day of the posting
+        window, or the send date."""
+        if self.post_date_start and self.timing == "date":
+            return max(today, self.post_date_start)
+        return send_date
+
+    def _mourning_reason(self, partner, send_date):
+        """Why a customer gets no New Year greeting: a mourning notice of the
+        season (received in the year before the send date)."""
+        mourning = partner.followup_mourning_date
+        if (
+            self.greeting == "new_year"
+            and mourning
+            and fields.Date.add(send_date, years=-1) < mourning <= send_date
+        ):
+            return self.env._(
+                "mourning notice received on %(date)s: a midwinter greeting instead",
+                date=format_date(self.env, mourning),
+            )
+        return False
+
+    def _plan(self, today=None, partners=None, send_date=None):
+        """Decide the contact of each customer of the audience, or of
+        ``partners`` (their anniversary on ``send_date``); nothing is
+        written. Returns (plan lines, budget used before the campaign by type
+        id)."""
         self.ensure_one()
         today = today or fields.Date.context_today(self)
+        send_date = send_date or self.send_date
         planner = self.env["customer.followup.planner"]
         types = self.line_ids.touchpoint_type_id | self.fallback_type_ids
         budgets = {t.id: t.yearly_budget for t in types if t.yearly_budget}
-        used_before = self._budget_used(types.filtered("yearly_budget"))
+        used_before = self._budget_used(types.filtered("yearly_budget"), send_date)
         used = Counter(used_before)
         line_by_tier = {line.tier_id.id: line for line in self.line_ids}
         default_line = line_by_tier.get(False)
-        window_start, window_end = self._window(today)
+        window_start, window_end = self._window(today, send_date)
         book = CapacityBook()
         company = self.company_id
         lines = []
-        for partner in self._audience():
+        audience = self._audience(partners)
+        # the preview of an anniversary campaign: its customers with a date
+        dated = None
+        if self.timing == "anniversary" and partners is None:
+            dated = self._anniversary_dates()
+            date_label = dict(
+                self._fields["anniversary_field"]._description_selection(self.env)
+            ).get(self.anniversary_field) or self.env._("anniversary")
+        for partner in audience:
             tier = partner.followup_tier_id
             line = line_by_tier.get(tier.id) or default_line
             plan_line = CampaignPlanLine(
@@ -441,6 +595,15 @@ class CustomerFollowupCampaign(models.Model):
             lines.append(plan_line)
             if not partner.active:
                 plan_line.reasons.append(self.env._("archived customer"))
+                continue
+            mourning = self._mourning_reason(partner, send_date)
+            if mourning:
+                plan_line.reasons.append(mourning)
+                continue
+            if dated is not None and partner.id not in dated:
+                plan_line.reasons.append(
+                    self.env._("no date for %(date)s", date=date_label)
+                )
                 continue
             if not line:
                 plan_line.reasons.append(
@@ -457,7 +620,7 @@ class CustomerFollowupCampaign(models.Model):
                     budgets,
                     used,
                     book,
-                    (today, window_start, window_end),
+                    (today, window_start, window_end, send_date),
                     planner,
                     company,
                 )
@@ -483,14 +646,16 @@ class CustomerFollowupCampaign(models.Model):
                 budget=budgets[candidate.id],
             )
         user = self.env["res.users"]
-        plan_date = self.send_date
+        today, window_start, window_end, send_date = window
+        plan_date = send_date
+        if piece_kind(candidate.channel) == "printed":
+            plan_date = self._printed_date(today, send_date)
         if piece_kind(candidate.channel) == "personal":
             user = (
                 partner.user_id if partner.user_id.active else company.followup_user_id
             )
             if not user:
                 return self.env._("no salesperson for %(type)s", type=candidate.name)
-            today, window_start, window_end = window
             schedule_line = PlanLine(
                 partner=partner,
                 user=user,
@@ -507,7 +672,7 @@ class CustomerFollowupCampaign(models.Model):
                     user=user.name,
                     type=candidate.name,
                     capacity=candidate.capacity_per_user_month,
-                    date=format_date(self.env, self.send_date),
+                    date=format_date(self.env, window_end + timedelta(days=1)),
                 )
             plan_date = schedule_line.plan_date
         if candidate.id in budgets:
@@ -524,6 +689,11 @@ class CustomerFollowupCampaign(models.Model):
     @api.depends(
         "state",
         "send_date",
+        "timing",
+        "anniversary_field",
+        "greeting",
+        "post_date_start",
+        "post_date_end",
         "preparation_days",
         "partner_domain",
         "tier_ids",
@@ -572,6 +742,21 @@ class CustomerFollowupCampaign(models.Model):
         the salespeople's pieces per week, the yearly budgets before and
         after, the customers moved to a cheaper contact or left out, and why."""
         html = Markup("")
+        if self.timing == "anniversary":
+            html += Markup("<p>%s</p>") % self.env._(
+                "Anniversaries from %(start)s to %(end)s: each customer's piece "
+                "is planned %(days)s days before its anniversary. The figures "
+                "below count the whole year.",
+                start=format_date(self.env, self.send_date),
+                end=format_date(self.env, self._anniversary_end()),
+                days=self.anniversary_days_before,
+            )
+        elif self.post_date_start and self.post_date_end:
+            html += Markup("<p>%s</p>") % self.env._(
+                "Printed and handwritten pieces are posted from %(start)s to %(end)s.",
+                start=format_date(self.env, self.post_date_start),
+                end=format_date(self.env, self.post_date_end),
+            )
         planned = [line for line in lines if line.touchpoint_type]
         excluded = [line for line in lines if not line.touchpoint_type]
         moved = [line for line in planned if line.touchpoint_type != line.wanted]
@@ -733,6 +918,9 @@ class CustomerFollowupCampaign(models.Model):
         self._check_confirmable()
         today = fields.Date.context_today(self)
         for campaign in self:
+            if campaign.timing == "anniversary":
+                campaign._confirm_anniversaries(today)
+                continue
             lines, _used = campaign._plan(today)
             planned = [line for line in lines if line.touchpoint_type]
             if not planned:
@@ -752,7 +940,8 @@ class CustomerFollowupCampaign(models.Model):
             )
         return True
 
-    def _create_pieces(self, lines, today):
+    def _create_pieces(self, lines, today, send_date=None):
+        send_date = send_date or self.send_date
         pieces = self.env["customer.followup.campaign.piece"].create(
             [
                 {
@@ -763,6 +952,7 @@ class CustomerFollowupCampaign(models.Model):
                     "kind": line.kind,
                     "user_id": line.user.id,
                     "plan_date": line.plan_date,
+                    "send_date": send_date,
                     "note": "; ".join(line.reasons) or False,
                 }
                 for line in lines
@@ -773,7 +963,7 @@ class CustomerFollowupCampaign(models.Model):
             self._create_activities(personal, today)
         emails = pieces.filtered(lambda piece: piece.kind == "email")
         if emails:
-            self._create_mailing(emails)
+            self._create_mailing(emails, send_date)
         return pieces
 
     def _activity_note(self, piece, data, products, phrases):
@@ -854,14 +1044,14 @@ class CustomerFollowupCampaign(models.Model):
         for piece, activity in zip(pieces, activities, strict=True):
             piece.activity_id = activity
 
-    def _create_mailing(self, pieces):
+    def _create_mailing(self, pieces, send_date=None):
         """The campaign's mailing in Email Marketing, with its own UTM
-        campaign, scheduled at the send date on the email recipients."""
-        utm_campaign = self.utm_campaign_id or self.env["utm.campaign"].create(
-            {"title": self.name, "user_id": self.user_id.id or self.env.uid}
-        )
+        campaign, scheduled at the send date on the email recipients (an
+        anniversary campaign has one mailing per day, all of its UTM
+        campaign)."""
+        utm_campaign = self._utm_campaign()
         schedule = max(
-            datetime.combine(self.send_date, time(hour=0)),
+            datetime.combine(send_date or self.send_date, time(hour=0)),
             fields.Datetime.now(),
         )
         mailing = self.env["mailing.mailing"].create(
@@ -880,7 +1070,39 @@ class CustomerFollowupCampaign(models.Model):
             }
         )
         mailing.action_put_in_queue()
-        self.write({"mailing_id": mailing.id, "utm_campaign_id": utm_campaign.id})
+        pieces.write({"mailing_id": mailing.id})
+        self.write({"mailing_id": mailing.id})
+
+    def _utm_campaign(self):
+        if not self.utm_campaign_id:
+            self.utm_campaign_id = self.env["utm.campaign"].create(
+                {"title": self.name, "user_id": self.user_id.id or self.env.uid}
+            )
+        return self.utm_campaign_id
+
+    def _mailings(self):
+        """The mailings of the campaign (one a day for anniversaries)."""
+        self.ensure_one()
+        groups = (
+            self.env["customer.followup.campaign.piece"]
+            .sudo()
+            ._read_group(
+                [("campaign_id", "=", self._origin.id), ("mailing_id", "!=", False)],
+                ["mailing_id"],
+            )
+        )
+        mailings = self.env["mailing.mailing"].sudo()
+        return mailings.union(*(group[0] for group in groups)) | self.sudo().mailing_id
+
+    @api.depends("mailing_id")
+    def _compute_mailing_stats(self):
+        for campaign in self:
+            mailings = campaign._mailings() if campaign._origin.id else []
+            campaign.mailing_sent = sum(m.sent for m in mailings)
+            campaign.mailing_opened = sum(m.opened for m in mailings)
+            campaign.mailing_clicked = sum(m.clicked for m in mailings)
+            campaign.mailing_replied = sum(m.replied for m in mailings)
+            campaign.mailing_bounced = sum(m.bounced for m in mailings)
 
     def action_cancel(self):
         """Cancel the campaign: its open activities and its scheduled mailing
@@ -900,9 +1122,9 @@ class CustomerFollowupCampaign(models.Model):
             campaign = campaign.sudo()
             open_pieces = campaign.piece_ids.filtered(lambda p: p.state == "planned")
             open_pieces.activity_id.unlink()
-            mailing = campaign.mailing_id
-            if mailing and mailing.state in ("draft", "in_queue"):
-                mailing.unlink()
+            campaign._mailings().filtered(
+                lambda mailing: mailing.state in ("draft", "in_queue")
+            ).unlink()
             open_pieces.write({"state": "cancelled"})
             campaign.write({"state": "cancelled"})
         return True
@@ -962,6 +1184,15 @@ class CustomerFollowupCampaign(models.Model):
 
     def action_view_mailing(self):
         self.ensure_one()
+        mailings = self._mailings()
+        if len(mailings) > 1:
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Mailings"),
+                "res_model": "mailing.mailing",
+                "domain": [("id", "in", mailings.ids)],
+                "view_mode": "list,form",
+            }
         return {
             "type": "ir.actions.act_window",
             "res_model": "mailing.mailing",
@@ -988,12 +1219,245 @@ class CustomerFollowupCampaign(models.Model):
 
     def _update_progress(self):
         """A planned campaign runs from its first piece done and is done when
-        no piece is waiting any more."""
+        no piece is waiting any more (an anniversary campaign: and its year
+        is over)."""
+        today = fields.Date.context_today(self)
         for campaign in self.sudo():
             if campaign.state not in ("planned", "running"):
                 continue
             states = set(campaign.piece_ids.mapped("state"))
-            if "planned" not in states:
+            year_over = (
+                campaign.timing != "anniversary" or campaign._anniversary_end() < today
+            )
+            if "planned" not in states and year_over:
                 campaign.state = "done"
             elif "done" in states:
                 campaign.state = "running"
+
+    # ------------------------------------------------------------------
+    # Anniversaries
+    # ------------------------------------------------------------------
+
+    def _anniversary_end(self):
+        """An anniversary campaign covers the anniversaries of one year from
+        its send date."""
+        return fields.Date.add(self.send_date, years=1, days=-1)
+
+    def _anniversary_dates(self, month_days=None):
+        """{customer id: its date} for the active customers of the audience
+        with the campaign's date set and no piece yet, only those whose month
+        and day are in ``month_days`` (month * 100 + day) if given."""
+        self.ensure_one()
+        fname = self.anniversary_field
+        if not fname or fname not in self.env["res.partner"]._fields:
+            return {}
+        self.env.flush_all()
+        audience = (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            ._search(self._audience_domain() & Domain("active", "=", True))
+        )
+        if fname == CUSTOMER_SINCE:
+            source = SQL(
+                """
+                SELECT buyer.commercial_partner_id AS partner_id,
+                       MIN(sale.date_order)::date AS day
+                  FROM sale_order sale
+                  JOIN res_partner buyer ON buyer.id = sale.partner_id
+                 WHERE sale.state = 'sale'
+                   AND buyer.commercial_partner_id IN (%s)
+              GROUP BY buyer.commercial_partner_id
+                """,
+                audience.subselect(),
+            )
+        else:
+            source = SQL(
+                """
+                SELECT partner.id AS partner_id, partner.%s AS day
+                  FROM res_partner partner
+                 WHERE partner.%s IS NOT NULL AND partner.id IN (%s)
+                """,
+                SQL.identifier(fname),
+                SQL.identifier(fname),
+                audience.subselect(),
+            )
+        month_day = SQL("TRUE")
+        if month_days is not None:
+            month_day = SQL(
+                "(EXTRACT(MONTH FROM source.day) * 100"
+                " + EXTRACT(DAY FROM source.day))::int = ANY(%s)",
+                sorted(month_days),
+            )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT source.partner_id, source.day
+                  FROM (%s) source
+                 WHERE %s
+                   AND NOT EXISTS (
+                        SELECT 1 FROM customer_followup_campaign_piece piece
+                         WHERE piece.campaign_id = %s
+                           AND piece.partner_id = source.partner_id)
+                """,
+                source,
+                month_day,
+                self._origin.id or 0,
+            )
+        )
+        return dict(rows)
+
+    def _anniversaries_due(self, first, last):
+        """{customer id: the day of its anniversary} for the anniversaries
+        from ``first`` to ``last`` without a piece yet (29 February is
+        celebrated on the 28th in other years; nobody on the day of the date
+        itself)."""
+        days = {}
+        day = first
+        while day <= last:
+            days[day.month * 100 + day.day] = day
+            if day.month == 2 and day.day == 28 and not calendar.isleap(day.year):
+                days[229] = day
+            day += timedelta(days=1)
+        due = {}
+        for partner_id, date in self._anniversary_dates(days).items():
+            anniversary = days[date.month * 100 + date.day]
+            if date.year < anniversary.year:
+                due[partner_id] = anniversary
+        return due
+
+    def _confirm_anniversaries(self, today):
+        """Confirm an anniversary campaign: it runs for its year, and the
+        pieces of the anniversaries coming within its days ahead are planned
+        at once."""
+        if not self._anniversary_dates():
+            raise UserError(
+                self.env._(
+                    "Campaign %(name)s has no audience: no customer of its "
+                    "filter and tiers has a date for its anniversary.",
+                    name=self.name,
+                )
+            )
+        campaign = self.sudo()
+        campaign.write({"state": "planned"})
+        campaign._run_anniversaries(today)
+        self.message_post(
+            body=self.env._(
+                "Campaign confirmed: each customer's piece is planned %(days)s "
+                "days before its anniversary, until %(date)s.",
+                days=self.anniversary_days_before,
+                date=format_date(self.env, self._anniversary_end()),
+            )
+        )
+
+    def _run_anniversaries(self, today, batch_size=ANNIVERSARY_BATCH, cron=False):
+        """Plan the pieces of the customers whose anniversary comes within
+        the days ahead (from today on, so that a day the cron missed is
+        caught up), in batches. The campaign is locked for each batch: a
+        second worker leaves it alone, and a customer with a piece is not
+        planned again. Returns False when the cron's time is used up."""
+        self.ensure_one()
+        first = max(today, self.send_date)
+        last = min(
+            today + timedelta(days=self.anniversary_days_before),
+            self._anniversary_end(),
+        )
+        seen = set()
+        partners = self.env["res.partner"].with_context(active_test=False)
+        while first <= last:
+            if not self.try_lock_for_update():
+                return True
+            self.invalidate_recordset(["state"])
+            if self.state not in ("planned", "running"):
+                return True
+            due = {
+                partner_id: day
+                for partner_id, day in self._anniversaries_due(first, last).items()
+                if partner_id not in seen
+            }
+            if not due:
+                break
+            batch = sorted(due, key=lambda partner_id: (due[partner_id], partner_id))
+            batch = batch[:batch_size]
+            seen.update(batch)
+            by_day = defaultdict(list)
+            for partner_id in batch:
+                by_day[due[partner_id]].append(partner_id)
+            for day, partner_ids in sorted(by_day.items()):
+                lines, _used = self._plan(
+                    today, partners=partners.browse(partner_ids), send_date=day
+                )
+                planned = [line for line in lines if line.touchpoint_type]
+                if planned:
+                    self._create_pieces(planned, today, day)
+            if cron and not self.env["ir.cron"]._commit_progress(
+                len(batch), remaining=len(due) - len(batch)
+            ):
+                return False
+        self._update_progress()
+        return True
+
+    @api.model
+    def _cron_run_anniversaries(self):
+        """Each day, the pieces of the anniversaries coming within each
+        running anniversary campaign's days ahead."""
+        today = fields.Date.context_today(self)
+        cron = bool(self.env.context.get("ir_cron_progress_id"))
+        campaigns = self.sudo().search(
+            [("timing", "=", "anniversary"), ("state", "in", ("planned", "running"))],
+            order="id",
+        )
+        for campaign in campaigns:
+            if not campaign._run_anniversaries(today, cron=cron):
+                return
+
+    # ------------------------------------------------------------------
+    # Mourning
+    # ------------------------------------------------------------------
+
+    def _mourning_domain(self):
+        """The customers who sent a mourning notice in the year before the
+        send date."""
+        return Domain(
+            [
+                (
+                    "followup_mourning_date",
+                    ">",
+                    fields.Date.add(self.send_date, years=-1),
+                ),
+                ("followup_mourning_date", "<=", self.send_date),
+            ]
+        )
+
+    def action_plan_midwinter(self):
+        """The midwinter greeting for the customers of this New Year greeting
+        who sent a mourning notice, as a draft to check and confirm."""
+        self.ensure_one()
+        self.check_access("write")
+        template = self.env["customer.followup.campaign.template"].search(
+            [("greeting", "=", "midwinter")], limit=1
+        )
+        today = fields.Date.context_today(self)
+        vals = {
+            "greeting": "midwinter",
+            "timing": "date",
+            "partner_domain": repr(list(self._domain() & self._mourning_domain())),
+        }
+        if template:
+            vals.update(template._campaign_values(max(today, self.send_date)))
+            vals["name"] = self.env._("%(name)s: mourning notices", name=vals["name"])
+        else:
+            vals.update(
+                {
+                    "name": self.env._("%(name)s: midwinter greeting", name=self.name),
+                    "send_date": max(today, self.send_date + timedelta(days=7)),
+                    "post_date_start": False,
+                    "post_date_end": False,
+                }
+            )
+        campaign = self.copy(vals)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": campaign.id,
+            "view_mode": "form",
+        }

@@ -46,6 +46,8 @@ class CustomerFollowupCampaignPiece(models.Model):
         "activity_id",
         "touchpoint_id",
         "note",
+        "send_date",
+        "mailing_id",
     )
 
     campaign_id = fields.Many2one(
@@ -79,6 +81,21 @@ class CustomerFollowupCampaignPiece(models.Model):
         readonly=True,
         help="The day the salesperson makes the piece, or the send date.",
     )
+    send_date = fields.Date(
+        compute="_compute_send_date",
+        store=True,
+        readonly=False,
+        index=True,
+        help="The day the customer should receive the piece: the campaign's "
+        "send date, or the customer's anniversary.",
+    )
+    mailing_id = fields.Many2one(
+        "mailing.mailing",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+        help="The mailing of Email Marketing that sends the email.",
+    )
     state = fields.Selection(
         PIECE_STATES, required=True, default="planned", readonly=True, index=True
     )
@@ -97,6 +114,12 @@ class CustomerFollowupCampaignPiece(models.Model):
         "(campaign_id, partner_id)",
         "A campaign has one piece per customer.",
     )
+
+    @api.depends("campaign_id.send_date")
+    def _compute_send_date(self):
+        for piece in self:
+            if piece.campaign_id.timing != "anniversary" or not piece.send_date:
+                piece.send_date = piece.campaign_id.send_date
 
     @api.model
     def _log_done(self, pieces, user=None, date=None):

@@ -18,31 +18,35 @@ class MailingTrace(models.Model):
         )
         if not traces:
             return
-        campaigns = (
-            self.env["customer.followup.campaign"]
-            .sudo()
-            .search([("mailing_id", "in", traces.mass_mailing_id.ids)])
-        )
-        if not campaigns:
-            return
+        mailing_ids = traces.mass_mailing_id.ids
         pieces = (
             self.env["customer.followup.campaign.piece"]
             .sudo()
             .search(
                 [
-                    ("campaign_id", "in", campaigns.ids),
+                    "|",
+                    ("mailing_id", "in", mailing_ids),
+                    ("campaign_id.mailing_id", "in", mailing_ids),
                     ("kind", "=", "email"),
                     ("state", "=", "planned"),
                     ("partner_id", "in", list(set(traces.mapped("res_id")))),
                 ]
             )
         )
+        if not pieces:
+            return
         sent = {
             (trace.mass_mailing_id.id, trace.res_id)
             for trace in traces
             if trace.trace_status == "sent"
         }
         pieces = pieces.filtered(
-            lambda piece: (piece.campaign_id.mailing_id.id, piece.partner_id.id) in sent
+            lambda piece: (
+                (
+                    (piece.mailing_id or piece.campaign_id.mailing_id).id,
+                    piece.partner_id.id,
+                )
+                in sent
+            )
         )
         self.env["customer.followup.campaign.piece"]._log_done(pieces)
