@@ -1417,14 +1417,15 @@ class CustomerFollowupCampaign(models.Model):
     def _mourning_domain(self):
         """The customers who sent a mourning notice in the year before the
         send date."""
+        first = fields.Date.add(self.send_date, years=-1)
         return Domain(
             [
+                ("followup_mourning_date", ">", fields.Date.to_string(first)),
                 (
                     "followup_mourning_date",
-                    ">",
-                    fields.Date.add(self.send_date, years=-1),
+                    "<=",
+                    fields.Date.to_string(self.send_date),
                 ),
-                ("followup_mourning_date", "<=", self.send_date),
             ]
         )
 

@@ -37,3 +37,4 @@ from . import test_campaign_response
 from . import test_campaign_tour
 from . import test_touchpoint_capture
 from . import test_campaign_anniversary
+from . import test_campaign_calendar
