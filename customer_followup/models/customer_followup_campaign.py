@@ -50,6 +50,9 @@ CUSTOMER_SINCE = "followup_customer_since"
 NOT_ANNIVERSARIES = ("next_followup_date", "followup_mourning_date")
 # Customers planned at once by the anniversary cron.
 ANNIVERSARY_BATCH = 500
+# Sent emails logged at once by the campaign cron.
+EMAIL_BATCH = 10000
+CAMPAIGN_CRON = "customer_followup.ir_cron_campaigns"
 
 
 @dataclass(slots=True)
@@ -1222,10 +1225,21 @@ class CustomerFollowupCampaign(models.Model):
         no piece is waiting any more (an anniversary campaign: and its year
         is over)."""
         today = fields.Date.context_today(self)
-        for campaign in self.sudo():
-            if campaign.state not in ("planned", "running"):
-                continue
-            states = set(campaign.piece_ids.mapped("state"))
+        campaigns = self.sudo().filtered(lambda c: c.state in ("planned", "running"))
+        if not campaigns:
+            return
+        # the states of the pieces of each campaign, not the pieces
+        piece_states = defaultdict(set)
+        for campaign, state in (
+            self.env["customer.followup.campaign.piece"]
+            .sudo()
+            ._read_group(
+                [("campaign_id", "in", campaigns.ids)], ["campaign_id", "state"]
+            )
+        ):
+            piece_states[campaign.id].add(state)
+        for campaign in campaigns:
+            states = piece_states[campaign.id]
             year_over = (
                 campaign.timing != "anniversary" or campaign._anniversary_end() < today
             )
@@ -1397,11 +1411,14 @@ class CustomerFollowupCampaign(models.Model):
         return True
 
     @api.model
-    def _cron_run_anniversaries(self):
-        """Each day, the pieces of the anniversaries coming within each
-        running anniversary campaign's days ahead."""
+    def _cron_run_campaigns(self):
+        """Log the emails the campaigns' mailings sent; then, each day, plan
+        the pieces of the anniversaries coming within each running
+        anniversary campaign's days ahead."""
         today = fields.Date.context_today(self)
         cron = bool(self.env.context.get("ir_cron_progress_id"))
+        if not self._log_sent_emails(cron=cron):
+            return
         campaigns = self.sudo().search(
             [("timing", "=", "anniversary"), ("state", "in", ("planned", "running"))],
             order="id",
@@ -1462,3 +1479,80 @@ class CustomerFollowupCampaign(models.Model):
             "res_id": campaign.id,
             "view_mode": "form",
         }
+
+    # ------------------------------------------------------------------
+    # Emails sent
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _trigger_campaign_cron(self, mailings):
+        """Wake the campaign cron up in a minute to log the emails of
+        ``mailings`` that belong to campaigns, unless it is woken up
+        already."""
+        has_pieces = (
+            self.env["customer.followup.campaign.piece"]
+            .sudo()
+            .search_count(
+                [
+                    "|",
+                    ("mailing_id", "in", mailings.ids),
+                    ("campaign_id.mailing_id", "in", mailings.ids),
+                    ("state", "=", "planned"),
+                ],
+                limit=1,
+            )
+        )
+        cron = self.env.ref(CAMPAIGN_CRON, raise_if_not_found=False)
+        if not has_pieces or not cron:
+            return
+        now = fields.Datetime.now()
+        pending = (
+            self.env["ir.cron.trigger"]
+            .sudo()
+            .search_count([("cron_id", "=", cron.id), ("call_at", ">=", now)], limit=1)
+        )
+        if not pending:
+            cron.sudo()._trigger(now + timedelta(minutes=1))
+
+    @api.model
+    def _log_sent_emails(self, batch_size=EMAIL_BATCH, cron=False):
+        """Log the campaigns' emails that their mailing sent, one touchpoint
+        each, set-based, in batches; the pieces another worker holds are
+        left to it. Returns False when the cron's time is used up."""
+        piece_model = self.env["customer.followup.campaign.piece"].sudo()
+        while True:
+            self.env.flush_all()
+            piece_ids = [
+                row[0]
+                for row in self.env.execute_query(
+                    SQL(
+                        """
+                        SELECT piece.id
+                          FROM customer_followup_campaign_piece piece
+                          JOIN customer_followup_campaign campaign
+                            ON campaign.id = piece.campaign_id
+                          JOIN mailing_trace trace
+                            ON trace.mass_mailing_id
+                                = COALESCE(piece.mailing_id, campaign.mailing_id)
+                           AND trace.model = 'res.partner'
+                           AND trace.res_id = piece.partner_id
+                         WHERE piece.state = 'planned'
+                           AND piece.kind = 'email'
+                           AND trace.trace_status IN ('sent', 'open', 'reply')
+                      ORDER BY piece.id
+                         LIMIT %s
+                           FOR UPDATE OF piece SKIP LOCKED
+                        """,
+                        batch_size,
+                    )
+                )
+            ]
+            if not piece_ids:
+                return True
+            piece_model._log_done(piece_model.browse(piece_ids))
+            if len(piece_ids) < batch_size:
+                return True
+            if cron and not self.env["ir.cron"]._commit_progress(
+                len(piece_ids), remaining=batch_size
+            ):
+                return False

@@ -8,7 +8,7 @@ from odoo.tests import tagged
 from .common import FollowupTierCase
 
 NOW = "2026-10-01 09:00:00"
-CRON = "customer_followup.ir_cron_campaign_anniversaries"
+CRON = "customer_followup.ir_cron_campaigns"
 
 
 @tagged("post_install", "-at_install")

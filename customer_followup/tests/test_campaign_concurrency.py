@@ -151,17 +151,17 @@ class TestAnniversaryTwoWorkers(TwoWorkersCase):
         self._cleanup("res.partner", customers.ids, before=drop_documents)
 
         worker_a, worker_b = self._connection(), self._connection()
-        worker_a["customer.followup.campaign"]._cron_run_anniversaries()
+        worker_a["customer.followup.campaign"]._cron_run_campaigns()
         pieces_a = worker_a["customer.followup.campaign.piece"].search(
             [("campaign_id", "=", campaign.id)]
         )
         self.assertEqual(len(pieces_a), 3, "worker A plans the anniversaries")
         # worker B finds the campaign locked by worker A and leaves it
-        worker_b["customer.followup.campaign"]._cron_run_anniversaries()
+        worker_b["customer.followup.campaign"]._cron_run_campaigns()
         worker_b.cr.commit()
         worker_a.cr.commit()
         # once worker A is done, a second run plans nothing more
-        worker_b["customer.followup.campaign"]._cron_run_anniversaries()
+        worker_b["customer.followup.campaign"]._cron_run_campaigns()
         worker_b.cr.commit()
 
         check = self._connection()
