@@ -35,6 +35,7 @@ CRONS = {
     "tiers": "customer_followup.ir_cron_compute_tiers",
     "planner": "customer_followup.ir_cron_plan_followups",
     "reminders": "customer_followup.ir_cron_replacement_reminders",
+    "campaigns": "customer_followup.ir_cron_campaigns",
 }
 MAX_CRON_RUNS = 200
 
@@ -233,6 +234,59 @@ def step_reminders(registry, args):
     return measure, info
 
 
+def step_campaign_preview(registry, args):
+    """The preview of a campaign to every customer: its plan (tiers, budget,
+    capacity, opt-outs) and the preview's tables, nothing written."""
+    with registry.cursor() as cr:
+        env = env_of(cr)
+        campaign = hooks.campaign_create(env)
+        env.flush_all()
+        with Measure() as measure:
+            html = campaign.preview_html
+        customers = hooks.count_customers(env)
+        cr.rollback()
+    return measure, {"records": customers, "chars": len(html)}
+
+
+def step_campaign_plan(registry, args):
+    """Confirm a campaign to every customer: its plan, one piece each, the
+    salespeople's activities and the scheduled mailing."""
+    with registry.cursor() as cr:
+        env = env_of(cr)
+        campaign_id = hooks.campaign_create(env).id
+        customers = hooks.count_customers(env)
+    with Measure() as measure, registry.cursor() as cr:
+        env_of(cr)["customer.followup.campaign"].browse(campaign_id).action_confirm()
+    with registry.cursor() as cr:
+        env = env_of(cr)
+        info = {
+            "records": customers,
+            "pieces": hooks.campaign_pieces(env),
+            "activities": hooks.count(env, "mail_activity"),
+        }
+    return measure, info
+
+
+def step_campaign_emails(registry, args):
+    """The campaign's mailing sent half of the customers an email (at most
+    50,000 at 100k): the campaign cron logs one touchpoint each."""
+    with registry.cursor() as cr:
+        env = env_of(cr)
+        if not env.ref(CRONS["campaigns"], raise_if_not_found=False):
+            raise Skip("not installed")
+        sent = hooks.campaign_sent_traces(env, max(1, args.customers // 2))
+        touchpoints = hooks.count(env, "customer_touchpoint")
+    measure, info = run_cron(registry, CRONS["campaigns"])
+    with registry.cursor() as cr:
+        env = env_of(cr)
+        info.update(
+            sent=sent,
+            touchpoints_created=hooks.count(env, "customer_touchpoint") - touchpoints,
+        )
+    info["records"] = sent
+    return measure, info
+
+
 # ---------------------------------------------------------------------------
 # user interface
 # ---------------------------------------------------------------------------
@@ -357,6 +411,9 @@ STEPS = {
     "form": step_form,
     "groupby": step_groupby,
     "naive_tiers": step_naive_tiers,
+    "campaign_preview": step_campaign_preview,
+    "campaign_plan": step_campaign_plan,
+    "campaign_emails": step_campaign_emails,
 }
 
 

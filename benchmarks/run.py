@@ -64,6 +64,9 @@ STEPS = [
     ("reminders", "reminder cron", 120),
     ("form", "customer form (1,000 touchpoints)", None),
     ("groupby", "touchpoints by month x type", None),
+    ("campaign_preview", "campaign preview (every customer)", None),
+    ("campaign_plan", "campaign confirmed (every customer)", 20),
+    ("campaign_emails", "campaign cron: emails sent logged (half)", 10),
 ]
 # step -> the step measuring its floor (the least work the step must do)
 FLOORS = {
