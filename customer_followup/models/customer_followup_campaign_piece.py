@@ -132,41 +132,67 @@ class CustomerFollowupCampaignPiece(models.Model):
         pieces = pieces.filtered(lambda piece: piece.state == "planned")
         if not pieces:
             return pieces
-        pieces.fetch(["campaign_id", "partner_id", "touchpoint_type_id", "user_id"])
-        # read the customers at once, not one by one in the touchpoints' create
-        pieces.partner_id.fetch(["commercial_partner_id", "user_id"])
-        now = date or fields.Datetime.now()
-        vals_list = [
-            {
-                "partner_id": piece.partner_id.id,
-                "type_id": piece.touchpoint_type_id.id,
-                "user_id": (user or piece.user_id or piece.campaign_id.user_id).id
-                or False,
-                "summary": piece.campaign_id.name,
-                "origin": "campaign",
-                "campaign_id": piece.campaign_id.id,
-                "date": now,
-                "company_id": piece.campaign_id.company_id.id,
-            }
-            for piece in pieces
-        ]
-        touchpoints = self.env["customer.touchpoint"].sudo().create(vals_list)
-        pieces.flush_recordset()
-        # one statement for any number of pieces (50,000 emails of a mailing)
-        self.env.execute_query(
-            SQL(
-                """
-                UPDATE customer_followup_campaign_piece piece
-                   SET state = 'done', touchpoint_id = done.touchpoint_id,
-                       write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(uid)s
-                  FROM unnest(%(piece_ids)s::int[], %(touchpoint_ids)s::int[])
-                       AS done(piece_id, touchpoint_id)
-                 WHERE piece.id = done.piece_id
-                """,
-                uid=self.env.uid,
-                piece_ids=pieces.ids,
-                touchpoint_ids=touchpoints.ids,
+        # one statement for any number of pieces (50,000 emails of a mailing):
+        # the touchpoints inserted from the pieces, the pieces marked done
+        self.env.flush_all()
+        touchpoint_ids = [
+            row[0]
+            for row in self.env.execute_query(
+                SQL(
+                    """
+                    WITH logged AS (
+                        INSERT INTO customer_touchpoint (
+                            partner_id, type_id, channel, weight, user_id,
+                            summary, origin, direction, campaign_id, date,
+                            company_id, create_uid, create_date, write_uid,
+                            write_date)
+                        SELECT piece.partner_id, piece.touchpoint_type_id,
+                               type.channel, type.weight,
+                               COALESCE(%(user)s, piece.user_id, campaign.user_id),
+                               campaign.name, 'campaign', 'outbound',
+                               piece.campaign_id, %(date)s, campaign.company_id,
+                               %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
+                               NOW() AT TIME ZONE 'UTC'
+                          FROM customer_followup_campaign_piece piece
+                          JOIN customer_followup_campaign campaign
+                            ON campaign.id = piece.campaign_id
+                          JOIN customer_touchpoint_type type
+                            ON type.id = piece.touchpoint_type_id
+                         WHERE piece.id = ANY(%(piece_ids)s)
+                     RETURNING id, campaign_id, partner_id
+                    )
+                    UPDATE customer_followup_campaign_piece piece
+                       SET state = 'done', touchpoint_id = logged.id,
+                           write_date = NOW() AT TIME ZONE 'UTC',
+                           write_uid = %(uid)s
+                      FROM logged
+                     WHERE piece.campaign_id = logged.campaign_id
+                       AND piece.partner_id = logged.partner_id
+                 RETURNING logged.id
+                    """,
+                    user=user.id if user else None,
+                    date=date or fields.Datetime.now(),
+                    uid=self.env.uid,
+                    piece_ids=pieces.ids,
+                )
             )
+        ]
+        # what depends on the customers' touchpoints (last contact, next
+        # follow-up) is recomputed as after any touchpoint
+        self.env["res.partner"].invalidate_model(["touchpoint_ids"])
+        self.env["customer.followup.campaign"].invalidate_model(["touchpoint_ids"])
+        self.env["customer.touchpoint"].browse(touchpoint_ids).modified(
+            [
+                "partner_id",
+                "type_id",
+                "channel",
+                "weight",
+                "date",
+                "direction",
+                "company_id",
+                "campaign_id",
+                "user_id",
+            ]
         )
         pieces.invalidate_recordset(["state", "touchpoint_id", "write_date"])
         pieces.campaign_id._update_progress()

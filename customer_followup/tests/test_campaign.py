@@ -435,6 +435,12 @@ class TestCampaignPieces(CampaignCase):
         with freeze_time("2026-10-28 10:00:00"):
             campaign.action_mark_posted()
         self.assertEqual(set(printed.mapped("state")), {"done"})
+        # a campaign's contact moves the customer's dates like any other
+        self.assertEqual(
+            printed[0].partner_id.last_touchpoint_date,
+            fields.Datetime.to_datetime("2026-10-28 10:00:00"),
+        )
+        self.assertEqual(printed[0].touchpoint_id.weight, self.type_printed.weight)
         self.assertEqual(
             len(
                 campaign.touchpoint_ids.filtered(
