@@ -73,6 +73,35 @@ def workload_shot(page, base, out, days):
     print("saved", out)
 
 
+def campaign_shots(page, base, out, sfx):
+    """The campaigns' response compared per channel, and the coming New Year
+    greeting's preview."""
+    backend_shot(
+        page,
+        base,
+        "/odoo/action-customer_followup.action_customer_followup_campaign_report",
+        out / f"campaign_response{sfx}.png",
+        wait=".o_pivot",
+    )
+    draft = rpc(
+        page,
+        base,
+        "customer.followup.campaign",
+        "search",
+        [["state", "=", "draft"], ["greeting", "=", "new_year"]],
+        limit=1,
+    )
+    if draft:
+        backend_shot(
+            page,
+            base,
+            f"/odoo/action-customer_followup.action_customer_followup_campaign/{draft[0]}",
+            out / f"campaign_preview{sfx}.png",
+            wait=".o_form_view",
+            click=".o_notebook a[name='preview']",
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--base", default="http://localhost:8069")
@@ -82,7 +111,13 @@ def main():
     parser.add_argument(
         "--login", default="admin:admin", help="backend user:password (demo:demo)"
     )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated groups of shots to take (default all), e.g. campaigns",
+    )
     args = parser.parse_args()
+    only = {name for name in args.only.split(",") if name}
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     base, sfx = args.base, args.suffix
@@ -98,6 +133,11 @@ def main():
         my_lang = rpc(page, base, "res.users", "read", me, ["lang"])[0]["lang"]
         rpc(page, base, "res.users", "write", me, {"lang": args.lang})
 
+        if only and "campaigns" in only:
+            campaign_shots(page, base, out, sfx)
+            rpc(page, base, "res.users", "write", me, {"lang": my_lang})
+            browser.close()
+            return
         backend_shot(
             page,
             base,
@@ -143,6 +183,7 @@ def main():
             "/odoo/action-customer_followup.action_customer_replacement",
             out / f"replacement_cycles{sfx}.png",
         )
+        campaign_shots(page, base, out, sfx)
 
         mails = rpc(
             page,
