@@ -297,11 +297,11 @@ class CustomerFollowupCampaign(models.Model):
     def _check_posting_window(self):
         for campaign in self:
             start, end = campaign.post_date_start, campaign.post_date_end
-            if bool(start) != bool(end) or (start and start > end):
+            if start and end and start > end:
                 raise ValidationError(
                     self.env._(
-                        "The posting window of campaign %(name)s needs a first "
-                        "and a last day, the first not after the last.",
+                        "The posting window of campaign %(name)s ends before it "
+                        "starts.",
                         name=campaign.name,
                     )
                 )
@@ -1217,13 +1217,19 @@ class CustomerFollowupCampaign(models.Model):
         year), as a draft to check and confirm."""
         self.ensure_one()
         self.check_access("write")
-        send_date = fields.Date.add(self.send_date, years=1)
+        years = 1
         today = fields.Date.context_today(self)
-        while send_date < today:
-            send_date = fields.Date.add(send_date, years=1)
+        while fields.Date.add(self.send_date, years=years) < today:
+            years += 1
+        send_date = fields.Date.add(self.send_date, years=years)
         campaign = self.copy(
             {
                 "send_date": send_date,
+                # the posting window moves with the send date
+                "post_date_start": self.post_date_start
+                and fields.Date.add(self.post_date_start, years=years),
+                "post_date_end": self.post_date_end
+                and fields.Date.add(self.post_date_end, years=years),
                 "name": self.env._(
                     "%(name)s (%(year)s)", name=self.name, year=send_date.year
                 ),

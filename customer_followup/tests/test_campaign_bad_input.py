@@ -108,15 +108,15 @@ class TestCampaignBadInput(CampaignCase):
     def test_posting_window_backwards(self):
         with (
             freeze_time(NOW),
-            self.assertRaisesText(ValidationError, "the first not after the last"),
+            self.assertRaisesText(ValidationError, "ends before it starts"),
         ):
             self._campaign(post_date_start="2026-10-20", post_date_end="2026-10-10")
-        with (
-            freeze_time(NOW),
-            self.assertRaisesText(ValidationError, "the first not after the last"),
-        ):
-            self._campaign(post_date_start="2026-10-20")
         self.assertFalse(self.env["customer.followup.campaign"].search([]))
+        with freeze_time(NOW):
+            campaign = self._campaign(post_date_start="2026-10-20")
+            with self.assertRaisesText(ValidationError, "ends before it starts"):
+                campaign.post_date_end = "2026-10-19"
+        self.assertFalse(campaign.post_date_end)
 
     def test_template_days_and_mourning_date(self):
         template = self.env.ref("customer_followup.campaign_template_new_year")

@@ -73,6 +73,15 @@ class TestGreetingCalendar(CampaignCase):
         self.assertEqual(again.send_date, date(2028, 1, 1))
         self.assertEqual(again.partner_domain, campaign.partner_domain)
         self.assertEqual(again.post_date_end, date(2027, 12, 25))
+        # Plan Next Year moves the posting window with the send date
+        with freeze_time(NOW):
+            action = campaign.action_plan_next_year()
+        following = self.env["customer.followup.campaign"].browse(action["res_id"])
+        self.assertEqual(following.send_date, date(2028, 1, 1))
+        self.assertEqual(
+            (following.post_date_start, following.post_date_end),
+            (date(2027, 12, 15), date(2027, 12, 25)),
+        )
 
     def test_summer_cards_written_inside_the_window(self):
         campaign = self._from_template("summer", now="2027-06-01 09:00:00")
