@@ -257,6 +257,7 @@ class CustomerFollowupDemo(models.AbstractModel):
                 fields.Command.set([types["printed_mail"].id, types["email"].id])
             ],
             "partner_domain": repr([("id", "in", partners.ids)]),
+            "user_id": ref("base.user_admin").id,
         }
 
         def last(month, day):
@@ -302,7 +303,7 @@ class CustomerFollowupDemo(models.AbstractModel):
                 occasion="birthday",
                 timing="anniversary",
                 anniversary_field="followup_customer_since",
-                anniversary_days_before=14,
+                anniversary_days_before=30,
                 send_date=today,
                 message="<p>Thank you for another year with us.</p>",
             )
