@@ -181,18 +181,10 @@ class CustomerFollowupCampaignPiece(models.Model):
         # follow-up) is recomputed as after any touchpoint
         self.env["res.partner"].invalidate_model(["touchpoint_ids"])
         self.env["customer.followup.campaign"].invalidate_model(["touchpoint_ids"])
+        # (the touchpoints' own weight and channel are written above: not
+        # their type, which would recompute them)
         self.env["customer.touchpoint"].browse(touchpoint_ids).modified(
-            [
-                "partner_id",
-                "type_id",
-                "channel",
-                "weight",
-                "date",
-                "direction",
-                "company_id",
-                "campaign_id",
-                "user_id",
-            ]
+            ["partner_id", "date", "weight", "direction", "company_id"]
         )
         pieces.invalidate_recordset(["state", "touchpoint_id", "write_date"])
         pieces.campaign_id._update_progress()
