@@ -151,7 +151,6 @@ class CustomerFollowupCampaign(models.Model):
     )
     template_id = fields.Many2one(
         "customer.followup.campaign.template",
-        string="Template",
         ondelete="set null",
         copy=True,
     )

@@ -27,11 +27,10 @@ class CustomerFollowupCampaignTemplate(models.Model):
     greeting = fields.Selection(GREETINGS)
     occasion = fields.Selection(OCCASIONS, required=True, default="seasonal")
     send_month = fields.Integer(
-        string="Send Month",
         required=True,
         help="The month the customers receive the greeting.",
     )
-    send_day = fields.Integer(string="Send Day", required=True)
+    send_day = fields.Integer(required=True)
     post_start_month = fields.Integer(string="Posting From (Month)", required=True)
     post_start_day = fields.Integer(string="Posting From (Day)", required=True)
     post_end_month = fields.Integer(string="Posting Until (Month)", required=True)
@@ -44,7 +43,6 @@ class CustomerFollowupCampaignTemplate(models.Model):
         "salespeople start writing their cards.",
     )
     custom = fields.Char(
-        string="Custom",
         translate=True,
         help="When and how the greeting is sent, as the custom has it.",
     )
