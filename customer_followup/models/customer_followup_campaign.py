@@ -1578,6 +1578,17 @@ class CustomerFollowupCampaign(models.Model):
         piece_model = self.env["customer.followup.campaign.piece"].sudo()
         while True:
             self.env.flush_all()
+            # plain column equalities, so that the database joins the sent
+            # traces and the pieces at once (the pieces of campaigns
+            # confirmed before the pieces knew their mailing: the campaign's)
+            sent = SQL(
+                """
+                trace.model = 'res.partner'
+                AND trace.res_id = piece.partner_id
+                AND trace.trace_status IN ('sent', 'open', 'reply')
+                AND piece.state = 'planned' AND piece.kind = 'email'
+                """
+            )
             piece_ids = [
                 row[0]
                 for row in self.env.execute_query(
@@ -1585,27 +1596,30 @@ class CustomerFollowupCampaign(models.Model):
                         """
                         SELECT piece.id
                           FROM customer_followup_campaign_piece piece
+                          JOIN mailing_trace trace
+                            ON trace.mass_mailing_id = piece.mailing_id
+                         WHERE %(sent)s
+                     UNION
+                        SELECT piece.id
+                          FROM customer_followup_campaign_piece piece
                           JOIN customer_followup_campaign campaign
                             ON campaign.id = piece.campaign_id
                           JOIN mailing_trace trace
-                            ON trace.mass_mailing_id
-                                = COALESCE(piece.mailing_id, campaign.mailing_id)
-                           AND trace.model = 'res.partner'
-                           AND trace.res_id = piece.partner_id
-                         WHERE piece.state = 'planned'
-                           AND piece.kind = 'email'
-                           AND trace.trace_status IN ('sent', 'open', 'reply')
-                      ORDER BY piece.id
-                         LIMIT %s
-                           FOR UPDATE OF piece SKIP LOCKED
+                            ON trace.mass_mailing_id = campaign.mailing_id
+                         WHERE piece.mailing_id IS NULL AND %(sent)s
+                      ORDER BY 1
+                         LIMIT %(limit)s
                         """,
-                        batch_size,
+                        sent=sent,
+                        limit=batch_size,
                     )
                 )
             ]
             if not piece_ids:
                 return True
-            piece_model._log_done(piece_model.browse(piece_ids))
+            # the pieces another worker holds are skipped, and left to it
+            if not piece_model._log_done(piece_model.browse(piece_ids)):
+                return True
             if len(piece_ids) < batch_size:
                 return True
             if cron and not self.env["ir.cron"]._commit_progress(
