@@ -1576,53 +1576,52 @@ class CustomerFollowupCampaign(models.Model):
         each, set-based, in batches; the pieces another worker holds are
         left to it. Returns False when the cron's time is used up."""
         piece_model = self.env["customer.followup.campaign.piece"].sudo()
-        while True:
-            self.env.flush_all()
-            # plain column equalities, so that the database joins the sent
-            # traces and the pieces at once (the pieces of campaigns
-            # confirmed before the pieces knew their mailing: the campaign's)
-            sent = SQL(
+        self.env.flush_all()
+        # the waiting emails per mailing (the pieces of campaigns confirmed
+        # before the pieces knew their mailing: the campaign's), then the sent
+        # traces of each mailing: two index scans each, whatever the
+        # database's statistics of the traces just written
+        waiting = self.env.execute_query(
+            SQL(
                 """
-                trace.model = 'res.partner'
-                AND trace.res_id = piece.partner_id
-                AND trace.trace_status IN ('sent', 'open', 'reply')
-                AND piece.state = 'planned' AND piece.kind = 'email'
+                SELECT COALESCE(piece.mailing_id, campaign.mailing_id),
+                       array_agg(piece.id), array_agg(piece.partner_id)
+                  FROM customer_followup_campaign_piece piece
+                  JOIN customer_followup_campaign campaign
+                    ON campaign.id = piece.campaign_id
+                 WHERE piece.state = 'planned' AND piece.kind = 'email'
+                   AND COALESCE(piece.mailing_id, campaign.mailing_id) IS NOT NULL
+              GROUP BY 1
                 """
             )
-            piece_ids = [
+        )
+        piece_ids = []
+        for mailing_id, ids, partner_ids in waiting:
+            sent = {
                 row[0]
                 for row in self.env.execute_query(
                     SQL(
                         """
-                        SELECT piece.id
-                          FROM customer_followup_campaign_piece piece
-                          JOIN mailing_trace trace
-                            ON trace.mass_mailing_id = piece.mailing_id
-                         WHERE %(sent)s
-                     UNION
-                        SELECT piece.id
-                          FROM customer_followup_campaign_piece piece
-                          JOIN customer_followup_campaign campaign
-                            ON campaign.id = piece.campaign_id
-                          JOIN mailing_trace trace
-                            ON trace.mass_mailing_id = campaign.mailing_id
-                         WHERE piece.mailing_id IS NULL AND %(sent)s
-                      ORDER BY 1
-                         LIMIT %(limit)s
+                        SELECT res_id FROM mailing_trace
+                         WHERE mass_mailing_id = %s AND model = 'res.partner'
+                           AND trace_status IN ('sent', 'open', 'reply')
                         """,
-                        sent=sent,
-                        limit=batch_size,
+                        mailing_id,
                     )
                 )
+            }
+            piece_ids += [
+                piece_id
+                for piece_id, partner_id in zip(ids, partner_ids, strict=True)
+                if partner_id in sent
             ]
-            if not piece_ids:
-                return True
-            # the pieces another worker holds are skipped, and left to it
-            if not piece_model._log_done(piece_model.browse(piece_ids)):
-                return True
-            if len(piece_ids) < batch_size:
-                return True
+        piece_ids.sort()
+        for start in range(0, len(piece_ids), batch_size):
+            batch = piece_ids[start : start + batch_size]
+            piece_model._log_done(piece_model.browse(batch))
+            remaining = max(0, len(piece_ids) - start - len(batch))
             if cron and not self.env["ir.cron"]._commit_progress(
-                len(piece_ids), remaining=batch_size
+                len(batch), remaining=remaining
             ):
                 return False
+        return True
