@@ -3,10 +3,10 @@ SHELL := /bin/bash
 .PHONY: help setup test test-odoo run lint bench
 
 help:
-	@echo "make setup   install PostgreSQL, wkhtmltopdf, chromium, the Python tooling and Odoo 19.0"
-	@echo "make test    lint, install customer_followup on a fresh database, run its tests"
+	@echo "make setup   install PostgreSQL, wkhtmltopdf, chromium, the Python tooling, Odoo 19.0 and the mail catcher"
+	@echo "make test    lint, install customer_followup on a fresh database, run its tests, check the README's demo figures"
 	@echo "make test-odoo  Odoo's own sale/crm/portal/mail tests without and with the addon, compared (~30 min)"
-	@echo "make run     serve a demo database on http://localhost:8069 (admin/admin); RESET=1 recreates it"
+	@echo "make run     serve a demo database on http://localhost:8069 (admin/admin), its mails on http://localhost:1080; RESET=1 recreates it"
 	@echo "make lint    only the linters (ruff, pylint-odoo, oca-checks-odoo-module, oca-checks-po)"
 	@echo "make bench   benchmarks at 1k/10k customers; BENCH_ARGS=\"--scales 1000,10000,100000\" adds 100k"
 

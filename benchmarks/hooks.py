@@ -321,7 +321,11 @@ def reminders_floor_data(env):
     bought = cycles._find_parts_bought()
     cycles -= Cycle.browse([cycle.id for cycle in bought])
     service = env[REMINDER_SERVICE].sudo()
-    vals_list = [service._prepare_quotation_vals(cycle) for cycle in cycles]
+    payment_companies = env["sale.order"]._followup_payment_companies(cycles.company_id)
+    vals_list = [
+        service._prepare_quotation_vals(cycle, payment_companies=payment_companies)
+        for cycle in cycles
+    ]
     mail_cycles = cycles.filtered(lambda c: service._choose_contact(c)[1] == "mail")
     return cycles, vals_list, mail_cycles
 

@@ -5,9 +5,10 @@
 
 Steps: generate, tiers, tiers_floor, prepare_tiers_rerun, tiers_rerun,
 prepare_planner, planner_floor, planner, reminders_floor, reminders, form,
-groupby, naive_tiers. Each step runs in its own process so that its peak memory
-(``ru_maxrss``) is its own; ``base_mib`` is the resident memory before the step
-(Odoo and the registry), ``peak_mib`` the process peak.
+groupby, naive_tiers, effect_refresh, effect. Each step runs in its own
+process so that its peak memory (``ru_maxrss``) is its own; ``base_mib`` is
+the resident memory before the step (Odoo and the registry), ``peak_mib`` the
+process peak.
 """
 
 import argparse
@@ -35,6 +36,7 @@ CRONS = {
     "tiers": "customer_followup.ir_cron_compute_tiers",
     "planner": "customer_followup.ir_cron_plan_followups",
     "reminders": "customer_followup.ir_cron_replacement_reminders",
+    "effect_refresh": "customer_followup.ir_cron_refresh_effect_report",
     "campaigns": "customer_followup.ir_cron_campaigns",
 }
 MAX_CRON_RUNS = 200
@@ -381,6 +383,59 @@ def step_groupby(registry, args):
     }
 
 
+# the effect report's pivot screen: rows tier > channel, columns contacted or
+# not, every measure, as the web client reads it (one GROUPING SETS query)
+EFFECT_GROUPING_SETS = [
+    [],
+    ["tier_id"],
+    ["tier_id", "channel"],
+    ["contacted"],
+    ["tier_id", "contacted"],
+    ["tier_id", "channel", "contacted"],
+]
+EFFECT_MEASURES = [
+    "__count",
+    "contact_count:sum",
+    "points:sum",
+    "customer_count:sum",
+    "order_share:sum",
+    "revenue_share:sum",
+    "revenue_per_point:avg",
+    "revenue_per_customer:avg",
+]
+
+
+def step_effect_refresh(registry, args):
+    """The nightly update of the effect report (its materialized view)."""
+    measure, info = run_cron(registry, CRONS["effect_refresh"])
+    with registry.cursor() as cr:
+        cr.execute("SELECT COUNT(*) FROM customer_followup_effect_report")
+        info["records"] = cr.fetchone()[0]
+    return measure, info
+
+
+def step_effect(registry, args):
+    """Open the effect report: its pivot screen, then its graph by channel,
+    as the sales manager (the record rules apply)."""
+    with registry.cursor() as cr:
+        env = env_of(cr, uid=2)
+        Report = env["customer.followup.effect.report"].with_context(lang="en_US")
+        with Measure() as measure:
+            sets = Report.formatted_read_grouping_sets(
+                [], EFFECT_GROUPING_SETS, EFFECT_MEASURES
+            )
+            graph = Report.formatted_read_group(
+                [], ["channel"], ["revenue_per_point:avg"]
+            )
+        cr.execute("SELECT COUNT(*) FROM customer_followup_effect_report")
+        rows = cr.fetchone()[0]
+    return measure, {
+        "records": rows,
+        "groups": sum(len(groups) for groups in sets),
+        "channels": len(graph),
+    }
+
+
 def step_naive_tiers(registry, args):
     with registry.cursor() as cr:
         env = env_of(cr)
@@ -411,6 +466,8 @@ STEPS = {
     "form": step_form,
     "groupby": step_groupby,
     "naive_tiers": step_naive_tiers,
+    "effect_refresh": step_effect_refresh,
+    "effect": step_effect,
     "campaign_preview": step_campaign_preview,
     "campaign_plan": step_campaign_plan,
     "campaign_emails": step_campaign_emails,

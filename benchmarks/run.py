@@ -64,6 +64,9 @@ STEPS = [
     ("reminders", "reminder cron", 120),
     ("form", "customer form (1,000 touchpoints)", None),
     ("groupby", "touchpoints by month x type", None),
+    # the effect report reads what its nightly update computed
+    ("effect_refresh", "effect report nightly update", None),
+    ("effect", "effect report (pivot and graph)", 5),
     ("campaign_preview", "campaign preview (every customer)", None),
     ("campaign_plan", "campaign confirmed (every customer)", 20),
     ("campaign_emails", "campaign cron: emails sent logged (half)", 10),

@@ -38,12 +38,15 @@
         "views/customer_followup_campaign_views.xml",
         "views/customer_followup_campaign_report_views.xml",
         "views/product_consumable_rule_views.xml",
+        "views/product_consumable_rule_suggestion_views.xml",
         "views/customer_product_registration_views.xml",
         "views/customer_replacement_views.xml",
+        "views/customer_followup_effect_report_views.xml",
         "data/customer_followup_campaign_template_data.xml",
         "data/customer_followup_campaign_cron_data.xml",
         "views/customer_followup_campaign_template_views.xml",
         "views/customer_followup_menus.xml",
+        "data/customer_followup_effect_cron_data.xml",
     ],
     "assets": {
         "web.assets_backend": [

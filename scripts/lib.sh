@@ -41,3 +41,17 @@ start_pg() {
 
 # Odoo log records at WARNING or above (Odoo's own format, not docutils' lines).
 ODOO_BAD_LOG_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2},[0-9]{3} [0-9]+ (WARNING|ERROR|CRITICAL) '
+
+# The demo database of `make run`, also built by `make test` to check the
+# README's demo figures: the addon with its demo data and Odoo's demo payment
+# provider (test mode), Japanese first (the default language of new partners:
+# the demo customers get Japanese mails, postcards and portal; English stays
+# active for the administrator), then the addon's scheduled actions run once.
+# Usage: create_demo_db CONFIG DB [LOG_LEVEL]
+DEMO_MODULES=customer_followup,payment_demo
+create_demo_db() {
+    local config=$1 db=$2 level=${3:-warn}
+    "${ODOO_CMD[@]}" -c "$config" -d "$db" -i "$DEMO_MODULES" --with-demo \
+        --load-language=ja_JP,en_US --stop-after-init --log-level="$level" &&
+        "$PYTHON" "$ROOT/scripts/run_crons.py" "$config" "$db" customer_followup
+}

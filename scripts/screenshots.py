@@ -100,6 +100,120 @@ def campaign_shots(page, base, out, sfx):
             wait=".o_form_view",
             click=".o_notebook a[name='preview']",
         )
+def portal_shots(browser, page, base, out, sfx):
+    """The customer's side: "My products" of the portal user (Joel Willis),
+    and his reminder quotation opened from his mail by an English browser."""
+    portal_page = browser.new_page(viewport={"width": 1200, "height": 860})
+    login(portal_page, base, "portal", "portal")
+    portal_page.goto(f"{base}/my/products")
+    portal_page.wait_for_timeout(1500)
+    portal_page.screenshot(path=str(out / f"portal_products{sfx}.png"))
+    print("saved", out / f"portal_products{sfx}.png")
+
+    # Joel Willis's reminder quotation, opened from the link of his mail by
+    # a browser that asks for English: the portal answers in his language.
+    joel = rpc(
+        page,
+        base,
+        "res.users",
+        "search_read",
+        [["login", "=", "portal"]],
+        ["partner_id"],
+    )
+    cycles = joel and rpc(
+        page,
+        base,
+        "customer.replacement",
+        "search_read",
+        [
+            ["partner_id", "=", joel[0]["partner_id"][0]],
+            ["quotation_id", "!=", False],
+            ["state", "=", "reminded"],
+        ],
+        ["quotation_id"],
+        limit=1,
+    )
+    if cycles:
+        quotation_id = cycles[0]["quotation_id"][0]
+        token = rpc(page, base, "sale.order", "read", [quotation_id], ["access_token"])[
+            0
+        ]["access_token"]
+        english = browser.new_context(
+            locale="en-US", viewport={"width": 1200, "height": 1000}
+        )
+        quote_page = english.new_page()
+        quote_page.goto(f"{base}/my/orders/{quotation_id}?access_token={token}")
+        quote_page.wait_for_selector("#introduction", timeout=60000)
+        quote_page.wait_for_timeout(1500)
+        shot = out / f"portal_quotation_ja{sfx}.png"
+        quote_page.screenshot(path=str(shot))
+        print("saved", shot)
+        english.close()
+
+
+def hagaki_pages(page, base, cycle_id):
+    """The address side and the message side of a cycle's postcard, side by
+    side in one image."""
+    from PIL import Image  # noqa: PLC0415 - Odoo's dependency, only needed here
+
+    pdf = page.request.get(
+        f"{base}/report/pdf/customer_followup.report_replacement_hagaki/{cycle_id}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf_path = Path(tmp) / "hagaki.pdf"
+        pdf_path.write_bytes(pdf.body())
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "110",
+                "-f",
+                "1",
+                "-l",
+                "2",
+                str(pdf_path),
+                str(Path(tmp) / "side"),
+            ],
+            check=True,
+        )
+        sides = [
+            Image.open(path).convert("RGB")
+            for path in sorted(Path(tmp).glob("side*.png"))
+        ]
+        gap = 24
+        image = Image.new(
+            "RGB",
+            (
+                sum(side.width for side in sides) + gap * (len(sides) + 1),
+                max(side.height for side in sides) + 2 * gap,
+            ),
+            (210, 210, 210),
+        )
+        left = gap
+        for side in sides:
+            image.paste(side, (left, gap))
+            left += side.width + gap
+        return image
+
+
+def hagaki_shots(page, base, out, sfx):
+    """Both sides of a postcard to a Japanese customer (hagaki.png) and to a
+    customer abroad (hagaki_foreign.png)."""
+    with_quotation = [["quotation_id", "!=", False]]
+    for name, country in (("hagaki", ["=", "JP"]), ("hagaki_foreign", ["!=", "JP"])):
+        domain = [*with_quotation, ["partner_id.country_id.code", *country]]
+        cycle = rpc(
+            page,
+            base,
+            "customer.replacement",
+            "search",
+            [*domain, ["delivery", "=", "print"]],
+            limit=1,
+        ) or rpc(page, base, "customer.replacement", "search", domain, limit=1)
+        if cycle:
+            hagaki_pages(page, base, cycle[0]).save(out / f"{name}{sfx}.png")
+            print("saved", out / f"{name}{sfx}.png")
 
 
 def main():
@@ -109,15 +223,20 @@ def main():
     parser.add_argument("--lang", default="en_US", help="backend language, e.g. ja_JP")
     parser.add_argument("--suffix", default="")
     parser.add_argument(
+        "--only-portal", action="store_true", help="only the customer portal's shots"
+    )
+    parser.add_argument(
         "--login", default="admin:admin", help="backend user:password (demo:demo)"
     )
     parser.add_argument(
-        "--only",
-        default="",
-        help="comma-separated groups of shots to take (default all), e.g. campaigns",
+        "--only-hagaki", action="store_true", help="only the postcards' two sides"
+    )
+    parser.add_argument(
+        "--only-campaigns",
+        action="store_true",
+        help="only the campaign response and the coming New Year greeting",
     )
     args = parser.parse_args()
-    only = {name for name in args.only.split(",") if name}
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     base, sfx = args.base, args.suffix
@@ -131,9 +250,16 @@ def main():
         login(page, base, user, password)
         me = rpc(page, base, "res.users", "search", [["login", "=", user]])
         my_lang = rpc(page, base, "res.users", "read", me, ["lang"])[0]["lang"]
+        if args.only_portal or args.only_hagaki:
+            if args.only_portal:
+                portal_shots(browser, page, base, out, sfx)
+            if args.only_hagaki:
+                hagaki_shots(page, base, out, sfx)
+            browser.close()
+            return
         rpc(page, base, "res.users", "write", me, {"lang": args.lang})
 
-        if only and "campaigns" in only:
+        if args.only_campaigns:
             campaign_shots(page, base, out, sfx)
             rpc(page, base, "res.users", "write", me, {"lang": my_lang})
             browser.close()
@@ -203,49 +329,26 @@ def main():
             page.screenshot(path=str(out / f"reminder_mail{sfx}.png"), full_page=True)
             print("saved", out / f"reminder_mail{sfx}.png")
 
-        postal_domain = [["delivery", "=", "print"], ["quotation_id", "!=", False]]
-        postal = rpc(
+        hagaki_shots(page, base, out, sfx)
+
+        backend_shot(
             page,
             base,
-            "customer.replacement",
-            "search",
-            [*postal_domain, ["partner_id.country_id.code", "=", "JP"]],
-            limit=1,
-        ) or rpc(page, base, "customer.replacement", "search", postal_domain, limit=1)
-        if postal:
-            ids = ",".join(map(str, postal))
-            pdf = page.request.get(
-                f"{base}/report/pdf/customer_followup.report_replacement_hagaki/{ids}"
-            )
-            with tempfile.TemporaryDirectory() as tmp:
-                pdf_path = Path(tmp) / "hagaki.pdf"
-                pdf_path.write_bytes(pdf.body())
-                subprocess.run(
-                    [
-                        "pdftoppm",
-                        "-png",
-                        "-r",
-                        "110",
-                        "-f",
-                        "1",
-                        "-l",
-                        "1",
-                        "-singlefile",
-                        str(pdf_path),
-                        str(out / f"hagaki{sfx}"),
-                    ],
-                    check=True,
-                )
-            print("saved", out / f"hagaki{sfx}.png")
+            "/odoo/action-customer_followup.action_customer_followup_effect_report",
+            out / f"effect_report{sfx}.png",
+            wait=".o_pivot table",
+        )
+        backend_shot(
+            page,
+            base,
+            "/odoo/action-customer_followup.action_customer_followup_control_report",
+            out / f"control_group{sfx}.png",
+            wait=".o_form_view",
+        )
 
         rpc(page, base, "res.users", "write", me, {"lang": my_lang})
 
-        portal_page = browser.new_page(viewport={"width": 1200, "height": 860})
-        login(portal_page, base, "portal", "portal")
-        portal_page.goto(f"{base}/my/products")
-        portal_page.wait_for_timeout(1500)
-        portal_page.screenshot(path=str(out / f"portal_products{sfx}.png"))
-        print("saved", out / f"portal_products{sfx}.png")
+        portal_shots(browser, page, base, out, sfx)
         browser.close()
 
 

@@ -4,7 +4,8 @@
 #    fonts-noto-cjk (Japanese in PDFs and screenshots), poppler-utils (pdftoppm);
 #  - the Python tooling pinned in scripts/requirements-dev.txt, into python3;
 #  - Odoo 19.0, importable by python3: kept when already there, else installed
-#    (editable) from $ODOO_SRC, else from a shallow clone of the 19.0 branch.
+#    (editable) from $ODOO_SRC, else from a shallow clone of the 19.0 branch;
+#  - the mail catcher of `make run` (MailDev, from npm) into var/tools/.
 # Usage: make setup   [ODOO_SRC=/path/to/odoo-19.0] [ODOO_CLONE_DIR=...]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -15,6 +16,9 @@ missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
+# npm (with Node.js) installs the mail catcher of `make run`; any npm on the
+# PATH will do.
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
         log "apt-get install ${missing[*]}"
@@ -98,3 +102,16 @@ if ! pins_satisfied "$REQ" >/dev/null; then
     "${PIP[@]}" -r "$REQ"
 fi
 log "Python tooling: ok ($("$PYTHON" --version), Odoo in $ODOO_ROOT)"
+
+# --- mail catcher of `make run` ------------------------------------------------
+# MailDev (https://github.com/maildev/maildev): an SMTP server that keeps the
+# demo's mails and shows them in a web page; pinned, installed in var/tools/.
+MAILDEV_VERSION=2.2.1
+MAILDEV="$ROOT/var/tools/node_modules/.bin/maildev"
+if [ ! -x "$MAILDEV" ] || [ "$("$MAILDEV" --version 2>/dev/null)" != "$MAILDEV_VERSION" ]; then
+    log "npm install maildev@$MAILDEV_VERSION into var/tools"
+    mkdir -p "$ROOT/var/tools"
+    npm install --prefix "$ROOT/var/tools" --no-audit --no-fund --loglevel=error \
+        "maildev@$MAILDEV_VERSION" >/dev/null
+fi
+log "mail catcher: ok (MailDev $("$MAILDEV" --version))"

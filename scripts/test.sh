@@ -5,9 +5,12 @@
 #  2. install customer_followup (and its dependencies) without demo data and
 #     fail on any Odoo WARNING/ERROR/CRITICAL log record;
 #  3. run customer_followup/tests with pytest-odoo, failing on failed tests, on
-#     no test at all, and on Odoo WARNING+ log records during the tests.
+#     no test at all, and on Odoo WARNING+ log records during the tests;
+#  4. uninstall and reinstall the addon;
+#  5. create a demo database as `make run` does and check the README's demo
+#     figures on it (test_demo_figures.py).
 # The output ends with pytest's summary line. The database is dropped at exit.
-# Usage: make test   [KEEP_DB=1] [PYTEST_ARGS="-k name -x"]
+# Usage: make test   [KEEP_DB=1] [PYTEST_ARGS="-k name -x"] [DEMO_CHECK=1]
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -16,8 +19,12 @@ require_odoo
 start_pg
 
 ADDON=customer_followup
+# Odoo's demo payment provider (test mode), for the tour that signs and pays a
+# reminder quotation; the addon itself does not depend on it.
+EXTRA_MODULES=payment_demo
 RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/${ADDON}-test.XXXXXX")"
 DB="cf_test_$(date +%Y%m%d_%H%M%S)_$$"
+DEMO_DB="${DB}_demo"
 # Logs of the last run stay in var/last-test/ (ignored by git).
 LOG_DIR="$ROOT/var/last-test"
 rm -rf "$LOG_DIR"
@@ -30,6 +37,7 @@ cleanup() {
         return
     fi
     dropdb --if-exists "$DB" >/dev/null 2>&1 || true
+    dropdb --if-exists "$DEMO_DB" >/dev/null 2>&1 || true
     rm -rf "$RUN_DIR"
 }
 trap cleanup EXIT
@@ -66,9 +74,9 @@ lint "oca-checks-po" "$PYTHON" -m oca_pre_commit_hooks.cli_po "$ADDON"/i18n/*.po
 
 # --- 2. install without demo data ----------------------------------------------
 INSTALL_LOG="$LOG_DIR/install.log"
-log "install $ADDON on fresh database $DB (no demo data)"
+log "install $ADDON and $EXTRA_MODULES on fresh database $DB (no demo data)"
 start=$SECONDS
-if ! "${ODOO_CMD[@]}" -c "$CONFIG" -d "$DB" -i "$ADDON" --stop-after-init \
+if ! "${ODOO_CMD[@]}" -c "$CONFIG" -d "$DB" -i "$ADDON,$EXTRA_MODULES" --stop-after-init \
     --http-interface=127.0.0.1 --log-level=info >"$INSTALL_LOG" 2>&1; then
     tail -n 60 "$INSTALL_LOG"
     echo "(full log: var/last-test/install.log)"
@@ -154,6 +162,36 @@ if [ -z "${PYTEST_ARGS:-}" ]; then
         failures+=("reinstall: Odoo logged WARNING/ERROR")
     else
         echo "    uninstall + reinstall: ok in $((SECONDS - start)) s"
+    fi
+fi
+
+# --- 5. the README's demo figures, on a demo database made as `make run` does --
+# (skipped when PYTEST_ARGS selects tests, unless DEMO_CHECK=1)
+if [ -z "${PYTEST_ARGS:-}" ] || [ "${DEMO_CHECK:-0}" = 1 ]; then
+    DEMO_LOG="$LOG_DIR/demo.log"
+    DEMO_OUT="$LOG_DIR/demo-pytest.out"
+    log "demo database $DEMO_DB as \`make run\` creates it, then the README's demo figures"
+    start=$SECONDS
+    if ! create_demo_db "$CONFIG" "$DEMO_DB" info >"$DEMO_LOG" 2>&1; then
+        tail -n 40 "$DEMO_LOG"
+        failures+=("demo: creating the demo database failed (var/last-test/demo.log)")
+    elif grep -Eq "$ODOO_BAD_LOG_RE" "$DEMO_LOG"; then
+        grep -E -A 10 "$ODOO_BAD_LOG_RE" "$DEMO_LOG" | head -n 60
+        failures+=("demo: Odoo logged WARNING/ERROR creating the demo database")
+    else
+        PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" \
+            "$PYTHON" -m pytest -p no:cacheprovider -p no:warnings -p pytest_odoo_logcheck \
+            --odoo-config="$CONFIG" --odoo-database="$DEMO_DB" \
+            --odoo-addons-path="$ADDONS_PATH" --odoo-log-level=info \
+            --odoo-extra="logfile=$LOG_DIR/demo-tests.log" \
+            --rootdir="$ROOT" -o console_output_style=classic -rA \
+            "$TEST_DIR/test_demo_figures.py" >"$DEMO_OUT" 2>&1
+        if [ $? -ne 0 ] || ! grep -Eq '^=+ 1 passed' "$DEMO_OUT"; then
+            grep -E -B 2 -A 30 '^(E |FAILED|SKIPPED)' "$DEMO_OUT" | head -n 60
+            failures+=("demo: the README's demo figures (var/last-test/demo-pytest.out)")
+        else
+            echo "    demo figures of README.md: ok in $((SECONDS - start)) s"
+        fi
     fi
 fi
 

@@ -1,2 +1,3 @@
 from . import portal
 from . import sale_portal
+from . import short_link

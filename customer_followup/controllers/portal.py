@@ -20,6 +20,26 @@ class FollowupCustomerPortal(CustomerPortal):
     and write below runs as superuser, always restricted to the commercial
     partner of the logged-in user, never to an id taken from the request."""
 
+    def _document_check_access(self, model_name, document_id, access_token=None):
+        """A document opened by its customer, with the link of a mail or a
+        postcard (access token) or as a logged-in portal user, is shown in the
+        customer's language, whatever the browser's language."""
+        document_sudo = super()._document_check_access(
+            model_name, document_id, access_token=access_token
+        )
+        user = request.env.user
+        if not user.share:
+            return document_sudo
+        if user._is_public():
+            partner = (
+                document_sudo.partner_id if "partner_id" in document_sudo else None
+            )
+        else:
+            partner = user.partner_id
+        if partner and request.env["ir.http"]._followup_use_customer_lang(partner.lang):
+            document_sudo = document_sudo.with_context(lang=request.env.lang)
+        return document_sudo
+
     def _followup_partner(self):
         return request.env.user.partner_id.commercial_partner_id
 

@@ -1,4 +1,5 @@
 from odoo import http
+from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
 from odoo.addons.sale.controllers import portal as sale_portal
@@ -16,4 +17,20 @@ class FollowupSalePortal(sale_portal.CustomerPortal):
         request.update_context(**{SIGNATURE_CONTEXT_KEY: True})
         return super().portal_quote_accept(
             order_id, access_token=access_token, name=name, signature=signature
+        )
+
+    @http.route()
+    def portal_order_page(self, order_id, report_type=None, access_token=None, **kw):
+        # A payment provider enabled or disabled since the reminder changes
+        # what the customer is asked for before the page shows it.
+        try:
+            order_sudo = self._document_check_access(
+                "sale.order", order_id, access_token=access_token
+            )
+        except (AccessError, MissingError):
+            order_sudo = None
+        if order_sudo:
+            order_sudo._followup_sync_payment()
+        return super().portal_order_page(
+            order_id, report_type=report_type, access_token=access_token, **kw
         )

@@ -28,4 +28,9 @@ from . import customer_followup_campaign
 from . import customer_followup_planner_campaign
 from . import mailing_trace
 from . import customer_followup_campaign_report
+from . import product_consumable_rule_suggestion
+from . import customer_followup_control
+from . import customer_followup_effect_report
+from . import customer_followup_control_report
+from . import ir_http
 from . import customer_followup_campaign_template

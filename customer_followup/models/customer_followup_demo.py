@@ -171,6 +171,7 @@ class CustomerFollowupDemo(models.AbstractModel):
             )
         env["customer.touchpoint"].create(touchpoint_vals)
         self._populate_installed_base(partners[:12], rng, today)
+        self._populate_control_draws(partners, today)
         self._populate_campaigns(partners, today)
         return True
 
@@ -383,3 +384,33 @@ class CustomerFollowupDemo(models.AbstractModel):
             "printed_mail": "Seasonal card and newsletter",
             "email": "Newsletter by email",
         }[kind]
+
+    @api.model
+    def _populate_control_draws(self, partners, today):
+        """Last spring's control group: the fans and regulars due then, two
+        of them left uncontacted for 90 days; too few to conclude, as the
+        comparison says. The control group itself stays off."""
+        drawn_on = today - relativedelta(days=200)
+        Control = self.env["customer.followup.control"]
+        period_start = Control._period_start(drawn_on, 90)
+        customers = [
+            partner
+            for partner, (_name, kind, _city) in zip(
+                partners, DEMO_CUSTOMERS, strict=True
+            )
+            if kind in ("fan", "regular")
+        ]
+        Control.sudo().create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "company_id": self.env.company.id,
+                    "date": drawn_on,
+                    "date_to": drawn_on + relativedelta(days=89),
+                    "period_start": period_start,
+                    "in_control": partner.name in ("Cafe Hidamari", "Osteria Luce"),
+                }
+                for partner in customers
+            ]
+        )
+        self.env["customer.followup.effect.report"]._refresh()

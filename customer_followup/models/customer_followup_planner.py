@@ -371,7 +371,6 @@ class CustomerFollowupPlanner(models.AbstractModel):
         data = {pid: {} for pid in partner_ids}
         if not partner_ids:
             return data
-        ids = tuple(partner_ids)
         # joined to the customers' list: "commercial_partner_id IN (...)"
         # of a thousand ids made PostgreSQL scan every partner
         id_list = list(partner_ids)
@@ -382,25 +381,36 @@ class CustomerFollowupPlanner(models.AbstractModel):
         for pid, date, type_id in self.env.execute_query(
             SQL(
                 """
-                SELECT DISTINCT ON (partner_id) partner_id, date, type_id
-                  FROM customer_touchpoint
-                 WHERE partner_id IN %s
-              ORDER BY partner_id, date DESC, id DESC
+                SELECT c.id, tp.date, tp.type_id
+                  FROM unnest(%s::int[]) AS c(id)
+                  JOIN LATERAL (
+                        SELECT date, type_id
+                          FROM customer_touchpoint
+                         WHERE partner_id = c.id
+                      ORDER BY date DESC, id DESC
+                         LIMIT 1) tp ON TRUE
                 """,
-                ids,
+                id_list,
             )
         ):
             data[pid]["touchpoint"] = (date, type_id)
         for pid, name, date in self.env.execute_query(
             SQL(
                 """
-                SELECT DISTINCT ON (p.commercial_partner_id)
-                       p.commercial_partner_id, so.name, so.date_order
+                SELECT c.id, so.name, so.date_order
                   FROM unnest(%s::int[]) AS c(id)
-                  JOIN res_partner p ON p.commercial_partner_id = c.id
-                  JOIN sale_order so ON so.partner_id = p.id
-                 WHERE so.state = 'sale'
-              ORDER BY p.commercial_partner_id, so.date_order DESC, so.id DESC
+                  JOIN LATERAL (
+                        SELECT so.name, so.date_order
+                          FROM res_partner p
+                          JOIN LATERAL (
+                                SELECT name, date_order, id
+                                  FROM sale_order
+                                 WHERE partner_id = p.id AND state = 'sale'
+                              ORDER BY date_order DESC, id DESC
+                                 LIMIT 1) so ON TRUE
+                         WHERE p.commercial_partner_id = c.id
+                      ORDER BY so.date_order DESC, so.id DESC
+                         LIMIT 1) so ON TRUE
                 """,
                 id_list,
             )
@@ -631,6 +641,9 @@ class CustomerFollowupPlanner(models.AbstractModel):
         today = today or fields.Date.context_today(self)
         limit_date = fields.Date.add(today, days=self._max_horizon_days(horizon_days))
         candidate_ids = self._candidate_ids(limit_date)
+        candidate_ids = self.env["customer.followup.control"]._planner_candidates(
+            candidate_ids, today, write=not dry_run
+        )
         if not dry_run:
             self._clear_stale_notes(candidate_ids)
         partner_model = self.env["res.partner"].with_context(active_test=False)

@@ -586,11 +586,13 @@ class CustomerReplacement(models.Model):
         return replies
 
     def _get_portal_quotation_url(self):
+        """The link to the reminder quotation given to the customer (mail
+        button, postcard): the portal page, in the customer's language."""
         self.ensure_one()
         quotation = self.quotation_id
         if not quotation:
             return False
-        return quotation.get_base_url() + quotation.get_portal_url()
+        return quotation._get_followup_portal_url()
 
     # ------------------------------------------------------------------
     # Actions

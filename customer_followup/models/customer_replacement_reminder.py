@@ -50,12 +50,23 @@ class CustomerReplacementReminder(models.AbstractModel):
         """Remind the customers of ``cycles`` (due, part not bought yet)."""
         if not cycles:
             return
+        payment_companies = self.env["sale.order"]._followup_payment_companies(
+            cycles.company_id
+        )
+        vals_list = [
+            self._prepare_quotation_vals(cycle, payment_companies=payment_companies)
+            for cycle in cycles
+        ]
+        # the short link printed on the postcard and given in the mail
+        codes = self.env["sale.order"]._followup_new_short_codes(len(vals_list))
+        for vals, code in zip(vals_list, codes, strict=True):
+            vals["followup_short_code"] = code
         # the salesperson hears of these quotations through the overview and
         # the activities, not one assignment mail per quotation
         quotations = (
             self.env["sale.order"]
             .with_context(mail_auto_subscribe_no_notify=True)
-            .create([self._prepare_quotation_vals(cycle) for cycle in cycles])
+            .create(vals_list)
         )
         today = fields.Date.context_today(self)
         now = fields.Datetime.now()
@@ -141,12 +152,22 @@ class CustomerReplacementReminder(models.AbstractModel):
         )
 
     @api.model
-    def _prepare_quotation_vals(self, cycle):
+    def _prepare_quotation_vals(self, cycle, payment_companies=None):
+        """The reminder quotation asks for what the company can take: a
+        signature, and online payment where an enabled payment provider
+        exists, so that every reminder can become an order."""
         partner = cycle.partner_id
+        if payment_companies is None:
+            payment_companies = self.env["sale.order"]._followup_payment_companies(
+                cycle.company_id
+            )
         return {
             "partner_id": partner.id,
             "company_id": cycle.company_id.id,
             "user_id": partner.user_id.id,
+            "require_signature": True,
+            "require_payment": cycle.company_id in payment_companies,
+            "followup_auto_payment": True,
             "origin": self.env._(
                 "Replacement of %(product)s", product=cycle.product_id.display_name
             ),

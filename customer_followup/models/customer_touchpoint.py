@@ -130,6 +130,10 @@ class CustomerTouchpoint(models.Model):
         "(message_id) WHERE message_id IS NOT NULL",
         "A message logs one touchpoint only.",
     )
+    # the last contact of a customer in one index probe (planner summaries)
+    _partner_last_idx = models.Index(
+        "(partner_id, date DESC, id DESC) INCLUDE (type_id)"
+    )
 
     @api.depends("type_id")
     def _compute_weight(self):

@@ -10,3 +10,8 @@ class ProductTemplate(models.Model):
         string="Replacement Rules",
         help="Consumable parts the owners of this product should replace periodically.",
     )
+    followup_durable = fields.Boolean(
+        string="Durable Product",
+        help="Customers keep it for years: the consumables its buyers buy "
+        "later are suggested as replacement rules.",
+    )

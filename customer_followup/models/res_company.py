@@ -63,11 +63,71 @@ class ResCompany(models.Model):
         default=True,
         help="A quotation signed in the portal logs a touchpoint by the customer.",
     )
+    followup_suggestion_min_share = fields.Integer(
+        string="Share of Buyers for a Rule Suggestion (%)",
+        required=True,
+        default=30,
+        help="A part is suggested as a replacement rule of a durable product "
+        "when at least this share of the product's buyers bought it later.",
+    )
     followup_user_id = fields.Many2one(
         "res.users",
         string="Fallback Follow-up Salesperson",
         domain=[("share", "=", False)],
         help="Gets the planned follow-ups of customers without a salesperson.",
+    )
+    followup_attribution_days = fields.Integer(
+        string="Attribution Window (days)",
+        required=True,
+        default=30,
+        help="The confirmed orders of a customer within this many days after a "
+        "contact are credited to it in the effect report.",
+    )
+    followup_control_enabled = fields.Boolean(
+        string="Control Group",
+        help="The planner leaves a share of the due customers of the chosen "
+        "tiers uncontacted for a period, drawn at random, to measure what the "
+        "contacts bring. Never strategic customers or customers with a locked "
+        "tier.",
+    )
+    followup_control_share = fields.Float(
+        string="Control Group Share (%)",
+        required=True,
+        default=5.0,
+        help="Share of the due customers of the chosen tiers left uncontacted.",
+    )
+    followup_control_days = fields.Integer(
+        string="Control Period (days)",
+        required=True,
+        default=90,
+        help="How long a customer drawn into the control group is left "
+        "uncontacted; the draw is made once per period of this length.",
+    )
+    followup_control_tier_ids = fields.Many2many(
+        "customer.tier",
+        "res_company_followup_control_tier_rel",
+        "company_id",
+        "tier_id",
+        string="Control Group Tiers",
+    )
+    followup_control_seed = fields.Integer(
+        string="Control Group Seed",
+        required=True,
+        default=1,
+        help="The same seed draws the same customers for the same period; "
+        "another seed draws others.",
+    )
+    followup_hagaki_paper = fields.Selection(
+        [
+            ("official", "Official postcards"),
+            ("plain", "Plain card"),
+        ],
+        string="Postcard Paper",
+        required=True,
+        default="official",
+        help="Official postcards have the red postal code frames and the stamp "
+        "printed: the address side leaves them untouched. On plain card the "
+        "address side draws the frames and a box for the stamp.",
     )
 
     _followup_window_range = ValueRange("followup_window_months", 1, 120)
@@ -79,6 +139,24 @@ class ResCompany(models.Model):
     _followup_weight_margin_range = ValueRange("followup_weight_margin", 0.0, 100.0)
     _followup_strategic_bonus_range = ValueRange("followup_strategic_bonus", 0.0, 100.0)
     _followup_horizon_range = ValueRange("followup_horizon_days", 0, 365)
+    _followup_suggestion_min_share_range = ValueRange(
+        "followup_suggestion_min_share", 1, 100
+    )
     _followup_portal_registrations_range = ValueRange(
         "followup_portal_registrations_per_day", 1, 100
     )
+    _followup_attribution_days_range = ValueRange("followup_attribution_days", 1, 365)
+    _followup_control_share_range = ValueRange("followup_control_share", 0.5, 50.0)
+    _followup_control_days_range = ValueRange("followup_control_days", 7, 365)
+    _followup_control_seed_range = ValueRange("followup_control_seed", 0, 999999)
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "followup_attribution_days" in vals:
+            cron = self.env.ref(
+                "customer_followup.ir_cron_refresh_effect_report",
+                raise_if_not_found=False,
+            )
+            if cron:
+                cron.sudo()._trigger()
+        return result

@@ -46,7 +46,32 @@ class ResConfigSettings(models.TransientModel):
     followup_user_id = fields.Many2one(
         related="company_id.followup_user_id", readonly=False
     )
+    followup_attribution_days = fields.Integer(
+        related="company_id.followup_attribution_days", readonly=False
+    )
+    followup_control_enabled = fields.Boolean(
+        related="company_id.followup_control_enabled", readonly=False
+    )
+    followup_control_share = fields.Float(
+        related="company_id.followup_control_share", readonly=False
+    )
+    followup_control_days = fields.Integer(
+        related="company_id.followup_control_days", readonly=False
+    )
+    followup_control_tier_ids = fields.Many2many(
+        related="company_id.followup_control_tier_ids", readonly=False
+    )
+    followup_control_seed = fields.Integer(
+        related="company_id.followup_control_seed", readonly=False
+    )
+    followup_hagaki_paper = fields.Selection(
+        related="company_id.followup_hagaki_paper", readonly=False
+    )
     followup_margin_available = fields.Boolean(compute="_compute_followup_margin")
 
     def _compute_followup_margin(self):
         self.followup_margin_available = "margin" in self.env["sale.order"]._fields
+
+    followup_suggestion_min_share = fields.Integer(
+        related="company_id.followup_suggestion_min_share", readonly=False
+    )

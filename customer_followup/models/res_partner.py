@@ -39,6 +39,7 @@ class ResPartner(models.Model):
         "next_followup_date",
         "followup_deferred_reason",
         "followup_plan_note",
+        "followup_control_until",
     )
 
     # touchpoints, opt-outs and registered products
@@ -175,6 +176,13 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         help="How the planner adapted the contact (opt-outs, fallback salesperson).",
+    )
+    followup_control_until = fields.Date(
+        string="Control Group Until",
+        readonly=True,
+        copy=False,
+        help="Drawn into the control group: the planner leaves this customer "
+        "uncontacted until this day, to measure what the contacts bring.",
     )
 
     _followup_mourning_date_range = ValueRange(

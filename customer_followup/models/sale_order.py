@@ -1,4 +1,16 @@
-from odoo import fields, models
+import secrets
+
+from odoo import api, fields, models
+
+# set while the addon itself adjusts ``require_payment`` to the providers
+PAYMENT_SYNC_CONTEXT_KEY = "followup_payment_sync"
+
+# Short order codes, printed on postcards and typed by customers: no 0/O or
+# 1/I to confuse; 32^8 (about 10^12) codes, so that guessing one among a
+# shop's quotations is hopeless.
+SHORT_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+SHORT_CODE_LENGTH = 8
+SHORT_URL_PATH = "/q/"
 
 
 class SaleOrder(models.Model):
@@ -20,6 +32,82 @@ class SaleOrder(models.Model):
         "customer.product.registration", "sale_order_id", string="Registered Products"
     )
     registration_count = fields.Integer(compute="_compute_registration_count")
+    followup_auto_payment = fields.Boolean(
+        string="Payment Follows Providers",
+        copy=False,
+        help="Set on replacement reminder quotations: online payment is asked "
+        "only while an enabled payment provider can take it (checked again when "
+        "the customer opens the quotation); changing Online payment by hand "
+        "turns this off.",
+    )
+    followup_short_code = fields.Char(
+        string="Short Order Code",
+        copy=False,
+        readonly=True,
+        help="Opens this quotation in the customer portal at /q/<code>: printed "
+        "on replacement postcards with a QR code.",
+    )
+
+    followup_order_code = fields.Char(
+        string="Order Code",
+        compute="_compute_followup_order_code",
+        search="_search_followup_order_code",
+        help="The short order code as printed on the postcard (e.g. K7WQ-3MZD): "
+        "a customer who calls gives it to find the quotation.",
+    )
+
+    _followup_short_code_unique = models.UniqueIndex(
+        "(followup_short_code) WHERE followup_short_code IS NOT NULL",
+        "This short order code is already used.",
+    )
+
+    def _compute_followup_order_code(self):
+        for order in self:
+            code = order.followup_short_code
+            order.followup_order_code = code and f"{code[:4]}-{code[4:]}"
+
+    def _search_followup_order_code(self, operator, value):
+        if operator not in ("=", "ilike") or not isinstance(value, str):
+            return NotImplemented
+        code = value.replace("-", "").replace(" ", "").upper()
+        return [("followup_short_code", operator, code)]
+
+    def _followup_new_short_codes(self, count):
+        """``count`` new short order codes, unused so far (the unique index
+        stops the one-in-a-trillion race)."""
+        codes = set()
+        while len(codes) < count:
+            wanted = {
+                "".join(
+                    secrets.choice(SHORT_CODE_ALPHABET)
+                    for __ in range(SHORT_CODE_LENGTH)
+                )
+                for __ in range(count - len(codes))
+            }
+            used = self.sudo().search_fetch(
+                [("followup_short_code", "in", list(wanted))], ["followup_short_code"]
+            )
+            codes |= wanted - set(used.mapped("followup_short_code"))
+        return list(codes)
+
+    def _followup_ensure_short_code(self):
+        missing = self.filtered(lambda order: not order.followup_short_code)
+        codes = self._followup_new_short_codes(len(missing))
+        for order, code in zip(missing, codes, strict=True):
+            order.sudo().followup_short_code = code
+
+    def _get_followup_short_url(self):
+        """The short link of this quotation, e.g. https://shop.example/q/K7WQ3MZD:
+        it redirects to the quotation in the portal, with its access token."""
+        self.ensure_one()
+        self._followup_ensure_short_code()
+        return self.get_base_url() + SHORT_URL_PATH + self.followup_short_code
+
+    # a customer's last order and open quotations in one index probe
+    # (planner summaries): sale's own indexes make PostgreSQL read every order
+    _followup_partner_state_idx = models.Index(
+        "(partner_id, state, date_order DESC, id DESC) INCLUDE (name)"
+    )
 
     def _compute_registration_count(self):
         counts = dict(
@@ -29,6 +117,78 @@ class SaleOrder(models.Model):
         )
         for order in self:
             order.registration_count = counts.get(order._origin, 0)
+
+    def write(self, vals):
+        if "require_payment" in vals and not self.env.context.get(
+            PAYMENT_SYNC_CONTEXT_KEY
+        ):
+            vals = {**vals, "followup_auto_payment": False}
+        return super().write(vals)
+
+    @api.model
+    def _followup_payment_companies(self, companies):
+        """The companies among ``companies`` with an enabled (or test) payment
+        provider published for customers: their reminder quotations ask for
+        online payment, the others for a signature only."""
+        groups = (
+            self.env["payment.provider"]
+            .sudo()
+            ._read_group(
+                [
+                    ("state", "in", ("enabled", "test")),
+                    ("is_published", "=", True),
+                    ("company_id", "in", companies.ids),
+                ],
+                ["company_id"],
+            )
+        )
+        return self.env["res.company"].union(*(company for (company,) in groups))
+
+    def _followup_sync_payment(self):
+        """Ask for online payment on the open reminder quotations of ``self``
+        exactly when a payment provider can take it now: a provider enabled or
+        disabled since the reminder changes what the customer is asked for, so
+        that the quotation can always become an order."""
+        for order in self.sudo():
+            if (
+                not order.followup_auto_payment
+                or order.state not in ("draft", "sent")
+                or order.signature
+                or order.transaction_ids
+            ):
+                continue
+            providers = (
+                self.env["payment.provider"]
+                .sudo()
+                ._get_compatible_providers(
+                    order.company_id.id,
+                    order.partner_invoice_id.id,
+                    order.amount_total,
+                    currency_id=order.currency_id.id,
+                    sale_order_id=order.id,
+                )
+            )
+            if bool(providers) != order.require_payment:
+                order.with_context(**{PAYMENT_SYNC_CONTEXT_KEY: True}).write(
+                    {"require_payment": bool(providers)}
+                )
+
+    def _get_followup_portal_url(self):
+        """The customer's link to the quotation, in the customer's language
+        (the language prefix of the portal's URLs): the portal shows the
+        customer's own documents in the customer's language anyway, the prefix
+        spares a redirection to the browser's language first."""
+        self.ensure_one()
+        url = self.get_portal_url()
+        # the language of unprefixed URLs, as the portal's routing finds it
+        Lang = self.env["res.lang"]
+        default_lang = self.env["ir.default"].sudo()._get("res.partner", "lang") or (
+            next(iter(Lang._get_active_by("code").values())).code
+        )
+        lang = Lang._get_data(code=self.partner_id.lang)
+        if lang and lang.code != default_lang:
+            url = f"/{lang.url_code}{url}"
+        return self.get_base_url() + url
 
     def _message_post_after_hook(self, message, msg_values):
         res = super()._message_post_after_hook(message, msg_values)

@@ -1,1 +1,3 @@
+from . import hagaki_layout
 from . import report_replacement_hagaki
+from . import report_campaign_batch

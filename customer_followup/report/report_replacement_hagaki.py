@@ -3,8 +3,9 @@ from odoo.tools import format_amount, format_date
 
 
 class ReportReplacementHagaki(models.AbstractModel):
-    """The replacement postcard (hagaki): its sentences, in the language of
-    each customer."""
+    """The replacement postcard (hagaki): the address side of each card
+    followed by its message side (the order duplex postcard printers take),
+    the sentences in the language of each customer."""
 
     _name = "report.customer_followup.report_replacement_hagaki"
     _description = "Replacement Postcard (hagaki)"
@@ -12,11 +13,24 @@ class ReportReplacementHagaki(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         docs = self.env["customer.replacement"].browse(docids)
+        hagaki = self.env["customer.followup.hagaki"]
+        for quotation in docs.quotation_id:
+            quotation._followup_ensure_short_code()
         return {
             "doc_ids": docids,
             "doc_model": "customer.replacement",
             "docs": docs,
             "hagaki_texts": {doc.id: self._hagaki_texts(doc) for doc in docs},
+            "address_sides": {
+                doc.id: hagaki._address_side(doc.partner_id, doc.company_id)
+                for doc in docs
+            },
+            "qr_codes": {
+                doc.id: hagaki._qr_data_uri(doc.quotation_id._get_followup_short_url())
+                for doc in docs
+                if doc.quotation_id
+            },
+            "sheet_style": hagaki._sheet_style(),
         }
 
     @api.model
@@ -61,13 +75,24 @@ class ReportReplacementHagaki(models.AbstractModel):
             texts["part"] = env._("The part for your model: %(part)s", part=part.name)
         quotation = cycle.quotation_id
         if quotation:
+            company = cycle.company_id
+            amount = quotation.currency_id._convert(
+                quotation.amount_total,
+                company.currency_id,
+                company,
+                quotation.date_order.date(),
+            )
             texts["price"] = env._(
                 "Price: %(price)s",
-                price=format_amount(env, quotation.amount_total, quotation.currency_id),
+                price=format_amount(env, amount, company.currency_id),
             )
             texts["order"] = env._(
-                "Quotation %(name)s: order online at %(url)s or call us.",
-                name=quotation.name,
-                url=cycle._get_portal_quotation_url(),
+                "Scan the QR code or open this address to see the quotation and "
+                "order online, or call us:"
             )
+            texts["url"] = quotation._get_followup_short_url()
+            texts["code"] = env._(
+                "Order code %(code)s", code=quotation.followup_order_code
+            )
+            texts["quotation"] = env._("Quotation %(name)s", name=quotation.name)
         return texts

@@ -36,5 +36,11 @@ from . import test_campaign_concurrency
 from . import test_campaign_response
 from . import test_campaign_tour
 from . import test_touchpoint_capture
+from . import test_rule_suggestion
+from . import test_effect_report
+from . import test_control_group
+from . import test_customer_path
+from . import test_demo_figures
+from . import test_report_ranges
 from . import test_campaign_anniversary
 from . import test_campaign_calendar

@@ -83,8 +83,24 @@ class TestAccessMatrix(FollowupCase):
                 "customer.replacement.report": cls.env[
                     "customer.replacement.report"
                 ].search([("partner_id", "=", partner.id)]),
+                "customer.followup.control": cls.env["customer.followup.control"]
+                .sudo()
+                .create(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": cls.env.company.id,
+                        "date": "2025-12-01",
+                        "date_to": "2026-02-28",
+                        "period_start": "2025-11-26",
+                    }
+                ),
             }
         cls.env.flush_all()
+        cls.env["customer.followup.effect.report"]._refresh()
+        for recs in cls.records.values():
+            recs["customer.followup.effect.report"] = cls.env[
+                "customer.followup.effect.report"
+            ].search([("id", "=", recs["customer.touchpoint"].id)])
 
     def _records(self, model):
         return self.env[model].union(*(recs[model] for recs in self.records.values()))
@@ -132,13 +148,18 @@ class TestAccessMatrix(FollowupCase):
                                 record.write(vals)
 
     def test_report_is_read_only_for_everybody(self):
-        report = self.records["mine"]["customer.replacement.report"]
-        for kind, user in self.users.items():
-            with self.subTest(user=kind):
-                for operation in ("write", "create", "unlink"):
-                    self.assertFalse(
-                        report.with_user(user).has_access(operation), operation
-                    )
+        for model in (
+            "customer.replacement.report",
+            "customer.followup.effect.report",
+            "customer.followup.control",
+        ):
+            report = self.records["mine"][model]
+            for kind, user in self.users.items():
+                with self.subTest(model=model, user=kind):
+                    for operation in ("write", "create", "unlink"):
+                        self.assertFalse(
+                            report.with_user(user).has_access(operation), operation
+                        )
 
     def test_touchpoints_create_and_unlink(self):
         call = self.env.ref("customer_followup.touchpoint_type_call")

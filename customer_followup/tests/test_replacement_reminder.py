@@ -69,6 +69,9 @@ class TestReplacementReminder(FollowupCase):
             "01/15/2024",
             quotation.name,
             f"/my/orders/{quotation.id}?access_token={quotation.access_token}",
+            # the short link and order code, as on the postcard
+            f"/q/{quotation.followup_short_code}",
+            quotation.followup_order_code,
         ):
             self.assertIn(expected, body)
 

@@ -23,6 +23,8 @@ NOT_WRITABLE = {
     "customer.followup.workload.line",
     "customer.replacement.report",
     "customer.followup.campaign.report",
+    "customer.followup.effect.report",
+    "customer.followup.control",
 }
 
 

@@ -1,0 +1,98 @@
+import re
+from pathlib import Path
+
+from odoo import fields
+from odoo.tests import TransactionCase, tagged
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+BLOCK = re.compile(
+    r"<!-- demo-figures.*?-->(?P<block>.*?)<!-- /demo-figures -->", re.DOTALL
+)
+ROW = re.compile(r"^\|\s*(?P<label>[^|]+?)\s*\|\s*(?P<value>[\d,]+)\s*\|\s*$")
+
+
+def readme_figures(text):
+    """The rows ``| label | number |`` of the README's marked block of demo
+    figures, as {label: number}."""
+    match = BLOCK.search(text)
+    if not match:
+        return {}
+    figures = {}
+    for line in match["block"].splitlines():
+        if row := ROW.match(line.strip()):
+            figures[row["label"]] = int(row["value"].replace(",", ""))
+    return figures
+
+
+@tagged("post_install", "-at_install")
+class TestDemoFigures(TransactionCase):
+    """Every figure the README gives about the demo is what a fresh `make run`
+    shows: the figures of the README's block marked ``demo-figures``, against
+    the database scripts/run.sh creates (make test builds one the same way
+    and runs this test on it; on the test database, without demo data, it
+    is skipped)."""
+
+    def setUp(self):
+        super().setUp()
+        if not self.env.ref(
+            "customer_followup.consumable_rule_cooker_gasket", raise_if_not_found=False
+        ):
+            self.skipTest(
+                "no demo data: checked on the demo database of make test's last stage"
+            )
+        if not README.exists():
+            self.skipTest(f"{README} is not there (installed addon)")
+        # what the administrator of the README sees
+        self.env = self.env(user=self.env.ref("base.user_admin"))
+
+    def _figures(self):
+        env = self.env
+        today = fields.Date.context_today(env.user)
+        partners = env["res.partner"]
+        customers = [("active", "=", True), ("followup_tier_id", "!=", False)]
+        figures = {"Customers with a tier": partners.search_count(customers)}
+        for tier in env["customer.tier"].search([]):
+            figures[f"Tier {tier.code}"] = partners.search_count(
+                [*customers, ("followup_tier_id", "=", tier.id)]
+            )
+        activities = env["mail.activity"].search([("followup_planned", "=", True)])
+        figures["Planned follow-ups"] = len(activities)
+        figures["Planned follow-ups due today"] = len(
+            activities.filtered(lambda a: a.date_deadline == today)
+        )
+        figures["Planned follow-ups overdue"] = len(
+            activities.filtered(lambda a: a.date_deadline < today)
+        )
+        cooker = env.ref("customer_followup.product_pressure_cooker")
+        figures["Registered pressure cookers"] = env[
+            "customer.product.registration"
+        ].search_count([("product_id", "=", cooker.id), ("state", "=", "active")])
+        cycles = env["customer.replacement"]
+        reminded = cycles.search([("reminded_date", "!=", False)])
+        figures["Replacement reminders sent"] = len(reminded)
+        for delivery, label in (
+            ("mail", "Reminders by email"),
+            ("print", "Reminders by postcard, to print"),
+            ("activity", "Reminders as a call to make"),
+        ):
+            figures[label] = len(
+                reminded.filtered(lambda c, d=delivery: c.delivery == d)
+            )
+        figures["Parts already re-ordered"] = cycles.search_count(
+            [("state", "=", "ordered")]
+        )
+        return figures
+
+    def test_readme_figures_are_the_demos(self):
+        quoted = readme_figures(README.read_text(encoding="utf-8"))
+        self.assertTrue(quoted, "README.md has no block marked demo-figures")
+        actual = self._figures()
+        unknown = set(quoted) - set(actual)
+        self.assertFalse(
+            unknown, f"README figures this test does not know how to count: {unknown}"
+        )
+        self.assertEqual(
+            quoted,
+            {label: actual[label] for label in quoted},
+            f"README.md's demo figures differ from the demo; the demo: {actual}",
+        )
