@@ -100,6 +100,8 @@ def campaign_shots(page, base, out, sfx):
             wait=".o_form_view",
             click=".o_notebook a[name='preview']",
         )
+
+
 def portal_shots(browser, page, base, out, sfx):
     """The customer's side: "My products" of the portal user (Joel Willis),
     and his reminder quotation opened from his mail by an English browser."""
