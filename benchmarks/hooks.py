@@ -6,6 +6,8 @@ what exists and raises ``Skip`` (or returns ``None``) when it cannot work, so th
 rest of the benchmark runs.
 """
 
+from datetime import date, timedelta
+
 from generate import BENCH_REF, DUE_FRACTION, REPLACEMENT_MODEL, insert_select
 
 # res.partner fields, first existing one wins
@@ -378,3 +380,90 @@ def reorder_counts(env):
         "SELECT reorder_state, count(*) FROM customer_reorder_interval GROUP BY 1"
     )
     return dict(env.cr.fetchall())
+
+
+# ---------------------------------------------------------------------------
+# campaigns
+# ---------------------------------------------------------------------------
+
+CAMPAIGN_NAME = "Bench New Year greeting"
+
+
+def campaign_create(env):
+    """A New Year greeting to every generated customer: handwritten postcards
+    for A (1,000 a year), printed cards for B, email for C and D."""
+    if "customer.followup.campaign" not in env:
+        raise Skip("campaigns not installed")
+    ref = env.ref
+    postcard = ref("customer_followup.touchpoint_type_postcard")
+    printed = ref("customer_followup.touchpoint_type_printed_mail")
+    email = ref("customer_followup.touchpoint_type_email")
+    postcard.yearly_budget = 1000
+    lines = []
+    for code, touchpoint_type in (
+        ("a", postcard),
+        ("b", printed),
+        ("c", email),
+        ("d", email),
+    ):
+        tier = ref(f"customer_followup.customer_tier_{code}", raise_if_not_found=False)
+        if tier:
+            lines.append(
+                (0, 0, {"tier_id": tier.id, "touchpoint_type_id": touchpoint_type.id})
+            )
+    lines.append((0, 0, {"touchpoint_type_id": email.id}))
+    return env["customer.followup.campaign"].create(
+        {
+            "name": CAMPAIGN_NAME,
+            "send_date": date.today() + timedelta(days=30),
+            "partner_domain": repr([("ref", "=like", f"{BENCH_REF}%")]),
+            "message": "<p>Happy New Year</p>",
+            "line_ids": lines,
+            "fallback_type_ids": [(6, 0, [printed.id, email.id])],
+        }
+    )
+
+
+def campaign_pieces(env):
+    env.cr.execute(
+        "SELECT kind, count(*) FROM customer_followup_campaign_piece GROUP BY kind"
+    )
+    return dict(env.cr.fetchall())
+
+
+def campaign_sent_traces(env, limit):
+    """The bench campaign's mailing sent ``limit`` of its emails: their
+    traces, written as the mail queue leaves them (status sent)."""
+    env.cr.execute(
+        "SELECT id, mailing_id FROM customer_followup_campaign WHERE name = %s "
+        "AND state = 'planned' ORDER BY id DESC LIMIT 1",
+        [CAMPAIGN_NAME],
+    )
+    row = env.cr.fetchone()
+    if not row or not row[1]:
+        raise Skip("no confirmed bench campaign with a mailing")
+    campaign_id, mailing_id = row
+    return insert_select(
+        env.cr,
+        "mailing_trace",
+        {
+            "trace_type": "'mail'",
+            "model": "'res.partner'",
+            "res_id": "piece.partner_id",
+            "mass_mailing_id": "piece.mailing_id",
+            "email": "p.email",
+            "email_normalized": "p.email_normalized",
+            "trace_status": "'sent'",
+            "sent_datetime": "NOW() AT TIME ZONE 'UTC'",
+            "create_date": "NOW() AT TIME ZONE 'UTC'",
+            "write_date": "NOW() AT TIME ZONE 'UTC'",
+            "create_uid": "1",
+            "write_uid": "1",
+        },
+        """FROM customer_followup_campaign_piece piece
+           JOIN res_partner p ON p.id = piece.partner_id
+          WHERE piece.campaign_id = %(campaign)s AND piece.kind = 'email'
+            AND piece.mailing_id = %(mailing)s
+          ORDER BY piece.id LIMIT %(limit)s""",
+        {"campaign": campaign_id, "mailing": mailing_id, "limit": limit},
+    )

@@ -39,6 +39,7 @@ CRONS = {
     "effect_refresh": "customer_followup.ir_cron_refresh_effect_report",
     "reorder": "customer_followup.ir_cron_reorder_intervals",
     "slipping": "customer_followup.ir_cron_slipping_mail",
+    "campaigns": "customer_followup.ir_cron_campaigns",
 }
 MAX_CRON_RUNS = 200
 
@@ -234,6 +235,59 @@ def step_reminders(registry, args):
             info[f"{table}_created"] = hooks.count(env, table) - n
         info["mails_sent"] = hooks.count(env, "mail_mail", "state = 'sent'")
     info["records"] = info["due"]
+    return measure, info
+
+
+def step_campaign_preview(registry, args):
+    """The preview of a campaign to every customer: its plan (tiers, budget,
+    capacity, opt-outs) and the preview's tables, nothing written."""
+    with registry.cursor() as cr:
+        env = env_of(cr)
+        campaign = hooks.campaign_create(env)
+        env.flush_all()
+        with Measure() as measure:
+            html = campaign.preview_html
+        customers = hooks.count_customers(env)
+        cr.rollback()
+    return measure, {"records": customers, "chars": len(html)}
+
+
+def step_campaign_plan(registry, args):
+    """Confirm a campaign to every customer: its plan, one piece each, the
+    salespeople's activities and the scheduled mailing."""
+    with registry.cursor() as cr:
+        env = env_of(cr)
+        campaign_id = hooks.campaign_create(env).id
+        customers = hooks.count_customers(env)
+    with Measure() as measure, registry.cursor() as cr:
+        env_of(cr)["customer.followup.campaign"].browse(campaign_id).action_confirm()
+    with registry.cursor() as cr:
+        env = env_of(cr)
+        info = {
+            "records": customers,
+            "pieces": hooks.campaign_pieces(env),
+            "activities": hooks.count(env, "mail_activity"),
+        }
+    return measure, info
+
+
+def step_campaign_emails(registry, args):
+    """The campaign's mailing sent half of the customers an email (at most
+    50,000 at 100k): the campaign cron logs one touchpoint each."""
+    with registry.cursor() as cr:
+        env = env_of(cr)
+        if not env.ref(CRONS["campaigns"], raise_if_not_found=False):
+            raise Skip("not installed")
+        sent = hooks.campaign_sent_traces(env, max(1, args.customers // 2))
+        touchpoints = hooks.count(env, "customer_touchpoint")
+    measure, info = run_cron(registry, CRONS["campaigns"])
+    with registry.cursor() as cr:
+        env = env_of(cr)
+        info.update(
+            sent=sent,
+            touchpoints_created=hooks.count(env, "customer_touchpoint") - touchpoints,
+        )
+    info["records"] = sent
     return measure, info
 
 
@@ -463,6 +517,9 @@ STEPS = {
     "reorder_floor": step_reorder_floor,
     "reorder": step_reorder,
     "slipping": step_slipping,
+    "campaign_preview": step_campaign_preview,
+    "campaign_plan": step_campaign_plan,
+    "campaign_emails": step_campaign_emails,
 }
 
 

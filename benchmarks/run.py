@@ -70,6 +70,9 @@ STEPS = [
     ("reorder_floor", "reorder learning query alone (floor)", None),
     ("reorder", "reorder interval cron (issue 16)", 30),
     ("slipping", "weekly slipping mail, 10 salespeople (issue 16)", 30),
+    ("campaign_preview", "campaign preview (every customer)", None),
+    ("campaign_plan", "campaign confirmed (every customer)", 20),
+    ("campaign_emails", "campaign cron: emails sent logged (half)", 10),
 ]
 # step -> the step measuring its floor (the least work the step must do)
 FLOORS = {

@@ -73,6 +73,35 @@ def workload_shot(page, base, out, days):
     print("saved", out)
 
 
+def campaign_shots(page, base, out, sfx):
+    """The campaigns' response compared per channel, and the coming New Year
+    greeting's preview."""
+    backend_shot(
+        page,
+        base,
+        "/odoo/action-customer_followup.action_customer_followup_campaign_report",
+        out / f"campaign_response{sfx}.png",
+        wait=".o_pivot",
+    )
+    draft = rpc(
+        page,
+        base,
+        "customer.followup.campaign",
+        "search",
+        [["state", "=", "draft"], ["greeting", "=", "new_year"]],
+        limit=1,
+    )
+    if draft:
+        backend_shot(
+            page,
+            base,
+            f"/odoo/action-customer_followup.action_customer_followup_campaign/{draft[0]}",
+            out / f"campaign_preview{sfx}.png",
+            wait=".o_form_view",
+            click=".o_notebook a[name='preview']",
+        )
+
+
 def portal_shots(browser, page, base, out, sfx):
     """The customer's side: "My products" of the portal user (Joel Willis),
     and his reminder quotation opened from his mail by an English browser."""
@@ -250,6 +279,11 @@ def main():
     parser.add_argument(
         "--only-hagaki", action="store_true", help="only the postcards' two sides"
     )
+    parser.add_argument(
+        "--only-campaigns",
+        action="store_true",
+        help="only the campaign response and the coming New Year greeting",
+    )
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -273,6 +307,11 @@ def main():
             return
         rpc(page, base, "res.users", "write", me, {"lang": args.lang})
 
+        if args.only_campaigns:
+            campaign_shots(page, base, out, sfx)
+            rpc(page, base, "res.users", "write", me, {"lang": my_lang})
+            browser.close()
+            return
         backend_shot(
             page,
             base,
@@ -318,6 +357,7 @@ def main():
             "/odoo/action-customer_followup.action_customer_replacement",
             out / f"replacement_cycles{sfx}.png",
         )
+        campaign_shots(page, base, out, sfx)
 
         mails = rpc(
             page,

@@ -37,3 +37,4 @@ from . import customer_reorder_interval
 from . import customer_followup_slipping
 from . import res_users
 from . import digest_digest
+from . import customer_followup_campaign_template

@@ -1,4 +1,5 @@
 import ast
+import calendar
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -8,7 +9,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
 from .customer_followup_campaign_piece import piece_kind
 from .customer_followup_plan_line import CapacityBook, PlanAction, PlanLine
@@ -29,6 +30,29 @@ CAMPAIGN_STATES = [
 ]
 # Rows of a list shown in the preview; the rest is counted.
 PREVIEW_ROWS = 50
+TIMINGS = [
+    ("date", "On the send date"),
+    ("anniversary", "On each customer's anniversary"),
+]
+# The Japanese greeting year (DOMAIN.md section 5).
+GREETINGS = [
+    ("new_year", "New Year greeting"),
+    ("midwinter", "Midwinter greeting"),
+    ("summer", "Summer greeting"),
+    ("late_summer", "Late-summer greeting"),
+    ("summer_gift", "Summer gift season"),
+    ("year_end_gift", "Year-end gift season"),
+]
+# The customer's date offered for anniversaries besides res.partner's own
+# Date fields: the first confirmed order.
+CUSTOMER_SINCE = "followup_customer_since"
+# Dates of res.partner that are no anniversary.
+NOT_ANNIVERSARIES = ("next_followup_date", "followup_mourning_date")
+# Customers planned at once by the anniversary cron.
+ANNIVERSARY_BATCH = 500
+# Sent emails logged at once by the campaign cron.
+EMAIL_BATCH = 10000
+CAMPAIGN_CRON = "customer_followup.ir_cron_campaigns"
 
 
 @dataclass(slots=True)
@@ -91,7 +115,54 @@ class CustomerFollowupCampaign(models.Model):
         tracking=True,
         help="The day the customers should receive the campaign: emails are "
         "sent then, printed pieces posted for it, and the salespeople write "
-        "their cards, letters and calls in the weeks before.",
+        "their cards, letters and calls in the weeks before. For anniversaries: "
+        "the first day of the year of anniversaries the campaign covers.",
+    )
+    timing = fields.Selection(
+        TIMINGS,
+        string="When",
+        required=True,
+        default="date",
+        tracking=True,
+        help="On the send date: every customer at once. On each customer's "
+        "anniversary: the campaign runs for a year from the send date and "
+        "plans, each day, the pieces of the customers whose anniversary comes.",
+    )
+    anniversary_field = fields.Selection(
+        selection="_selection_anniversary_field",
+        string="Anniversary",
+        help="The date of the customer whose anniversary the campaign "
+        "celebrates: a Date field of the contacts (such as the birth date of "
+        "partner_contact_birthdate when installed) or the day of the first "
+        "confirmed order.",
+    )
+    anniversary_days_before = fields.Integer(
+        string="Days Ahead",
+        default=14,
+        help="The pieces of a customer are planned this many days before its "
+        "anniversary: the salesperson writes the card in those days, and the "
+        "email is sent on the day.",
+    )
+    greeting = fields.Selection(
+        GREETINGS,
+        help="The greeting of the Japanese calendar this campaign is: a "
+        "customer who sent a mourning notice gets no New Year greeting that "
+        "season.",
+    )
+    template_id = fields.Many2one(
+        "customer.followup.campaign.template",
+        ondelete="set null",
+        copy=True,
+    )
+    post_date_start = fields.Date(
+        string="Posting From",
+        help="Printed and handwritten pieces are posted from this day (New Year "
+        "cards from 15 December).",
+    )
+    post_date_end = fields.Date(
+        string="Posting Until",
+        help="The last day to post printed and handwritten pieces: the "
+        "salespeople's cards and letters are due by then.",
     )
     preparation_days = fields.Integer(
         string="Preparation (days)",
@@ -157,11 +228,14 @@ class CustomerFollowupCampaign(models.Model):
         copy=False,
         ondelete="set null",
     )
-    mailing_sent = fields.Integer(string="Emails Sent", related="mailing_id.sent")
-    mailing_opened = fields.Integer(string="Opened", related="mailing_id.opened")
-    mailing_clicked = fields.Integer(string="Clicked", related="mailing_id.clicked")
-    mailing_replied = fields.Integer(string="Replied", related="mailing_id.replied")
-    mailing_bounced = fields.Integer(string="Bounced", related="mailing_id.bounced")
+    # the sums over the campaign's mailings (one a day for anniversaries)
+    mailing_sent = fields.Integer(
+        string="Emails Sent", compute="_compute_mailing_stats"
+    )
+    mailing_opened = fields.Integer(string="Opened", compute="_compute_mailing_stats")
+    mailing_clicked = fields.Integer(string="Clicked", compute="_compute_mailing_stats")
+    mailing_replied = fields.Integer(string="Replied", compute="_compute_mailing_stats")
+    mailing_bounced = fields.Integer(string="Bounced", compute="_compute_mailing_stats")
     utm_campaign_id = fields.Many2one(
         "utm.campaign",
         string="UTM Campaign",
@@ -178,6 +252,9 @@ class CustomerFollowupCampaign(models.Model):
     color = fields.Integer()
 
     _send_date_range = ValueRange("send_date", DATE_MIN, DATE_MAX)
+    _post_date_start_range = ValueRange("post_date_start", DATE_MIN, DATE_MAX)
+    _post_date_end_range = ValueRange("post_date_end", DATE_MIN, DATE_MAX)
+    _anniversary_days_before_range = ValueRange("anniversary_days_before", 0, 365)
     _preparation_days_range = ValueRange("preparation_days", 1, 365)
     _response_days_range = ValueRange("response_days", 0, 3650)
     _color_range = ValueRange("color", 0, 11)
@@ -200,6 +277,33 @@ class CustomerFollowupCampaign(models.Model):
                     )
                 )
         return super().create(vals_list)
+
+    @api.model
+    def _selection_anniversary_field(self):
+        """The Date fields of the contacts (a birth date of another module
+        included, when installed) and the day of the first confirmed order."""
+        partner_fields = self.env["res.partner"]._fields
+        choices = [
+            (name, field._description_string(self.env))
+            for name, field in partner_fields.items()
+            if field.type == "date"
+            and (field.store or name == CUSTOMER_SINCE)
+            and name not in NOT_ANNIVERSARIES
+        ]
+        return sorted(choices, key=lambda choice: choice[1])
+
+    @api.constrains("post_date_start", "post_date_end")
+    def _check_posting_window(self):
+        for campaign in self:
+            start, end = campaign.post_date_start, campaign.post_date_end
+            if start and end and start > end:
+                raise ValidationError(
+                    self.env._(
+                        "The posting window of campaign %(name)s ends before it "
+                        "starts.",
+                        name=campaign.name,
+                    )
+                )
 
     @api.constrains("partner_domain")
     def _check_partner_domain(self):
@@ -245,6 +349,17 @@ class CustomerFollowupCampaign(models.Model):
                         "choose a day from today on.",
                         name=campaign.name,
                         date=format_date(self.env, campaign.send_date),
+                    )
+                )
+            if campaign.timing == "anniversary" and (
+                campaign.anniversary_field
+                not in dict(campaign._selection_anniversary_field())
+            ):
+                raise UserError(
+                    self.env._(
+                        "Campaign %(name)s is for anniversaries: choose the date "
+                        "of the customers it celebrates.",
+                        name=campaign.name,
                     )
                 )
             if not campaign.line_ids:
@@ -299,14 +414,38 @@ class CustomerFollowupCampaign(models.Model):
             domain &= Domain("followup_tier_id", "in", self.tier_ids.ids)
         return domain
 
-    def _audience(self):
-        """The customers of the audience, those who matter most first (tier,
-        strategic flag, score)."""
-        partners = (
-            self.env["res.partner"]
-            .with_context(active_test=False)
-            .search(self._audience_domain())
-        )
+    def _audience(self, partners=None):
+        """The customers of the audience (among ``partners`` if given), those
+        who matter most first (tier, strategic flag, score)."""
+        domain = self._audience_domain()
+        if partners is not None:
+            domain &= Domain("id", "in", partners.ids)
+        partner_model = self.env["res.partner"].with_context(active_test=False)
+        self.env.flush_all()
+        # ordered in the database: sorting 100,000 records in Python costs
+        # seconds
+        ordered_ids = [
+            row[0]
+            for row in self.env.execute_query(
+                SQL(
+                    """
+                    SELECT partner.id
+                      FROM res_partner partner
+                 LEFT JOIN customer_tier tier
+                        ON tier.id = partner.followup_tier_id
+                 LEFT JOIN customer_followup_score score
+                        ON score.id = partner.followup_score_id
+                     WHERE partner.id IN (%s)
+                  ORDER BY COALESCE(tier.min_score, -1) DESC,
+                           partner.followup_strategic IS NOT TRUE,
+                           COALESCE(score.score, 0) DESC,
+                           partner.id
+                    """,
+                    partner_model._search(domain).subselect(),
+                )
+            )
+        ]
+        partners = partner_model.browse(ordered_ids)
         partners.fetch(
             [
                 "active",
@@ -319,36 +458,25 @@ class CustomerFollowupCampaign(models.Model):
                 "followup_no_visit",
                 "followup_no_call",
                 "followup_no_postal",
+                "followup_mourning_date",
             ]
         )
-        return partners.sorted(
-            lambda partner: (
-                -(
-                    partner.followup_tier_id.min_score
-                    if partner.followup_tier_id
-                    else -1
-                ),
-                not partner.followup_strategic,
-                -partner.followup_score,
-                partner.id,
-            )
-        )
+        return partners
 
     # ------------------------------------------------------------------
     # Budget
     # ------------------------------------------------------------------
 
-    def _year_bounds(self):
-        start = fields.Date.start_of(self.send_date, "year")
-        return start, fields.Date.end_of(self.send_date, "year")
-
-    def _budget_used(self, touchpoint_types):
+    def _budget_used(self, touchpoint_types, send_date=None):
         """Contacts of ``touchpoint_types`` counted against their yearly
-        budget in the year of the send date: the pieces of the company's
-        other campaigns sent that year, planned or done, and the planner's
-        follow-ups of its salespeople planned that year."""
+        budget in the year of the send date: the campaigns' pieces sent that
+        year, planned or done (this campaign's earlier anniversaries
+        included), and the planner's follow-ups of its salespeople planned
+        that year."""
         self.ensure_one()
-        first, last = self._year_bounds()
+        send_date = send_date or self.send_date
+        first = fields.Date.start_of(send_date, "year")
+        last = fields.Date.end_of(send_date, "year")
         used = Counter()
         if not touchpoint_types:
             return used
@@ -359,12 +487,14 @@ class CustomerFollowupCampaign(models.Model):
                 [
                     ("touchpoint_type_id", "in", touchpoint_types.ids),
                     ("company_id", "=", self.company_id.id),
+                    "|",
                     ("campaign_id", "!=", self._origin.id),
+                    ("campaign_id.timing", "=", "anniversary"),
                     ("state", "in", ("planned", "done")),
-                    # a campaign's pieces count in the year of its send date
-                    # (New Year cards written in December count next year)
-                    ("campaign_id.send_date", ">=", first),
-                    ("campaign_id.send_date", "<=", last),
+                    # a piece counts in the year of its send date (New Year
+                    # cards written in December count next year)
+                    ("send_date", ">=", first),
+                    ("send_date", "<=", last),
                 ],
                 ["touchpoint_type_id"],
                 ["__count"],
@@ -404,31 +534,71 @@ class CustomerFollowupCampaign(models.Model):
         ).sorted(lambda t: (-t.weight, t.sequence, t.id))
         return wanted | cheaper
 
-    def _window(self, today):
+    def _window(self, today, send_date=None):
         """The days the salespeople make their pieces: the preparation days
-        before the send date, never before today."""
-        end = max(today, self.send_date - timedelta(days=1))
-        start = max(today, self.send_date - timedelta(days=self.preparation_days))
+        before the send date, or before the end of the posting window (a
+        card is due by the last day it may be posted), never before today."""
+        last = (
+            self.post_date_end
+            if self.post_date_end and self.timing == "date"
+            else (send_date or self.send_date) - timedelta(days=1)
+        )
+        end = max(today, last)
+        start = max(today, last - timedelta(days=self.preparation_days - 1))
         return min(start, end), end
 
-    def _plan(self, today=None):
-        """Decide the contact of each customer of the audience (nothing is
-        written). Returns (plan lines, budget used before the campaign by
-        type id)."""
+    def _printed_date(self, today, send_date):
+        """The day the printed batch is posted: the first day of the posting
+        window, or the send date."""
+        if self.post_date_start and self.timing == "date":
+            return max(today, self.post_date_start)
+        return send_date
+
+    def _mourning_reason(self, partner, send_date):
+        """Why a customer gets no New Year greeting: a mourning notice of the
+        season (received in the year before the send date)."""
+        mourning = partner.followup_mourning_date
+        if (
+            self.greeting == "new_year"
+            and mourning
+            and fields.Date.add(send_date, years=-1) < mourning <= send_date
+        ):
+            return self.env._(
+                "mourning notice received on %(date)s: a midwinter greeting instead",
+                date=format_date(self.env, mourning),
+            )
+        return False
+
+    def _plan(self, today=None, partners=None, send_date=None):
+        """Decide the contact of each customer of the audience, or of
+        ``partners`` (their anniversary on ``send_date``); nothing is
+        written. Returns (plan lines, budget used before the campaign by type
+        id)."""
         self.ensure_one()
         today = today or fields.Date.context_today(self)
+        send_date = send_date or self.send_date
         planner = self.env["customer.followup.planner"]
         types = self.line_ids.touchpoint_type_id | self.fallback_type_ids
         budgets = {t.id: t.yearly_budget for t in types if t.yearly_budget}
-        used_before = self._budget_used(types.filtered("yearly_budget"))
+        used_before = self._budget_used(types.filtered("yearly_budget"), send_date)
         used = Counter(used_before)
         line_by_tier = {line.tier_id.id: line for line in self.line_ids}
         default_line = line_by_tier.get(False)
-        window_start, window_end = self._window(today)
+        window_start, window_end = self._window(today, send_date)
         book = CapacityBook()
         company = self.company_id
         lines = []
-        for partner in self._audience():
+        audience = self._audience(partners)
+        chains = {}
+        capacity_date = format_date(self.env, window_end + timedelta(days=1))
+        # the preview of an anniversary campaign: its customers with a date
+        dated = None
+        if self.timing == "anniversary" and partners is None:
+            dated = self._anniversary_dates()
+            date_label = dict(
+                self._fields["anniversary_field"]._description_selection(self.env)
+            ).get(self.anniversary_field) or self.env._("anniversary")
+        for partner in audience:
             tier = partner.followup_tier_id
             line = line_by_tier.get(tier.id) or default_line
             plan_line = CampaignPlanLine(
@@ -442,6 +612,15 @@ class CustomerFollowupCampaign(models.Model):
             if not partner.active:
                 plan_line.reasons.append(self.env._("archived customer"))
                 continue
+            mourning = self._mourning_reason(partner, send_date)
+            if mourning:
+                plan_line.reasons.append(mourning)
+                continue
+            if dated is not None and partner.id not in dated:
+                plan_line.reasons.append(
+                    self.env._("no date for %(date)s", date=date_label)
+                )
+                continue
             if not line:
                 plan_line.reasons.append(
                     self.env._(
@@ -450,14 +629,17 @@ class CustomerFollowupCampaign(models.Model):
                     )
                 )
                 continue
-            for candidate in self._contact_chain(line.touchpoint_type_id):
+            wanted = line.touchpoint_type_id
+            if wanted.id not in chains:
+                chains[wanted.id] = list(self._contact_chain(wanted))
+            for candidate in chains[wanted.id]:
                 reason = self._assign(
                     plan_line,
                     candidate,
                     budgets,
                     used,
                     book,
-                    (today, window_start, window_end),
+                    (today, window_start, window_end, send_date, capacity_date),
                     planner,
                     company,
                 )
@@ -483,14 +665,16 @@ class CustomerFollowupCampaign(models.Model):
                 budget=budgets[candidate.id],
             )
         user = self.env["res.users"]
-        plan_date = self.send_date
+        today, window_start, window_end, send_date, capacity_date = window
+        plan_date = send_date
+        if piece_kind(candidate.channel) == "printed":
+            plan_date = self._printed_date(today, send_date)
         if piece_kind(candidate.channel) == "personal":
             user = (
                 partner.user_id if partner.user_id.active else company.followup_user_id
             )
             if not user:
                 return self.env._("no salesperson for %(type)s", type=candidate.name)
-            today, window_start, window_end = window
             schedule_line = PlanLine(
                 partner=partner,
                 user=user,
@@ -507,7 +691,7 @@ class CustomerFollowupCampaign(models.Model):
                     user=user.name,
                     type=candidate.name,
                     capacity=candidate.capacity_per_user_month,
-                    date=format_date(self.env, self.send_date),
+                    date=capacity_date,
                 )
             plan_date = schedule_line.plan_date
         if candidate.id in budgets:
@@ -524,6 +708,11 @@ class CustomerFollowupCampaign(models.Model):
     @api.depends(
         "state",
         "send_date",
+        "timing",
+        "anniversary_field",
+        "greeting",
+        "post_date_start",
+        "post_date_end",
         "preparation_days",
         "partner_domain",
         "tier_ids",
@@ -572,6 +761,21 @@ class CustomerFollowupCampaign(models.Model):
         the salespeople's pieces per week, the yearly budgets before and
         after, the customers moved to a cheaper contact or left out, and why."""
         html = Markup("")
+        if self.timing == "anniversary":
+            html += Markup("<p>%s</p>") % self.env._(
+                "Anniversaries from %(start)s to %(end)s: each customer's piece "
+                "is planned %(days)s days before its anniversary. The figures "
+                "below count the whole year.",
+                start=format_date(self.env, self.send_date),
+                end=format_date(self.env, self._anniversary_end()),
+                days=self.anniversary_days_before,
+            )
+        elif self.post_date_start and self.post_date_end:
+            html += Markup("<p>%s</p>") % self.env._(
+                "Printed and handwritten pieces are posted from %(start)s to %(end)s.",
+                start=format_date(self.env, self.post_date_start),
+                end=format_date(self.env, self.post_date_end),
+            )
         planned = [line for line in lines if line.touchpoint_type]
         excluded = [line for line in lines if not line.touchpoint_type]
         moved = [line for line in planned if line.touchpoint_type != line.wanted]
@@ -669,6 +873,11 @@ class CustomerFollowupCampaign(models.Model):
             if not rows:
                 continue
             html += Markup("<h4>%s (%s)</h4>") % (title, len(rows))
+            # the names of the rows shown only, not of the whole audience
+            shown = self.env["res.partner"].browse(
+                [line.partner.id for line in rows[:PREVIEW_ROWS]]
+            )
+            names = dict(zip(shown.ids, shown.mapped("display_name"), strict=True))
             html += self._html_table(
                 [
                     self.env._("Customer"),
@@ -679,7 +888,7 @@ class CustomerFollowupCampaign(models.Model):
                 ],
                 [
                     [
-                        line.partner.display_name,
+                        names[line.partner.id],
                         line.tier.code or "",
                         line.wanted.name or "",
                         line.touchpoint_type.name or "",
@@ -733,6 +942,9 @@ class CustomerFollowupCampaign(models.Model):
         self._check_confirmable()
         today = fields.Date.context_today(self)
         for campaign in self:
+            if campaign.timing == "anniversary":
+                campaign._confirm_anniversaries(today)
+                continue
             lines, _used = campaign._plan(today)
             planned = [line for line in lines if line.touchpoint_type]
             if not planned:
@@ -752,29 +964,58 @@ class CustomerFollowupCampaign(models.Model):
             )
         return True
 
-    def _create_pieces(self, lines, today):
-        pieces = self.env["customer.followup.campaign.piece"].create(
-            [
-                {
-                    "campaign_id": self.id,
-                    "partner_id": line.partner.id,
-                    "tier_id": line.tier.id,
-                    "touchpoint_type_id": line.touchpoint_type.id,
-                    "kind": line.kind,
-                    "user_id": line.user.id,
-                    "plan_date": line.plan_date,
-                    "note": "; ".join(line.reasons) or False,
-                }
-                for line in lines
-            ]
-        )
+    def _create_pieces(self, lines, today, send_date=None):
+        send_date = send_date or self.send_date
+        pieces = self._insert_pieces(lines, send_date)
         personal = pieces.filtered(lambda piece: piece.kind == "personal")
         if personal:
             self._create_activities(personal, today)
         emails = pieces.filtered(lambda piece: piece.kind == "email")
         if emails:
-            self._create_mailing(emails)
+            self._create_mailing(emails, send_date)
         return pieces
+
+    def _insert_pieces(self, lines, send_date):
+        """The pieces of the plan ``lines``, inserted in one statement (a
+        campaign to 100,000 customers)."""
+        piece_model = self.env["customer.followup.campaign.piece"]
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO customer_followup_campaign_piece (
+                    campaign_id, company_id, partner_id, tier_id,
+                    touchpoint_type_id, kind, user_id, plan_date, send_date,
+                    state, note, create_uid, create_date, write_uid, write_date)
+                SELECT %(campaign)s, %(company)s, line.partner_id,
+                       NULLIF(line.tier_id, 0), line.type_id, line.kind,
+                       NULLIF(line.user_id, 0), line.plan_date, %(send_date)s,
+                       'planned', NULLIF(line.note, ''), %(uid)s,
+                       NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                  FROM unnest(%(partners)s::int[], %(tiers)s::int[],
+                              %(types)s::int[], %(kinds)s::varchar[],
+                              %(users)s::int[], %(dates)s::date[],
+                              %(notes)s::varchar[])
+                       AS line(partner_id, tier_id, type_id, kind, user_id,
+                               plan_date, note)
+             RETURNING id, partner_id
+                """,
+                campaign=self.id,
+                company=self.company_id.id,
+                send_date=send_date,
+                uid=self.env.uid,
+                partners=[line.partner.id for line in lines],
+                tiers=[line.tier.id or 0 for line in lines],
+                types=[line.touchpoint_type.id for line in lines],
+                kinds=[line.kind for line in lines],
+                users=[line.user.id or 0 for line in lines],
+                dates=[line.plan_date for line in lines],
+                notes=["; ".join(line.reasons) for line in lines],
+            )
+        )
+        piece_ids = dict((partner_id, piece_id) for piece_id, partner_id in rows)
+        self.invalidate_recordset(["piece_ids"])
+        return piece_model.browse([piece_ids[line.partner.id] for line in lines])
 
     def _activity_note(self, piece, data, products, phrases):
         parts = [phrases["campaign"] % {"name": self.name}]
@@ -811,6 +1052,8 @@ class CustomerFollowupCampaign(models.Model):
             )
         model_id = self.env["ir.model"]._get_id("res.partner")
         todo = self.env.ref("mail.mail_activity_data_todo")
+        # the activities' document names, at once rather than one by one
+        self.env["res.partner"].browse(pieces.partner_id.ids).mapped("display_name")
         vals_list = []
         for piece in pieces:
             campaign = self.with_context(lang=piece.user_id.lang or self.env.lang)
@@ -854,14 +1097,14 @@ class CustomerFollowupCampaign(models.Model):
         for piece, activity in zip(pieces, activities, strict=True):
             piece.activity_id = activity
 
-    def _create_mailing(self, pieces):
+    def _create_mailing(self, pieces, send_date=None):
         """The campaign's mailing in Email Marketing, with its own UTM
-        campaign, scheduled at the send date on the email recipients."""
-        utm_campaign = self.utm_campaign_id or self.env["utm.campaign"].create(
-            {"title": self.name, "user_id": self.user_id.id or self.env.uid}
-        )
+        campaign, scheduled at the send date on the email recipients (an
+        anniversary campaign has one mailing per day, all of its UTM
+        campaign)."""
+        utm_campaign = self._utm_campaign()
         schedule = max(
-            datetime.combine(self.send_date, time(hour=0)),
+            datetime.combine(send_date or self.send_date, time(hour=0)),
             fields.Datetime.now(),
         )
         mailing = self.env["mailing.mailing"].create(
@@ -880,7 +1123,39 @@ class CustomerFollowupCampaign(models.Model):
             }
         )
         mailing.action_put_in_queue()
-        self.write({"mailing_id": mailing.id, "utm_campaign_id": utm_campaign.id})
+        pieces.write({"mailing_id": mailing.id})
+        self.write({"mailing_id": mailing.id})
+
+    def _utm_campaign(self):
+        if not self.utm_campaign_id:
+            self.utm_campaign_id = self.env["utm.campaign"].create(
+                {"title": self.name, "user_id": self.user_id.id or self.env.uid}
+            )
+        return self.utm_campaign_id
+
+    def _mailings(self):
+        """The mailings of the campaign (one a day for anniversaries)."""
+        self.ensure_one()
+        groups = (
+            self.env["customer.followup.campaign.piece"]
+            .sudo()
+            ._read_group(
+                [("campaign_id", "=", self._origin.id), ("mailing_id", "!=", False)],
+                ["mailing_id"],
+            )
+        )
+        mailings = self.env["mailing.mailing"].sudo()
+        return mailings.union(*(group[0] for group in groups)) | self.sudo().mailing_id
+
+    @api.depends("mailing_id")
+    def _compute_mailing_stats(self):
+        for campaign in self:
+            mailings = campaign._mailings() if campaign._origin.id else []
+            campaign.mailing_sent = sum(m.sent for m in mailings)
+            campaign.mailing_opened = sum(m.opened for m in mailings)
+            campaign.mailing_clicked = sum(m.clicked for m in mailings)
+            campaign.mailing_replied = sum(m.replied for m in mailings)
+            campaign.mailing_bounced = sum(m.bounced for m in mailings)
 
     def action_cancel(self):
         """Cancel the campaign: its open activities and its scheduled mailing
@@ -900,9 +1175,9 @@ class CustomerFollowupCampaign(models.Model):
             campaign = campaign.sudo()
             open_pieces = campaign.piece_ids.filtered(lambda p: p.state == "planned")
             open_pieces.activity_id.unlink()
-            mailing = campaign.mailing_id
-            if mailing and mailing.state in ("draft", "in_queue"):
-                mailing.unlink()
+            campaign._mailings().filtered(
+                lambda mailing: mailing.state in ("draft", "in_queue")
+            ).unlink()
             open_pieces.write({"state": "cancelled"})
             campaign.write({"state": "cancelled"})
         return True
@@ -941,13 +1216,19 @@ class CustomerFollowupCampaign(models.Model):
         year), as a draft to check and confirm."""
         self.ensure_one()
         self.check_access("write")
-        send_date = fields.Date.add(self.send_date, years=1)
+        years = 1
         today = fields.Date.context_today(self)
-        while send_date < today:
-            send_date = fields.Date.add(send_date, years=1)
+        while fields.Date.add(self.send_date, years=years) < today:
+            years += 1
+        send_date = fields.Date.add(self.send_date, years=years)
         campaign = self.copy(
             {
                 "send_date": send_date,
+                # the posting window moves with the send date
+                "post_date_start": self.post_date_start
+                and fields.Date.add(self.post_date_start, years=years),
+                "post_date_end": self.post_date_end
+                and fields.Date.add(self.post_date_end, years=years),
                 "name": self.env._(
                     "%(name)s (%(year)s)", name=self.name, year=send_date.year
                 ),
@@ -962,6 +1243,15 @@ class CustomerFollowupCampaign(models.Model):
 
     def action_view_mailing(self):
         self.ensure_one()
+        mailings = self._mailings()
+        if len(mailings) > 1:
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Mailings"),
+                "res_model": "mailing.mailing",
+                "domain": [("id", "in", mailings.ids)],
+                "view_mode": "list,form",
+            }
         return {
             "type": "ir.actions.act_window",
             "res_model": "mailing.mailing",
@@ -988,12 +1278,350 @@ class CustomerFollowupCampaign(models.Model):
 
     def _update_progress(self):
         """A planned campaign runs from its first piece done and is done when
-        no piece is waiting any more."""
-        for campaign in self.sudo():
-            if campaign.state not in ("planned", "running"):
-                continue
-            states = set(campaign.piece_ids.mapped("state"))
-            if "planned" not in states:
+        no piece is waiting any more (an anniversary campaign: and its year
+        is over)."""
+        today = fields.Date.context_today(self)
+        campaigns = self.sudo().filtered(lambda c: c.state in ("planned", "running"))
+        if not campaigns:
+            return
+        # the states of the pieces of each campaign, not the pieces
+        piece_states = defaultdict(set)
+        for campaign, state in (
+            self.env["customer.followup.campaign.piece"]
+            .sudo()
+            ._read_group(
+                [("campaign_id", "in", campaigns.ids)], ["campaign_id", "state"]
+            )
+        ):
+            piece_states[campaign.id].add(state)
+        for campaign in campaigns:
+            states = piece_states[campaign.id]
+            year_over = (
+                campaign.timing != "anniversary" or campaign._anniversary_end() < today
+            )
+            if "planned" not in states and year_over:
                 campaign.state = "done"
             elif "done" in states:
                 campaign.state = "running"
+
+    # ------------------------------------------------------------------
+    # Anniversaries
+    # ------------------------------------------------------------------
+
+    def _anniversary_end(self):
+        """An anniversary campaign covers the anniversaries of one year from
+        its send date."""
+        return fields.Date.add(self.send_date, years=1, days=-1)
+
+    def _anniversary_dates(self, month_days=None):
+        """{customer id: its date} for the active customers of the audience
+        with the campaign's date set and no piece yet, only those whose month
+        and day are in ``month_days`` (month * 100 + day) if given."""
+        self.ensure_one()
+        fname = self.anniversary_field
+        if not fname or fname not in self.env["res.partner"]._fields:
+            return {}
+        self.env.flush_all()
+        audience = (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            ._search(self._audience_domain() & Domain("active", "=", True))
+        )
+        if fname == CUSTOMER_SINCE:
+            source = SQL(
+                """
+                SELECT buyer.commercial_partner_id AS partner_id,
+                       MIN(sale.date_order)::date AS day
+                  FROM sale_order sale
+                  JOIN res_partner buyer ON buyer.id = sale.partner_id
+                 WHERE sale.state = 'sale'
+                   AND buyer.commercial_partner_id IN (%s)
+              GROUP BY buyer.commercial_partner_id
+                """,
+                audience.subselect(),
+            )
+        else:
+            source = SQL(
+                """
+                SELECT partner.id AS partner_id, partner.%s AS day
+                  FROM res_partner partner
+                 WHERE partner.%s IS NOT NULL AND partner.id IN (%s)
+                """,
+                SQL.identifier(fname),
+                SQL.identifier(fname),
+                audience.subselect(),
+            )
+        month_day = SQL("TRUE")
+        if month_days is not None:
+            month_day = SQL(
+                "(EXTRACT(MONTH FROM source.day) * 100"
+                " + EXTRACT(DAY FROM source.day))::int = ANY(%s)",
+                sorted(month_days),
+            )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT source.partner_id, source.day
+                  FROM (%s) source
+                 WHERE %s
+                   AND NOT EXISTS (
+                        SELECT 1 FROM customer_followup_campaign_piece piece
+                         WHERE piece.campaign_id = %s
+                           AND piece.partner_id = source.partner_id)
+                """,
+                source,
+                month_day,
+                self._origin.id or 0,
+            )
+        )
+        return dict(rows)
+
+    def _anniversaries_due(self, first, last):
+        """{customer id: the day of its anniversary} for the anniversaries
+        from ``first`` to ``last`` without a piece yet (29 February is
+        celebrated on the 28th in other years; nobody on the day of the date
+        itself)."""
+        days = {}
+        day = first
+        while day <= last:
+            days[day.month * 100 + day.day] = day
+            if day.month == 2 and day.day == 28 and not calendar.isleap(day.year):
+                days[229] = day
+            day += timedelta(days=1)
+        due = {}
+        for partner_id, date in self._anniversary_dates(days).items():
+            anniversary = days[date.month * 100 + date.day]
+            if date.year < anniversary.year:
+                due[partner_id] = anniversary
+        return due
+
+    def _confirm_anniversaries(self, today):
+        """Confirm an anniversary campaign: it runs for its year, and the
+        pieces of the anniversaries coming within its days ahead are planned
+        at once."""
+        if not self._anniversary_dates():
+            raise UserError(
+                self.env._(
+                    "Campaign %(name)s has no audience: no customer of its "
+                    "filter and tiers has a date for its anniversary.",
+                    name=self.name,
+                )
+            )
+        campaign = self.sudo()
+        campaign.write({"state": "planned"})
+        campaign._run_anniversaries(today)
+        self.message_post(
+            body=self.env._(
+                "Campaign confirmed: each customer's piece is planned %(days)s "
+                "days before its anniversary, until %(date)s.",
+                days=self.anniversary_days_before,
+                date=format_date(self.env, self._anniversary_end()),
+            )
+        )
+
+    def _run_anniversaries(self, today, batch_size=ANNIVERSARY_BATCH, cron=False):
+        """Plan the pieces of the customers whose anniversary comes within
+        the days ahead (from today on, so that a day the cron missed is
+        caught up), in batches. The campaign is locked for each batch: a
+        second worker leaves it alone, and a customer with a piece is not
+        planned again. Returns False when the cron's time is used up."""
+        self.ensure_one()
+        first = max(today, self.send_date)
+        last = min(
+            today + timedelta(days=self.anniversary_days_before),
+            self._anniversary_end(),
+        )
+        seen = set()
+        partners = self.env["res.partner"].with_context(active_test=False)
+        while first <= last:
+            if not self.try_lock_for_update():
+                return True
+            self.invalidate_recordset(["state"])
+            if self.state not in ("planned", "running"):
+                return True
+            due = {
+                partner_id: day
+                for partner_id, day in self._anniversaries_due(first, last).items()
+                if partner_id not in seen
+            }
+            if not due:
+                break
+            batch = sorted(due, key=lambda partner_id: (due[partner_id], partner_id))
+            batch = batch[:batch_size]
+            seen.update(batch)
+            by_day = defaultdict(list)
+            for partner_id in batch:
+                by_day[due[partner_id]].append(partner_id)
+            for day, partner_ids in sorted(by_day.items()):
+                lines, _used = self._plan(
+                    today, partners=partners.browse(partner_ids), send_date=day
+                )
+                planned = [line for line in lines if line.touchpoint_type]
+                if planned:
+                    self._create_pieces(planned, today, day)
+            if cron and not self.env["ir.cron"]._commit_progress(
+                len(batch), remaining=len(due) - len(batch)
+            ):
+                return False
+        self._update_progress()
+        return True
+
+    @api.model
+    def _cron_run_campaigns(self):
+        """Log the emails the campaigns' mailings sent; then, each day, plan
+        the pieces of the anniversaries coming within each running
+        anniversary campaign's days ahead."""
+        today = fields.Date.context_today(self)
+        cron = bool(self.env.context.get("ir_cron_progress_id"))
+        if not self._log_sent_emails(cron=cron):
+            return
+        campaigns = self.sudo().search(
+            [("timing", "=", "anniversary"), ("state", "in", ("planned", "running"))],
+            order="id",
+        )
+        for campaign in campaigns:
+            if not campaign._run_anniversaries(today, cron=cron):
+                return
+
+    # ------------------------------------------------------------------
+    # Mourning
+    # ------------------------------------------------------------------
+
+    def _mourning_domain(self):
+        """The customers who sent a mourning notice in the year before the
+        send date."""
+        first = fields.Date.add(self.send_date, years=-1)
+        return Domain(
+            [
+                ("followup_mourning_date", ">", fields.Date.to_string(first)),
+                (
+                    "followup_mourning_date",
+                    "<=",
+                    fields.Date.to_string(self.send_date),
+                ),
+            ]
+        )
+
+    def action_plan_midwinter(self):
+        """The midwinter greeting for the customers of this New Year greeting
+        who sent a mourning notice, as a draft to check and confirm."""
+        self.ensure_one()
+        self.check_access("write")
+        template = self.env["customer.followup.campaign.template"].search(
+            [("greeting", "=", "midwinter")], limit=1
+        )
+        today = fields.Date.context_today(self)
+        vals = {
+            "greeting": "midwinter",
+            "timing": "date",
+            "partner_domain": repr(list(self._domain() & self._mourning_domain())),
+        }
+        if template:
+            vals.update(template._campaign_values(max(today, self.send_date)))
+            vals["name"] = self.env._("%(name)s: mourning notices", name=vals["name"])
+        else:
+            vals.update(
+                {
+                    "name": self.env._("%(name)s: midwinter greeting", name=self.name),
+                    "send_date": max(today, self.send_date + timedelta(days=7)),
+                    "post_date_start": False,
+                    "post_date_end": False,
+                }
+            )
+        campaign = self.copy(vals)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": campaign.id,
+            "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------------
+    # Emails sent
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _trigger_campaign_cron(self, mailings):
+        """Wake the campaign cron up in a minute to log the emails of
+        ``mailings`` that belong to campaigns, unless it is woken up
+        already."""
+        has_pieces = (
+            self.env["customer.followup.campaign.piece"]
+            .sudo()
+            .search_count(
+                [
+                    "|",
+                    ("mailing_id", "in", mailings.ids),
+                    ("campaign_id.mailing_id", "in", mailings.ids),
+                    ("state", "=", "planned"),
+                ],
+                limit=1,
+            )
+        )
+        cron = self.env.ref(CAMPAIGN_CRON, raise_if_not_found=False)
+        if not has_pieces or not cron:
+            return
+        now = fields.Datetime.now()
+        pending = (
+            self.env["ir.cron.trigger"]
+            .sudo()
+            .search_count([("cron_id", "=", cron.id), ("call_at", ">=", now)], limit=1)
+        )
+        if not pending:
+            cron.sudo()._trigger(now + timedelta(minutes=1))
+
+    @api.model
+    def _log_sent_emails(self, batch_size=EMAIL_BATCH, cron=False):
+        """Log the campaigns' emails that their mailing sent, one touchpoint
+        each, set-based, in batches; the pieces another worker holds are
+        left to it. Returns False when the cron's time is used up."""
+        piece_model = self.env["customer.followup.campaign.piece"].sudo()
+        self.env.flush_all()
+        # the waiting emails per mailing (the pieces of campaigns confirmed
+        # before the pieces knew their mailing: the campaign's), then the sent
+        # traces of each mailing: two index scans each, whatever the
+        # database's statistics of the traces just written
+        waiting = self.env.execute_query(
+            SQL(
+                """
+                SELECT COALESCE(piece.mailing_id, campaign.mailing_id),
+                       array_agg(piece.id), array_agg(piece.partner_id)
+                  FROM customer_followup_campaign_piece piece
+                  JOIN customer_followup_campaign campaign
+                    ON campaign.id = piece.campaign_id
+                 WHERE piece.state = 'planned' AND piece.kind = 'email'
+                   AND COALESCE(piece.mailing_id, campaign.mailing_id) IS NOT NULL
+              GROUP BY 1
+                """
+            )
+        )
+        piece_ids = []
+        for mailing_id, ids, partner_ids in waiting:
+            sent = {
+                row[0]
+                for row in self.env.execute_query(
+                    SQL(
+                        """
+                        SELECT res_id FROM mailing_trace
+                         WHERE mass_mailing_id = %s AND model = 'res.partner'
+                           AND trace_status IN ('sent', 'open', 'reply')
+                        """,
+                        mailing_id,
+                    )
+                )
+            }
+            piece_ids += [
+                piece_id
+                for piece_id, partner_id in zip(ids, partner_ids, strict=True)
+                if partner_id in sent
+            ]
+        piece_ids.sort()
+        for start in range(0, len(piece_ids), batch_size):
+            batch = piece_ids[start : start + batch_size]
+            piece_model._log_done(piece_model.browse(batch))
+            remaining = max(0, len(piece_ids) - start - len(batch))
+            if cron and not self.env["ir.cron"]._commit_progress(
+                len(batch), remaining=remaining
+            ):
+                return False
+        return True

@@ -46,6 +46,8 @@ class CustomerFollowupCampaignPiece(models.Model):
         "activity_id",
         "touchpoint_id",
         "note",
+        "send_date",
+        "mailing_id",
     )
 
     campaign_id = fields.Many2one(
@@ -79,6 +81,21 @@ class CustomerFollowupCampaignPiece(models.Model):
         readonly=True,
         help="The day the salesperson makes the piece, or the send date.",
     )
+    send_date = fields.Date(
+        compute="_compute_send_date",
+        store=True,
+        readonly=False,
+        index=True,
+        help="The day the customer should receive the piece: the campaign's "
+        "send date, or the customer's anniversary.",
+    )
+    mailing_id = fields.Many2one(
+        "mailing.mailing",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+        help="The mailing of Email Marketing that sends the email.",
+    )
     state = fields.Selection(
         PIECE_STATES, required=True, default="planned", readonly=True, index=True
     )
@@ -98,6 +115,12 @@ class CustomerFollowupCampaignPiece(models.Model):
         "A campaign has one piece per customer.",
     )
 
+    @api.depends("campaign_id.send_date")
+    def _compute_send_date(self):
+        for piece in self:
+            if piece.campaign_id.timing != "anniversary" or not piece.send_date:
+                piece.send_date = piece.campaign_id.send_date
+
     @api.model
     def _log_done(self, pieces, user=None, date=None):
         """Log one touchpoint (origin campaign) per planned piece of
@@ -109,41 +132,59 @@ class CustomerFollowupCampaignPiece(models.Model):
         pieces = pieces.filtered(lambda piece: piece.state == "planned")
         if not pieces:
             return pieces
-        pieces.fetch(["campaign_id", "partner_id", "touchpoint_type_id", "user_id"])
-        # read the customers at once, not one by one in the touchpoints' create
-        pieces.partner_id.fetch(["commercial_partner_id", "user_id"])
-        now = date or fields.Datetime.now()
-        vals_list = [
-            {
-                "partner_id": piece.partner_id.id,
-                "type_id": piece.touchpoint_type_id.id,
-                "user_id": (user or piece.user_id or piece.campaign_id.user_id).id
-                or False,
-                "summary": piece.campaign_id.name,
-                "origin": "campaign",
-                "campaign_id": piece.campaign_id.id,
-                "date": now,
-                "company_id": piece.campaign_id.company_id.id,
-            }
-            for piece in pieces
-        ]
-        touchpoints = self.env["customer.touchpoint"].sudo().create(vals_list)
-        pieces.flush_recordset()
-        # one statement for any number of pieces (50,000 emails of a mailing)
-        self.env.execute_query(
-            SQL(
-                """
-                UPDATE customer_followup_campaign_piece piece
-                   SET state = 'done', touchpoint_id = done.touchpoint_id,
-                       write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(uid)s
-                  FROM unnest(%(piece_ids)s::int[], %(touchpoint_ids)s::int[])
-                       AS done(piece_id, touchpoint_id)
-                 WHERE piece.id = done.piece_id
-                """,
-                uid=self.env.uid,
-                piece_ids=pieces.ids,
-                touchpoint_ids=touchpoints.ids,
+        # one statement for any number of pieces (50,000 emails of a mailing):
+        # the touchpoints inserted from the pieces, the pieces marked done
+        self.env.flush_all()
+        touchpoint_ids = [
+            row[0]
+            for row in self.env.execute_query(
+                SQL(
+                    """
+                    WITH logged AS (
+                        INSERT INTO customer_touchpoint (
+                            partner_id, type_id, channel, weight, user_id,
+                            summary, origin, direction, campaign_id, date,
+                            company_id, create_uid, create_date, write_uid,
+                            write_date)
+                        SELECT piece.partner_id, piece.touchpoint_type_id,
+                               type.channel, type.weight,
+                               COALESCE(%(user)s, piece.user_id, campaign.user_id),
+                               campaign.name, 'campaign', 'outbound',
+                               piece.campaign_id, %(date)s, campaign.company_id,
+                               %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
+                               NOW() AT TIME ZONE 'UTC'
+                          FROM customer_followup_campaign_piece piece
+                          JOIN customer_followup_campaign campaign
+                            ON campaign.id = piece.campaign_id
+                          JOIN customer_touchpoint_type type
+                            ON type.id = piece.touchpoint_type_id
+                         WHERE piece.id = ANY(%(piece_ids)s)
+                     RETURNING id, campaign_id, partner_id
+                    )
+                    UPDATE customer_followup_campaign_piece piece
+                       SET state = 'done', touchpoint_id = logged.id,
+                           write_date = NOW() AT TIME ZONE 'UTC',
+                           write_uid = %(uid)s
+                      FROM logged
+                     WHERE piece.campaign_id = logged.campaign_id
+                       AND piece.partner_id = logged.partner_id
+                 RETURNING logged.id
+                    """,
+                    user=user.id if user else None,
+                    date=date or fields.Datetime.now(),
+                    uid=self.env.uid,
+                    piece_ids=pieces.ids,
+                )
             )
+        ]
+        # what depends on the customers' touchpoints (last contact, next
+        # follow-up) is recomputed as after any touchpoint
+        self.env["res.partner"].invalidate_model(["touchpoint_ids"])
+        self.env["customer.followup.campaign"].invalidate_model(["touchpoint_ids"])
+        # (the touchpoints' own weight and channel are written above: not
+        # their type, which would recompute them)
+        self.env["customer.touchpoint"].browse(touchpoint_ids).modified(
+            ["partner_id", "date", "weight", "direction", "company_id"]
         )
         pieces.invalidate_recordset(["state", "touchpoint_id", "write_date"])
         pieces.campaign_id._update_progress()

@@ -51,7 +51,7 @@ class CustomerFollowupCampaignReport(models.Model):
         return SQL(
             """
             SELECT piece.id AS id,
-                   campaign.send_date,
+                   COALESCE(piece.send_date, campaign.send_date) AS send_date,
                    piece.campaign_id, piece.partner_id, piece.tier_id,
                    piece.touchpoint_type_id, type.channel, piece.kind,
                    piece.user_id, campaign.company_id,
@@ -79,8 +79,10 @@ class CustomerFollowupCampaignReport(models.Model):
                      WHERE buyer.commercial_partner_id = piece.partner_id
                        AND sale.state = 'sale'
                        AND (
-                            (sale.date_order >= campaign.send_date
-                             AND sale.date_order < campaign.send_date
+                            (sale.date_order
+                                 >= COALESCE(piece.send_date, campaign.send_date)
+                             AND sale.date_order
+                                 < COALESCE(piece.send_date, campaign.send_date)
                                  + (campaign.response_days + 1) * INTERVAL '1 day')
                             OR (campaign.utm_campaign_id IS NOT NULL
                                 AND sale.campaign_id = campaign.utm_campaign_id)

@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError
 from odoo.fields import Domain
 
 from .customer_touchpoint_type import POSTAL_CHANNELS
+from .value_range import DATE_MAX, DATE_MIN, ValueRange
 
 # The follow-up settings of a customer that are for its salesperson and the
 # managers: a salesperson who logs a contact with another salesperson's
@@ -82,6 +83,19 @@ class ResPartner(models.Model):
         string="Stop Replacement Reminders",
         help="The customer does not want reminders to replace the consumable "
         "parts of the products they own.",
+    )
+    followup_mourning_date = fields.Date(
+        string="Mourning Notice",
+        copy=False,
+        help="The day the customer's mourning notice (喪中はがき) was received: "
+        "the customer gets no New Year greeting that season, and a midwinter "
+        "greeting instead.",
+    )
+    followup_customer_since = fields.Date(
+        string="Customer Since",
+        compute="_compute_followup_customer_since",
+        compute_sudo=True,
+        help="The day of the customer's first confirmed order.",
     )
     product_registration_ids = fields.One2many(
         "customer.product.registration", "partner_id", string="Registered Products"
@@ -169,6 +183,10 @@ class ResPartner(models.Model):
         copy=False,
         help="Drawn into the control group: the planner leaves this customer "
         "uncontacted until this day, to measure what the contacts bring.",
+    )
+
+    _followup_mourning_date_range = ValueRange(
+        "followup_mourning_date", DATE_MIN, DATE_MAX
     )
 
     @api.model
@@ -460,6 +478,23 @@ class ResPartner(models.Model):
             "none": ~followed,
         }
         return Domain.OR(domains[v] for v in value if v in domains)
+
+    def _compute_followup_customer_since(self):
+        partners = self.filtered("id")
+        firsts = {}
+        for buyer, first in self.env["sale.order"]._read_group(
+            [
+                ("partner_id.commercial_partner_id", "in", partners.ids),
+                ("state", "=", "sale"),
+            ],
+            ["partner_id"],
+            ["date_order:min"],
+        ):
+            key = buyer.commercial_partner_id.id
+            firsts[key] = min(first, firsts.get(key, first))
+        for partner in self:
+            first = firsts.get(partner._origin.id)
+            partner.followup_customer_since = first and first.date()
 
     def _compute_product_registration_count(self):
         partners = self.filtered("id")

@@ -44,3 +44,5 @@ from . import test_demo_figures
 from . import test_report_ranges
 from . import test_reorder_interval
 from . import test_slipping
+from . import test_campaign_anniversary
+from . import test_campaign_calendar

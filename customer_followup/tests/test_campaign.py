@@ -113,7 +113,8 @@ class CampaignCase(FollowupTierCase):
 
     def _send_mailing(self, mailing):
         """Email Marketing sends the mailing (its queue cron at the send
-        date), and the mail queue sends the mails through a working server."""
+        date), the mail queue sends the mails through a working server, and
+        the campaign cron, woken up by the sent mails, logs them."""
         mail_server = type(self.env["ir.mail_server"])
         with (
             patch.object(mail_server, "_disable_send", return_value=False),
@@ -126,6 +127,12 @@ class CampaignCase(FollowupTierCase):
                 self.env["mail.mail"].sudo().search(
                     [("mailing_id", "=", mailing.id)]
                 ).send()
+        cron = self.env.ref("customer_followup.ir_cron_campaigns")
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+        self.assertTrue(triggers, "the sent mails wake the campaign cron up")
+        self._run_cron(
+            max(triggers.mapped("call_at")), "customer_followup.ir_cron_campaigns"
+        )
         self.env.invalidate_all()
 
 
@@ -428,6 +435,12 @@ class TestCampaignPieces(CampaignCase):
         with freeze_time("2026-10-28 10:00:00"):
             campaign.action_mark_posted()
         self.assertEqual(set(printed.mapped("state")), {"done"})
+        # a campaign's contact moves the customer's dates like any other
+        self.assertEqual(
+            printed[0].partner_id.last_touchpoint_date,
+            fields.Datetime.to_datetime("2026-10-28 10:00:00"),
+        )
+        self.assertEqual(printed[0].touchpoint_id.weight, self.type_printed.weight)
         self.assertEqual(
             len(
                 campaign.touchpoint_ids.filtered(
@@ -451,6 +464,7 @@ class TestCampaignPieces(CampaignCase):
         )
         traces.set_sent()
         self.env["customer.followup.campaign.piece"]._log_done(emails)
+        self._run_cron("2026-10-31 09:00:00", "customer_followup.ir_cron_campaigns")
         self.assertEqual(
             self.env["customer.touchpoint"].search_count(
                 [

@@ -78,3 +78,54 @@ class TestCampaignBadInput(CampaignCase):
             self.assertRaisesText(ValidationError, "are not a valid filter"),
         ):
             self._campaign(partner_domain="[('name', '=',")
+
+    def test_anniversary_without_a_date(self):
+        with freeze_time(NOW):
+            campaign = self._campaign(timing="anniversary")
+            with self.assertRaisesText(UserError, "choose the date of the customers"):
+                campaign.action_confirm()
+        self._assert_nothing_written(campaign)
+        with (
+            freeze_time(NOW),
+            self.assertRaisesText(
+                ValidationError, "Days Ahead must be between 0 and 365."
+            ),
+        ):
+            self._campaign(
+                timing="anniversary",
+                anniversary_field="followup_customer_since",
+                anniversary_days_before=-1,
+            )
+        # nobody of the audience has the date
+        with freeze_time(NOW):
+            campaign = self._campaign(
+                timing="anniversary", anniversary_field="followup_customer_since"
+            )
+            with self.assertRaisesText(UserError, "has no audience"):
+                campaign.action_confirm()
+        self._assert_nothing_written(campaign)
+
+    def test_posting_window_backwards(self):
+        with (
+            freeze_time(NOW),
+            self.assertRaisesText(ValidationError, "ends before it starts"),
+        ):
+            self._campaign(post_date_start="2026-10-20", post_date_end="2026-10-10")
+        self.assertFalse(self.env["customer.followup.campaign"].search([]))
+        with freeze_time(NOW):
+            campaign = self._campaign(post_date_start="2026-10-20")
+            with self.assertRaisesText(ValidationError, "ends before it starts"):
+                campaign.post_date_end = "2026-10-19"
+        self.assertFalse(campaign.post_date_end)
+
+    def test_template_days_and_mourning_date(self):
+        template = self.env.ref("customer_followup.campaign_template_new_year")
+        with self.assertRaisesText(ValidationError, "are not days of the calendar"):
+            template.write({"send_month": 2, "send_day": 30})
+        with self.assertRaisesText(
+            ValidationError, "Send Month must be between 1 and 12."
+        ):
+            template.send_month = 13
+        with self.assertRaisesText(ValidationError, "Mourning Notice must be between"):
+            self.customers["TA"][0].followup_mourning_date = "1800-01-01"
+        self.assertEqual((template.send_month, template.send_day), (1, 1))

@@ -6,7 +6,9 @@ database connections (see test_fault_concurrency)."""
 
 from datetime import timedelta
 
-from odoo import fields
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from .common import TwoWorkersCase
@@ -80,3 +82,95 @@ class TestCampaignTwoWorkers(TwoWorkersCase):
             ),
             {"done"},
         )
+
+
+@tagged("post_install", "-at_install")
+class TestAnniversaryTwoWorkers(TwoWorkersCase):
+    def test_two_workers_plan_each_anniversary_once(self):
+        setup = self._connection()
+        today = fields.Date.today()
+        product = setup["product.product"].create(
+            {"name": "Anniversary Worker Kettle", "type": "consu", "taxes_id": False}
+        )
+        customers = setup["res.partner"].create(
+            [
+                {
+                    "name": f"Anniversary Worker Customer {n}",
+                    "is_company": True,
+                    "email": f"anniversary{n}@example.com",
+                }
+                for n in range(3)
+            ]
+        )
+        orders = setup["sale.order"].create(
+            [
+                {
+                    "partner_id": customer.id,
+                    "order_line": [
+                        Command.create({"product_id": product.id, "price_unit": 10})
+                    ],
+                }
+                for customer in customers
+            ]
+        )
+        orders.action_confirm()
+        first_order = fields.Datetime.to_datetime(today) - relativedelta(
+            years=2, days=-3
+        )
+        orders.write({"date_order": first_order})
+        campaign = setup["customer.followup.campaign"].create(
+            {
+                "name": "Anniversary two workers",
+                "timing": "anniversary",
+                "anniversary_field": "followup_customer_since",
+                "anniversary_days_before": 7,
+                "send_date": today,
+                "partner_domain": repr([("id", "in", customers.ids)]),
+                "message": "<p>Thank you</p>",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "touchpoint_type_id": setup.ref(
+                                "customer_followup.touchpoint_type_email"
+                            ).id
+                        }
+                    )
+                ],
+            }
+        )
+        campaign.write({"state": "planned"})
+        setup.cr.commit()
+
+        def drop_documents(env):
+            env["customer.followup.campaign"].browse(campaign.id).action_cancel()
+            env["customer.followup.campaign"].browse(campaign.id).unlink()
+            env["sale.order"].browse(orders.ids)._action_cancel()
+            env["sale.order"].browse(orders.ids).unlink()
+            env["product.product"].browse(product.id).unlink()
+
+        self._cleanup("res.partner", customers.ids, before=drop_documents)
+
+        worker_a, worker_b = self._connection(), self._connection()
+        worker_a["customer.followup.campaign"]._cron_run_campaigns()
+        pieces_a = worker_a["customer.followup.campaign.piece"].search(
+            [("campaign_id", "=", campaign.id)]
+        )
+        self.assertEqual(len(pieces_a), 3, "worker A plans the anniversaries")
+        # worker B finds the campaign locked by worker A and leaves it
+        worker_b["customer.followup.campaign"]._cron_run_campaigns()
+        worker_b.cr.commit()
+        worker_a.cr.commit()
+        # once worker A is done, a second run plans nothing more
+        worker_b["customer.followup.campaign"]._cron_run_campaigns()
+        worker_b.cr.commit()
+
+        check = self._connection()
+        pieces = check["customer.followup.campaign.piece"].search(
+            [("campaign_id", "=", campaign.id)]
+        )
+        self.assertEqual(sorted(pieces.partner_id.ids), sorted(customers.ids))
+        self.assertEqual(
+            set(pieces.mapped("send_date")),
+            {first_order.date() + relativedelta(years=2)},
+        )
+        self.assertEqual(len(pieces.mailing_id), 1)
