@@ -351,14 +351,17 @@ class CustomerFollowupPlanner(models.AbstractModel):
             line.action = PlanAction.CREATE
             return
         line.action = PlanAction.DEFERRED
-        line.reason = self.env._(
-            "Deferred: the %(type)s capacity of %(user)s (%(capacity)s a month) is "
-            "used up until %(date)s",
-            type=line.touchpoint_type.name,
-            user=line.user.name,
-            capacity=capacity,
-            date=format_date(self.env, horizon_end),
-        )
+        reason_key = (type_id, user_id, horizon_end)
+        if reason_key not in book.deferred_reasons:
+            book.deferred_reasons[reason_key] = self.env._(
+                "Deferred: the %(type)s capacity of %(user)s (%(capacity)s a month) "
+                "is used up until %(date)s",
+                type=line.touchpoint_type.name,
+                user=line.user.name,
+                capacity=capacity,
+                date=format_date(self.env, horizon_end),
+            )
+        line.reason = book.deferred_reasons[reason_key]
 
     # ------------------------------------------------------------------
     # Activity summary
