@@ -109,6 +109,8 @@ class CustomerFollowupCampaign(models.Model):
         copy=False,
         tracking=True,
         index=True,
+        # the kanban's columns in the order of the workflow, not alphabetical
+        group_expand=True,
     )
     send_date = fields.Date(
         required=True,

@@ -165,12 +165,34 @@ class CustomerFollowupCampaignTemplate(models.Model):
         else:
             vals.update(self._default_contacts())
             campaign = campaign_model.create(vals)
+        self._copy_message_translations(campaign)
         return {
             "type": "ir.actions.act_window",
             "res_model": campaign._name,
             "res_id": campaign.id,
             "view_mode": "form",
         }
+
+    def _copy_message_translations(self, campaign):
+        """The customers get the message in their own language: every
+        translation of the template's, not only the manager's language."""
+        source = self.with_context(lang="en_US").message
+        others = {
+            lang: self.with_context(lang=lang).message
+            for lang, _name in self.env["res.lang"].get_installed()
+            if lang != "en_US"
+        }
+        campaign.with_context(lang="en_US").message = source
+        if not (source and others):
+            return
+        terms = self._fields["message"].get_translation_dictionary(source, others)
+        campaign.update_field_translations(
+            "message",
+            {
+                lang: {term: values[lang] for term, values in terms.items()}
+                for lang in others
+            },
+        )
 
     def _default_contacts(self):
         ref = self.env.ref

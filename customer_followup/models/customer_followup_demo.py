@@ -70,6 +70,16 @@ CONTACT_MIX = {
 }
 
 
+# The demo campaigns' messages as the Japanese customers read them.
+DEMO_MESSAGES_JA = {
+    "Thank you for another year with us.": "お取引を始めていただいてから、また一年が"
+    "経ちました。変わらぬご愛顧に心より感謝申し上げます。",
+    "Trade in your old rice cooker before the New Year and get 20% off the "
+    "RC-10.": "年内に古い炊飯器をお下取りに出していただくと、RC-10 を 20% 引きで"
+    "ご提供いたします。",
+}
+
+
 class CustomerFollowupDemo(models.AbstractModel):
     """Builds the demo story relative to the day the demo is installed: a key
     account, loyal fans, ordinary users, dormant one-time buyers and a new
@@ -298,7 +308,7 @@ class CustomerFollowupDemo(models.AbstractModel):
             rng,
             offer_product,
         )
-        env["customer.followup.campaign"].create(
+        anniversary = env["customer.followup.campaign"].create(
             dict(
                 common,
                 name="Thank-you card on the customer's anniversary",
@@ -309,11 +319,27 @@ class CustomerFollowupDemo(models.AbstractModel):
                 send_date=today,
                 message="<p>Thank you for another year with us.</p>",
             )
-        ).action_confirm()
+        )
+        self._demo_translate_message(anniversary)
+        anniversary.action_confirm()
         partners.filtered(lambda p: p.name == "Izakaya Tsuki").write(
             {"followup_mourning_date": today - timedelta(days=10)}
         )
         new_year.action_create_campaign()
+
+    @api.model
+    def _demo_translate_message(self, campaign):
+        """The demo's customers read Japanese: their text of the campaign."""
+        if not self.env["res.lang"]._get_data(code="ja_JP"):
+            return
+        source = campaign.with_context(lang="en_US").message or ""
+        terms = {
+            english: japanese
+            for english, japanese in DEMO_MESSAGES_JA.items()
+            if english in source
+        }
+        if terms:
+            campaign.update_field_translations("message", {"ja_JP": terms})
 
     @api.model
     def _demo_past_campaign(self, vals, send_date, rates, rng, product=None):
@@ -330,6 +356,10 @@ class CustomerFollowupDemo(models.AbstractModel):
         vals.pop("post_date_start", None)
         vals.pop("post_date_end", None)
         campaign = env["customer.followup.campaign"].create(vals)
+        if template:
+            template._copy_message_translations(campaign)
+        else:
+            self._demo_translate_message(campaign)
         campaign.write({"send_date": send_date})
         plan, _used = campaign._plan(send_date - timedelta(days=30))
         planned = [line for line in plan if line.touchpoint_type]

@@ -222,7 +222,6 @@ class ProductConsumableRuleSuggestion(models.Model):
             ]._commit_progress(1, remaining=len(companies) - index):
                 break
 
-    @api.model
     def action_find_suggestions(self):
         """The manager's button: look again in the current company's orders."""
         self._suggest_for_company(self.env.company)

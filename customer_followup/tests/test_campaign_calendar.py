@@ -133,3 +133,17 @@ class TestGreetingCalendar(CampaignCase):
         self.assertTrue(
             all(piece.plan_date >= date(2027, 1, 8) for piece in midwinter.piece_ids)
         )
+
+    def test_coming_season_keeps_the_templates_translations(self):
+        self.env["res.lang"]._activate_lang("ja_JP")
+        self.env["ir.module.module"]._load_module_terms(
+            ["customer_followup"], ["ja_JP"], overwrite=True
+        )
+        japanese = self._template("new_year").with_context(lang="ja_JP").message
+        self.assertIn("謹んで新春", japanese)
+        # planned by a manager working in English, then planned again from
+        # the last campaign: the Japanese customers still get the Japanese text
+        for _again in range(2):
+            campaign = self._from_template("new_year")
+            self.assertIn("Happy New Year", campaign.message)
+            self.assertEqual(campaign.with_context(lang="ja_JP").message, japanese)

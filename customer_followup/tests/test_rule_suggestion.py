@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
+from odoo.service.model import call_kw
 from odoo.tests import new_test_user, tagged
 
 from .common import FollowupCase
@@ -77,6 +78,19 @@ class TestRuleSuggestion(FollowupCase):
         self.assertAlmostEqual(suggestion.spread_days, 21.3)
         self.assertEqual(suggestion.interval_months, 3)
         self.assertEqual(suggestion.state, "new")
+
+    @freeze_time("2026-11-20")
+    def test_find_suggestions_button(self):
+        # the list's header button, called as the web client calls it: with
+        # the (empty) selection as its first argument
+        action = call_kw(
+            self.env["product.consumable.rule.suggestion"],
+            "action_find_suggestions",
+            [[]],
+            {},
+        )
+        self.assertEqual(action["tag"], "soft_reload")
+        self.assertEqual(self._suggestions().part_product_id, self.filter)
 
     @freeze_time("2026-11-20")
     def test_accept_creates_the_rule_and_is_not_proposed_again(self):
