@@ -5,13 +5,17 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
 from .product_consumable_rule import DELIVERIES
 from .value_range import DATE_MAX, DATE_MIN, ValueRange
 
 _logger = logging.getLogger(__name__)
 
+SOURCES = [
+    ("rule", "Replacement rule"),
+    ("learned", "Learned reorder interval"),
+]
 STATES = [
     ("planned", "Planned"),
     ("reminded", "Reminded"),
@@ -35,30 +39,53 @@ class CustomerReplacement(models.Model):
     _inherit = ["mail.thread", "customer.followup.guard"]
     _order = "due_date, id"
 
+    # A cycle comes from a replacement rule for a registered product, or from
+    # the interval learned from the customer's orders of a replenishable
+    # product (no registration, no rule: the product itself is the part).
+    source = fields.Selection(
+        SOURCES, required=True, default="rule", index=True, readonly=True
+    )
     registration_id = fields.Many2one(
         "customer.product.registration",
         string="Registered Product",
-        required=True,
-        index=True,
+        index="btree_not_null",
         ondelete="cascade",
     )
     rule_id = fields.Many2one(
         "product.consumable.rule",
-        required=True,
-        index=True,
+        index="btree_not_null",
         ondelete="cascade",
     )
     partner_id = fields.Many2one(
-        related="registration_id.partner_id", store=True, index=True
+        "res.partner",
+        string="Customer",
+        compute="_compute_cycle_subject",
+        store=True,
+        readonly=False,
+        index=True,
+        ondelete="cascade",
     )
     product_id = fields.Many2one(
-        related="registration_id.product_id", string="Owned Product", store=True
+        "product.product",
+        string="Owned Product",
+        compute="_compute_cycle_subject",
+        store=True,
+        readonly=False,
     )
     part_product_id = fields.Many2one(
-        related="rule_id.part_product_id", string="Part", store=True, index=True
+        "product.product",
+        string="Part",
+        compute="_compute_cycle_subject",
+        store=True,
+        readonly=False,
+        index=True,
     )
     company_id = fields.Many2one(
-        related="registration_id.company_id", store=True, index=True
+        "res.company",
+        compute="_compute_cycle_subject",
+        store=True,
+        readonly=False,
+        index=True,
     )
     user_id = fields.Many2one(related="partner_id.user_id", string="Salesperson")
     cycle = fields.Integer(required=True, default=1)
@@ -143,6 +170,10 @@ class CustomerReplacement(models.Model):
     )
 
     _followup_system_fields = (
+        "partner_id",
+        "product_id",
+        "part_product_id",
+        "company_id",
         "reminded_date",
         "touchpoint_type_id",
         "delivery",
@@ -161,10 +192,46 @@ class CustomerReplacement(models.Model):
         "(registration_id, rule_id, cycle)",
         "A registered product has one replacement record per rule and cycle.",
     )
+    # one learned reminder per purchase: the last purchase starts the cycle
+    _learned_cycle_unique = models.UniqueIndex(
+        "(company_id, partner_id, part_product_id, start_date) "
+        "WHERE source = 'learned'",
+        "A customer has one reorder reminder per product and last purchase.",
+    )
 
-    @api.depends("rule_id", "cycle", "registration_id")
+    @api.depends(
+        "registration_id.partner_id",
+        "registration_id.product_id",
+        "registration_id.company_id",
+        "rule_id.part_product_id",
+    )
+    def _compute_cycle_subject(self):
+        """From the registration and rule; a learned cycle keeps the values
+        it was created with."""
+        for record in self:
+            registration, rule = record.registration_id, record.rule_id
+            if registration:
+                record.partner_id = registration.partner_id
+                record.product_id = registration.product_id
+                record.company_id = registration.company_id
+            else:
+                record.partner_id = record.partner_id
+                record.product_id = record.product_id
+                record.company_id = record.company_id
+            record.part_product_id = (
+                rule.part_product_id if rule else record.part_product_id
+            )
+
+    @api.depends("rule_id", "cycle", "registration_id", "source", "due_date")
     def _compute_display_name(self):
         for record in self:
+            if record.source == "learned":
+                record.display_name = self.env._(
+                    "Reorder of %(product)s (expected %(date)s)",
+                    product=record.part_product_id.display_name or "",
+                    date=format_date(self.env, record.due_date),
+                )
+                continue
             record.display_name = self.env._(
                 "%(part)s for %(product)s (cycle %(cycle)s)",
                 part=record.part_product_id.display_name or "",
@@ -172,12 +239,24 @@ class CustomerReplacement(models.Model):
                 cycle=record.cycle,
             )
 
-    @api.depends("due_date", "rule_id.window_months")
+    @api.depends(
+        "due_date",
+        "source",
+        "rule_id.window_months",
+        "company_id.followup_reorder_window_days",
+    )
     def _compute_expiry_date(self):
         for record in self:
-            record.expiry_date = record.due_date and record.due_date + relativedelta(
-                months=record.rule_id.window_months
-            )
+            if not record.due_date:
+                record.expiry_date = False
+            elif record.source == "learned":
+                record.expiry_date = record.due_date + timedelta(
+                    days=record.company_id.followup_reorder_window_days
+                )
+            else:
+                record.expiry_date = record.due_date + relativedelta(
+                    months=record.rule_id.window_months
+                )
 
     @api.depends(
         "state",
@@ -217,11 +296,13 @@ class CustomerReplacement(models.Model):
 
     def _plan_next_cycles(self, start_dates):
         """Plan the cycle after each of these (ordered or expired) cycles,
-        from ``start_dates[cycle]``."""
-        return self.registration_id._plan_cycles(
+        from ``start_dates[cycle]``. A learned cycle has no next one here:
+        the nightly job learns the next expected date from the new order."""
+        cycles = self.filtered(lambda c: c.source == "rule")
+        return cycles.registration_id._plan_cycles(
             starts={
                 (cycle.registration_id, cycle.rule_id): start_dates[cycle]
-                for cycle in self
+                for cycle in cycles
             }
         )
 
@@ -313,6 +394,7 @@ class CustomerReplacement(models.Model):
                 {
                     record: record.rule_id._catch_up_start(record.due_date, today)
                     for record in expired
+                    if record.source == "rule"
                 }
             )
             remaining = (
@@ -325,6 +407,130 @@ class CustomerReplacement(models.Model):
         return True
 
     # ------------------------------------------------------------------
+    # Learned reorder cycles
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _rule_wins_sql(self, alias, product_column):
+        """SQL condition: an active replacement rule names the product as the
+        part of a product the customer has registered (the rule reminds
+        them, not the learned interval)."""
+        return SQL(
+            """
+            EXISTS (
+                SELECT 1
+                  FROM product_consumable_rule ru
+                  JOIN product_product op ON op.product_tmpl_id = ru.product_tmpl_id
+                  JOIN customer_product_registration reg ON reg.product_id = op.id
+                 WHERE ru.active
+                   AND ru.part_product_id = %(alias)s.%(product)s
+                   AND reg.partner_id = %(alias)s.partner_id
+                   AND reg.company_id = %(alias)s.company_id
+                   AND reg.state = 'active'
+                   AND (ru.company_id IS NULL OR ru.company_id = reg.company_id))
+            """,
+            alias=SQL.identifier(alias),
+            product=SQL.identifier(product_column),
+        )
+
+    @api.model
+    def _plan_learned_cycles(self, today, batch_size=1000):
+        """Plan a reorder cycle for every customer and replenishable product
+        whose learned reminder date has come (expected reorder date minus the
+        company's lead days) and whose window is still open: one per last
+        purchase, so one reminder per learned cycle. The customer's next
+        order closes it; the next cycle starts from the interval the nightly
+        job learns from that order. Opted-out customers get none, and a
+        product a replacement rule reminds the customer of is left to it
+        (an open learned cycle of such a product is cancelled)."""
+        self.env["customer.reorder.interval"].flush_model()
+        self.env["product.consumable.rule"].flush_model()
+        self.env["customer.product.registration"].flush_model()
+        self.env["res.partner"].flush_model(
+            ["active", "followup_no_replacement_reminder"]
+        )
+        self.env["product.template"].flush_model(["followup_replenishable"])
+        self.flush_model()
+        ruled = self.env.execute_query(
+            SQL(
+                """
+                SELECT r.id FROM customer_replacement r
+                 WHERE r.source = 'learned' AND r.state = 'planned' AND %s
+              ORDER BY r.id
+                """,
+                self._rule_wins_sql("r", "part_product_id"),
+            )
+        )
+        if ruled:
+            self.browse([row[0] for row in ruled]).action_cancel()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT i.company_id, i.partner_id, i.product_id,
+                       i.last_purchase_date, i.expected_date,
+                       i.expected_date - c.followup_reorder_lead_days,
+                       (SELECT COUNT(*) FROM customer_replacement r
+                         WHERE r.source = 'learned'
+                           AND r.company_id = i.company_id
+                           AND r.partner_id = i.partner_id
+                           AND r.part_product_id = i.product_id) + 1
+                  FROM customer_reorder_interval i
+                  JOIN res_company c ON c.id = i.company_id
+                  JOIN res_partner p ON p.id = i.partner_id
+                  JOIN product_product pp ON pp.id = i.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE pt.followup_replenishable
+                   AND pt.sale_ok AND pt.active AND pp.active
+                   AND p.active
+                   AND NOT COALESCE(p.followup_no_replacement_reminder, FALSE)
+                   AND i.expected_date - c.followup_reorder_lead_days <= %(today)s
+                   AND i.expected_date + c.followup_reorder_window_days >= %(today)s
+                   AND NOT EXISTS (
+                       SELECT 1 FROM customer_replacement r
+                        WHERE r.source = 'learned'
+                          AND r.company_id = i.company_id
+                          AND r.partner_id = i.partner_id
+                          AND r.part_product_id = i.product_id
+                          AND (r.start_date >= i.last_purchase_date
+                               OR r.state IN ('planned', 'reminded')))
+                   AND NOT %(rule_wins)s
+              ORDER BY i.id
+                """,
+                today=today,
+                rule_wins=self._rule_wins_sql("i", "product_id"),
+            )
+        )
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start : start + batch_size]
+            self.create(
+                [
+                    {
+                        "source": "learned",
+                        "company_id": company_id,
+                        "partner_id": partner_id,
+                        "part_product_id": product_id,
+                        "cycle": min(cycle, 1000),
+                        "start_date": last_date,
+                        "due_date": expected,
+                        "remind_date": remind,
+                    }
+                    for (
+                        company_id,
+                        partner_id,
+                        product_id,
+                        last_date,
+                        expected,
+                        remind,
+                        cycle,
+                    ) in batch
+                ]
+            )
+            remaining = len(rows) - start - len(batch)
+            if not self._commit_batch(len(batch), remaining):
+                return False
+        return True
+
+    # ------------------------------------------------------------------
     # Reminders
     # ------------------------------------------------------------------
 
@@ -332,14 +538,22 @@ class CustomerReplacement(models.Model):
     def _open_cycle_domain(self, today):
         """Cycles still worth a reminder: within their window, of an active
         registration, rule and customer."""
-        return Domain(
+        rule_cycles = Domain(
             [
-                ("expiry_date", ">=", today),
+                ("source", "=", "rule"),
                 ("registration_id.state", "=", "active"),
                 ("rule_id.active", "=", True),
-                ("partner_id.active", "=", True),
             ]
         )
+        learned_cycles = Domain(
+            [
+                ("source", "=", "learned"),
+                ("part_product_id.followup_replenishable", "=", True),
+            ]
+        )
+        return Domain(
+            [("expiry_date", ">=", today), ("partner_id.active", "=", True)]
+        ) & (rule_cycles | learned_cycles)
 
     @api.model
     def _reminder_domain(self, today):
@@ -365,6 +579,8 @@ class CustomerReplacement(models.Model):
         today = fields.Date.context_today(self)
         self = self.sudo()  # noqa: PLW0642
         if not self._expire_due_cycles(today, batch_size=expiry_batch_size):
+            return
+        if not self._plan_learned_cycles(today):
             return
         reminders = self._reminder_domain(today)
         escalations = self._escalation_domain(today)

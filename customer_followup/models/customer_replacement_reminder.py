@@ -3,6 +3,8 @@ from markupsafe import escape
 from odoo import api, fields, models
 from odoo.fields import Command
 
+from .product_consumable_rule import fitting_touchpoint_type
+
 # A reminder the customer cannot receive by its delivery goes by the next one:
 # an email by post, a letter as a call of the salesperson. Activities and
 # opportunities ask the salesperson to call, and have no fallback.
@@ -29,8 +31,7 @@ class CustomerReplacementReminder(models.AbstractModel):
         """Return (touchpoint type, delivery, reason) of the reminder of
         ``cycle``: the rule's, or the fallback's when the customer cannot be
         reached so (``reason`` says why, else False)."""
-        rule = cycle.rule_id
-        touchpoint_type, delivery = rule.touchpoint_type_id, rule.delivery
+        touchpoint_type, delivery = self._planned_contact(cycle)
         first_reason = False
         while delivery in FALLBACKS:
             reason = cycle.partner_id._followup_blocked_reason(touchpoint_type.channel)
@@ -40,6 +41,26 @@ class CustomerReplacementReminder(models.AbstractModel):
             delivery, channel = FALLBACKS[delivery]
             touchpoint_type = self.env["customer.touchpoint.type"]._for_channel(channel)
         return touchpoint_type, delivery, first_reason
+
+    @api.model
+    def _planned_contact(self, cycle):
+        """(touchpoint type, delivery) of the first reminder of ``cycle``
+        before fallbacks: the rule's, or the company's reorder reminder
+        settings for a learned cycle."""
+        if cycle.source == "learned":
+            company = cycle.company_id
+            delivery = company.followup_reorder_delivery
+            return (
+                fitting_touchpoint_type(
+                    self.env, delivery, company.followup_reorder_touchpoint_type_id
+                ),
+                delivery,
+            )
+        return cycle.rule_id.touchpoint_type_id, cycle.rule_id.delivery
+
+    @api.model
+    def _quantity(self, cycle):
+        return cycle.rule_id.quantity if cycle.rule_id else 1.0
 
     # ------------------------------------------------------------------
     # Sending
@@ -91,7 +112,7 @@ class CustomerReplacementReminder(models.AbstractModel):
                         "Reminder sent by %(channel)s instead of %(rule_channel)s: "
                         "%(reason)s.",
                         channel=labels[delivery],
-                        rule_channel=labels[cycle.rule_id.delivery],
+                        rule_channel=labels[self._planned_contact(cycle)[1]],
                         reason=reason,
                     )
                 )
@@ -168,18 +189,26 @@ class CustomerReplacementReminder(models.AbstractModel):
             "require_signature": True,
             "require_payment": cycle.company_id in payment_companies,
             "followup_auto_payment": True,
-            "origin": self.env._(
-                "Replacement of %(product)s", product=cycle.product_id.display_name
-            ),
+            "origin": self._origin(cycle),
             "order_line": [
                 Command.create(
                     {
                         "product_id": cycle.part_product_id.id,
-                        "product_uom_qty": cycle.rule_id.quantity,
+                        "product_uom_qty": self._quantity(cycle),
                     }
                 )
             ],
         }
+
+    @api.model
+    def _origin(self, cycle):
+        if cycle.source == "learned":
+            return self.env._(
+                "Reorder of %(product)s", product=cycle.part_product_id.display_name
+            )
+        return self.env._(
+            "Replacement of %(product)s", product=cycle.product_id.display_name
+        )
 
     @api.model
     def _send_mails(self, cycles):
@@ -188,11 +217,14 @@ class CustomerReplacementReminder(models.AbstractModel):
         default_template = self.env.ref(
             "customer_followup.mail_template_replacement_reminder"
         )
+        reorder_template = self.env.ref(
+            "customer_followup.mail_template_reorder_reminder"
+        )
         for template, template_cycles in cycles.grouped(
             lambda c: (
                 c._step(c.reminder_step).mail_template_id
                 or c.rule_id.mail_template_id
-                or default_template
+                or (reorder_template if c.source == "learned" else default_template)
             )
         ).items():
             template.send_mail_batch(template_cycles.ids, force_send=False)
@@ -307,6 +339,11 @@ class CustomerReplacementReminder(models.AbstractModel):
 
     @api.model
     def _summary(self, cycle):
+        if cycle.source == "learned":
+            return self.env._(
+                "Reorder of %(product)s",
+                product=cycle.with_env(self.env).part_product_id.name,
+            )
         return self.env._(
             "Replace the %(part)s of %(product)s",
             part=cycle.with_env(self.env).part_product_id.name,
@@ -330,6 +367,20 @@ class CustomerReplacementReminder(models.AbstractModel):
         """The reminder for the salesperson, as HTML: names typed by users
         (customer, products) are escaped."""
         cycle = cycle.with_env(self.env)
+        if cycle.source == "learned":
+            return escape(
+                self.env._(
+                    "%(customer)s last bought %(product)s on %(date)s and usually "
+                    "reorders it after about %(days)s days: expected on %(due)s. "
+                    "Quotation: %(quotation)s.",
+                    customer=cycle.partner_id.name,
+                    product=cycle.part_product_id.display_name,
+                    date=cycle.start_date,
+                    days=(cycle.due_date - cycle.start_date).days,
+                    due=cycle.due_date,
+                    quotation=cycle.quotation_id.name,
+                )
+            )
         return escape(
             self.env._(
                 "%(customer)s bought %(product)s on %(date)s; the %(part)s is due on "

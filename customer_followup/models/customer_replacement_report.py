@@ -1,6 +1,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from .customer_replacement import SOURCES
 from .product_consumable_rule import DELIVERIES
 
 
@@ -13,9 +14,16 @@ class CustomerReplacementReport(models.Model):
     date = fields.Date(
         readonly=True, help="Reminder date, or due date when no reminder was sent."
     )
+    source = fields.Selection(SOURCES, readonly=True)
     rule_id = fields.Many2one("product.consumable.rule", readonly=True)
     product_id = fields.Many2one("product.product", "Owned Product", readonly=True)
-    part_product_id = fields.Many2one("product.product", "Part", readonly=True)
+    part_product_id = fields.Many2one(
+        "product.product",
+        "Part",
+        readonly=True,
+        help="The replacement part, or the replenishable product of a learned "
+        "reorder reminder.",
+    )
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     touchpoint_type_id = fields.Many2one("customer.touchpoint.type", readonly=True)
@@ -54,7 +62,7 @@ class CustomerReplacementReport(models.Model):
             """
             SELECT r.id AS id,
                    COALESCE(r.reminded_date, r.due_date) AS date,
-                   r.rule_id, r.product_id, r.part_product_id, r.partner_id,
+                   r.source, r.rule_id, r.product_id, r.part_product_id, r.partner_id,
                    r.company_id, r.touchpoint_type_id, r.delivery, r.state,
                    NULLIF(r.reminder_step, 0) AS step,
                    CASE WHEN r.reminded_date IS NOT NULL THEN 1 ELSE 0 END

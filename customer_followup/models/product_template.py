@@ -15,3 +15,9 @@ class ProductTemplate(models.Model):
         help="Customers keep it for years: the consumables its buyers buy "
         "later are suggested as replacement rules.",
     )
+    followup_replenishable = fields.Boolean(
+        string="Replenishable",
+        help="Customers buy it again and again: each customer who bought it "
+        "regularly is reminded when the interval learned from their orders "
+        "comes round, unless a replacement rule already reminds them of it.",
+    )

@@ -1,5 +1,6 @@
 from odoo import fields, models
 
+from .product_consumable_rule import DELIVERIES, DELIVERY_DEFAULT_TYPES
 from .value_range import ValueRange
 
 
@@ -129,6 +130,35 @@ class ResCompany(models.Model):
         "printed: the address side leaves them untouched. On plain card the "
         "address side draws the frames and a box for the stamp.",
     )
+    followup_reorder_delivery = fields.Selection(
+        DELIVERIES,
+        string="Reorder Reminder Channel",
+        required=True,
+        default="mail",
+        help="How customers are reminded to reorder a replenishable product.",
+    )
+    followup_reorder_touchpoint_type_id = fields.Many2one(
+        "customer.touchpoint.type",
+        string="Reorder Reminder Touchpoint Type",
+        ondelete="set null",
+        default=lambda self: self.env.ref(
+            DELIVERY_DEFAULT_TYPES["mail"], raise_if_not_found=False
+        ),
+        help="The contact the reorder reminder logs; empty: the channel's usual one.",
+    )
+    followup_reorder_lead_days = fields.Integer(
+        string="Reorder Reminder Lead Time (days)",
+        required=True,
+        default=7,
+        help="How many days before the expected reorder date the customer is reminded.",
+    )
+    followup_reorder_window_days = fields.Integer(
+        string="Reorder Reminder Window (days)",
+        required=True,
+        default=60,
+        help="How long after the expected reorder date the reminder still "
+        "counts; after it, the reminder expires.",
+    )
 
     _followup_window_range = ValueRange("followup_window_months", 1, 120)
     _followup_weight_recency_range = ValueRange("followup_weight_recency", 0.0, 100.0)
@@ -149,6 +179,10 @@ class ResCompany(models.Model):
     _followup_control_share_range = ValueRange("followup_control_share", 0.5, 50.0)
     _followup_control_days_range = ValueRange("followup_control_days", 7, 365)
     _followup_control_seed_range = ValueRange("followup_control_seed", 0, 999999)
+    _followup_reorder_lead_days_range = ValueRange("followup_reorder_lead_days", 0, 365)
+    _followup_reorder_window_days_range = ValueRange(
+        "followup_reorder_window_days", 0, 730
+    )
 
     def write(self, vals):
         result = super().write(vals)

@@ -75,3 +75,15 @@ class ResConfigSettings(models.TransientModel):
     followup_suggestion_min_share = fields.Integer(
         related="company_id.followup_suggestion_min_share", readonly=False
     )
+    followup_reorder_delivery = fields.Selection(
+        related="company_id.followup_reorder_delivery", readonly=False
+    )
+    followup_reorder_touchpoint_type_id = fields.Many2one(
+        related="company_id.followup_reorder_touchpoint_type_id", readonly=False
+    )
+    followup_reorder_lead_days = fields.Integer(
+        related="company_id.followup_reorder_lead_days", readonly=False
+    )
+    followup_reorder_window_days = fields.Integer(
+        related="company_id.followup_reorder_window_days", readonly=False
+    )

@@ -40,6 +40,37 @@ class ReportReplacementHagaki(models.AbstractModel):
         date and the product before the verb."""
         cycle = cycle.with_context(lang=cycle.partner_id.lang or self.env.lang)
         env = cycle.env
+        if cycle.source == "learned":
+            texts = self._hagaki_reorder_texts(cycle)
+        else:
+            texts = self._hagaki_replacement_texts(cycle)
+        quotation = cycle.quotation_id
+        if quotation:
+            company = cycle.company_id
+            amount = quotation.currency_id._convert(
+                quotation.amount_total,
+                company.currency_id,
+                company,
+                quotation.date_order.date(),
+            )
+            texts["price"] = env._(
+                "Price: %(price)s",
+                price=format_amount(env, amount, company.currency_id),
+            )
+            texts["order"] = env._(
+                "Scan the QR code or open this address to see the quotation and "
+                "order online, or call us:"
+            )
+            texts["url"] = quotation._get_followup_short_url()
+            texts["code"] = env._(
+                "Order code %(code)s", code=quotation.followup_order_code
+            )
+            texts["quotation"] = env._("Quotation %(name)s", name=quotation.name)
+        return texts
+
+    @api.model
+    def _hagaki_replacement_texts(self, cycle):
+        env = cycle.env
         product, part = cycle.product_id, cycle.part_product_id
         purchase = format_date(env, cycle.registration_id.purchase_date)
         texts = {
@@ -73,26 +104,31 @@ class ReportReplacementHagaki(models.AbstractModel):
             )
         else:
             texts["part"] = env._("The part for your model: %(part)s", part=part.name)
-        quotation = cycle.quotation_id
-        if quotation:
-            company = cycle.company_id
-            amount = quotation.currency_id._convert(
-                quotation.amount_total,
-                company.currency_id,
-                company,
-                quotation.date_order.date(),
+        return texts
+
+    @api.model
+    def _hagaki_reorder_texts(self, cycle):
+        """The texts of a reorder reminder of a replenishable product."""
+        env = cycle.env
+        product = cycle.part_product_id
+        texts = {
+            "title": env._("Time to reorder %(product)s", product=product.name),
+            "bought": env._(
+                "You last ordered %(product)s on %(date)s.",
+                product=product.name,
+                date=format_date(env, cycle.start_date),
+            ),
+            "due": env._(
+                "From your previous orders, you will soon need more: around %(date)s.",
+                date=format_date(env, cycle.due_date),
+            ),
+        }
+        if product.default_code:
+            texts["part"] = env._(
+                "%(product)s (ref. %(ref)s)",
+                product=product.name,
+                ref=product.default_code,
             )
-            texts["price"] = env._(
-                "Price: %(price)s",
-                price=format_amount(env, amount, company.currency_id),
-            )
-            texts["order"] = env._(
-                "Scan the QR code or open this address to see the quotation and "
-                "order online, or call us:"
-            )
-            texts["url"] = quotation._get_followup_short_url()
-            texts["code"] = env._(
-                "Order code %(code)s", code=quotation.followup_order_code
-            )
-            texts["quotation"] = env._("Quotation %(name)s", name=quotation.name)
+        else:
+            texts["part"] = product.name
         return texts

@@ -46,3 +46,4 @@ from . import test_reorder_interval
 from . import test_slipping
 from . import test_campaign_anniversary
 from . import test_campaign_calendar
+from . import test_reorder_reminder
