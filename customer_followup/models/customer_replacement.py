@@ -33,6 +33,10 @@ ESCALATION_STOPS = [
 ]
 
 
+# advisory lock of the planning of learned reorder cycles
+LEARNED_PLANNING_LOCK = 0x43465231  # "CFR1"
+
+
 class CustomerReplacement(models.Model):
     _name = "customer.replacement"
     _description = "Replacement Cycle"
@@ -451,6 +455,8 @@ class CustomerReplacement(models.Model):
         )
         self.env["product.template"].flush_model(["followup_replenishable"])
         self.flush_model()
+        if not self._lock_learned_planning():
+            return True
         ruled = self.env.execute_query(
             SQL(
                 """
@@ -463,45 +469,49 @@ class CustomerReplacement(models.Model):
         )
         if ruled:
             self.browse([row[0] for row in ruled]).action_cancel()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT i.company_id, i.partner_id, i.product_id,
-                       i.last_purchase_date, i.expected_date,
-                       i.expected_date - c.followup_reorder_lead_days,
-                       (SELECT COUNT(*) FROM customer_replacement r
-                         WHERE r.source = 'learned'
-                           AND r.company_id = i.company_id
-                           AND r.partner_id = i.partner_id
-                           AND r.part_product_id = i.product_id) + 1
-                  FROM customer_reorder_interval i
-                  JOIN res_company c ON c.id = i.company_id
-                  JOIN res_partner p ON p.id = i.partner_id
-                  JOIN product_product pp ON pp.id = i.product_id
-                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                 WHERE pt.followup_replenishable
-                   AND pt.sale_ok AND pt.active AND pp.active
-                   AND p.active
-                   AND NOT COALESCE(p.followup_no_replacement_reminder, FALSE)
-                   AND i.expected_date - c.followup_reorder_lead_days <= %(today)s
-                   AND i.expected_date + c.followup_reorder_window_days >= %(today)s
-                   AND NOT EXISTS (
-                       SELECT 1 FROM customer_replacement r
-                        WHERE r.source = 'learned'
-                          AND r.company_id = i.company_id
-                          AND r.partner_id = i.partner_id
-                          AND r.part_product_id = i.product_id
-                          AND (r.start_date >= i.last_purchase_date
-                               OR r.state IN ('planned', 'reminded')))
-                   AND NOT %(rule_wins)s
-              ORDER BY i.id
-                """,
-                today=today,
-                rule_wins=self._rule_wins_sql("i", "product_id"),
+        while True:
+            self.flush_model()
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    SELECT i.company_id, i.partner_id, i.product_id,
+                           i.last_purchase_date, i.expected_date,
+                           i.expected_date - c.followup_reorder_lead_days,
+                           (SELECT COUNT(*) FROM customer_replacement r
+                             WHERE r.source = 'learned'
+                               AND r.company_id = i.company_id
+                               AND r.partner_id = i.partner_id
+                               AND r.part_product_id = i.product_id) + 1
+                      FROM customer_reorder_interval i
+                      JOIN res_company c ON c.id = i.company_id
+                      JOIN res_partner p ON p.id = i.partner_id
+                      JOIN product_product pp ON pp.id = i.product_id
+                      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                     WHERE pt.followup_replenishable
+                       AND pt.sale_ok AND pt.active AND pp.active
+                       AND p.active
+                       AND NOT COALESCE(p.followup_no_replacement_reminder, FALSE)
+                       AND i.expected_date - c.followup_reorder_lead_days <= %(today)s
+                       AND i.expected_date + c.followup_reorder_window_days >= %(today)s
+                       AND NOT EXISTS (
+                           SELECT 1 FROM customer_replacement r
+                            WHERE r.source = 'learned'
+                              AND r.company_id = i.company_id
+                              AND r.partner_id = i.partner_id
+                              AND r.part_product_id = i.product_id
+                              AND (r.start_date >= i.last_purchase_date
+                                   OR r.state IN ('planned', 'reminded')))
+                       AND NOT %(rule_wins)s
+                  ORDER BY i.id
+                     LIMIT %(limit)s
+                    """,
+                    today=today,
+                    limit=batch_size,
+                    rule_wins=self._rule_wins_sql("i", "product_id"),
+                )
             )
-        )
-        for start in range(0, len(rows), batch_size):
-            batch = rows[start : start + batch_size]
+            if not rows:
+                return True
             self.create(
                 [
                     {
@@ -522,13 +532,25 @@ class CustomerReplacement(models.Model):
                         expected,
                         remind,
                         cycle,
-                    ) in batch
+                    ) in rows
                 ]
             )
-            remaining = len(rows) - start - len(batch)
-            if not self._commit_batch(len(batch), remaining):
+            # each batch is chosen and written under the lock, which the
+            # commit releases: a second worker never plans the same cycle
+            more = batch_size if len(rows) == batch_size else 0
+            if not self._commit_batch(len(rows), more):
                 return False
-        return True
+            if not self._lock_learned_planning():
+                return True
+
+    @api.model
+    def _lock_learned_planning(self):
+        """Whether this transaction may plan learned cycles: one worker at a
+        time (a transaction lock, released by the batch's commit)."""
+        self.env.cr.execute(
+            "SELECT pg_try_advisory_xact_lock(%s)", [LEARNED_PLANNING_LOCK]
+        )
+        return self.env.cr.fetchone()[0]
 
     # ------------------------------------------------------------------
     # Reminders

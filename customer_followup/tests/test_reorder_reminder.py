@@ -2,8 +2,10 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import sql_db
 from odoo.tests import tagged
 
+from ..models.customer_replacement import LEARNED_PLANNING_LOCK
 from .common import FollowupCase
 
 INTERVALS_CRON = "customer_followup.ir_cron_reorder_intervals"
@@ -173,3 +175,18 @@ class TestReorderReminder(FollowupCase):
         self.assertEqual(cycle.touchpoint_type_id, self.type_printed)
         html = self._hagaki_html(cycle)
         self.assertIn("Time to reorder Coffee Beans 1 kg", html)
+
+    def test_second_worker_leaves_the_planning_to_the_first(self):
+        """While another worker plans learned cycles (it holds their lock
+        until its batch commits), this one plans none and goes on."""
+        self._run_cron("2026-06-16 03:00:00", INTERVALS_CRON)
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        self.addCleanup(other.close)
+        other.execute("SELECT pg_advisory_xact_lock(%s)", [LEARNED_PLANNING_LOCK])
+        Cycle = self.env["customer.replacement"].sudo()
+        with freeze_time("2026-06-16 03:00:00"):
+            self.assertTrue(Cycle._plan_learned_cycles(date(2026, 6, 16)))
+            self.assertFalse(self._learned(), "left to the worker holding the lock")
+            other.rollback()
+            self.assertTrue(Cycle._plan_learned_cycles(date(2026, 6, 16)))
+        self.assertEqual(len(self._learned()), 1)
