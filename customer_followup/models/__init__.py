@@ -38,3 +38,4 @@ from . import customer_followup_slipping
 from . import res_users
 from . import digest_digest
 from . import customer_followup_campaign_template
+from . import ir_cron

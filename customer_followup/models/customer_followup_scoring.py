@@ -664,27 +664,7 @@ class CustomerFollowupScoring(models.AbstractModel):
         """Whether this call of the cron continues a run stopped by its time
         budget (its previous call reported remaining tier changes): the scores
         are already written then."""
-        context = self.env.context
-        progress_id, cron_id = (
-            context.get("ir_cron_progress_id"),
-            context.get("cron_id"),
-        )
-        if not (progress_id and cron_id):
-            return False
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT remaining
-                  FROM ir_cron_progress
-                 WHERE cron_id = %s AND id < %s
-              ORDER BY id DESC
-                 LIMIT 1
-                """,
-                cron_id,
-                progress_id,
-            )
-        )
-        return bool(rows and rows[0][0])
+        return bool(self.env["ir.cron"]._followup_left_over())
 
     @api.model
     def _cron_compute_tiers(self):

@@ -322,29 +322,6 @@ class CustomerReorderInterval(models.Model):
         return written, deleted
 
     @api.model
-    def _cron_left_over(self):
-        """The customers the previous call of this cron left to do (its last
-        progress report) when it stopped on its time budget, else 0."""
-        progress_id = self.env.context.get("ir_cron_progress_id")
-        cron_id = self.env.context.get("cron_id")
-        if not (progress_id and cron_id):
-            return 0
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT remaining
-                  FROM ir_cron_progress
-                 WHERE cron_id = %s AND id < %s
-              ORDER BY id DESC
-                 LIMIT 1
-                """,
-                cron_id,
-                progress_id,
-            )
-        )
-        return rows[0][0] or 0 if rows else 0
-
-    @api.model
     def _compute_reorder_intervals(self, today=None, cron=False):
         """Learn the reorder intervals of every customer, in batches of
         ``REORDER_BATCH_SIZE`` customers; as a cron, commit each batch with
@@ -361,7 +338,7 @@ class CustomerReorderInterval(models.Model):
         self.flush_model()
         self._learn_reorder_intervals(today)
         candidates = self._reorder_candidates()
-        if cron and (left_over := self._cron_left_over()):
+        if cron and (left_over := self.env["ir.cron"]._followup_left_over()):
             candidates = candidates[-left_over:]
         remaining = len(candidates)
         done = 0
