@@ -181,10 +181,55 @@ class CustomerFollowupDemo(models.AbstractModel):
             )
         env["customer.touchpoint"].create(touchpoint_vals)
         self._populate_installed_base(partners[:12], rng, today)
+        self._populate_durable_history(partners[3:11], orders)
         self._populate_control_draws(partners, today)
         self._populate_campaigns(partners, today)
         env["customer.reorder.interval"]._compute_reorder_intervals(today)
         return True
+
+    @api.model
+    def _populate_durable_history(self, partners, orders):
+        """Water purifiers sold two years before each customer's first order
+        of the story (outside the scoring window: tiers and reorder intervals
+        stay as they are; the anniversary of "customer since" keeps its day),
+        and their filter cartridge bought about six months later by five of
+        the eight buyers: what Rule Suggestions proposes."""
+        env = self.env
+        purifier = env.ref("customer_followup.demo_product_water_purifier")
+        cartridge = env.ref("customer_followup.demo_product_water_cartridge")
+        first_orders = {}
+        for order in orders:
+            day = order.date_order
+            first_orders[order.partner_id] = min(
+                first_orders.get(order.partner_id, day), day
+            )
+        cartridge_days = [170, 178, 185, 192, 205]
+        sales = []
+        for index, partner in enumerate(partners):
+            bought = first_orders[partner] - relativedelta(years=2)
+            sales.append((partner, purifier, bought))
+            if index < len(cartridge_days):
+                sales.append(
+                    (
+                        partner,
+                        cartridge,
+                        bought + relativedelta(days=cartridge_days[index]),
+                    )
+                )
+        history = env["sale.order"].create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "user_id": partner.user_id.id,
+                    "order_line": [fields.Command.create({"product_id": product.id})],
+                }
+                for partner, product, _day in sales
+            ]
+        )
+        history.action_confirm()
+        for order, (_partner, _product, day) in zip(history, sales, strict=True):
+            order.date_order = day
+        env["product.consumable.rule.suggestion"]._suggest_for_company(env.company)
 
     @api.model
     def _populate_installed_base(self, partners, rng, today):

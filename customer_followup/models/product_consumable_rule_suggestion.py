@@ -5,6 +5,10 @@ from odoo.tools import SQL
 # A median of fewer later purchases is an anecdote, not an interval.
 MIN_PART_BUYERS = 3
 DAYS_PER_MONTH = 365.25 / 12
+# A part's buyers among the product's buyers, against its buyers among all
+# customers: at least twice as common, or it is what everybody buys (towels
+# bought after a cooker are no cooker part).
+MIN_LIFT = 2
 
 
 class ProductConsumableRuleSuggestion(models.Model):
@@ -137,6 +141,12 @@ class ProductConsumableRuleSuggestion(models.Model):
                 SELECT product_tmpl_id, COUNT(*) AS buyer_count
                   FROM owners
               GROUP BY product_tmpl_id
+            ), part_buyers AS (
+                SELECT product_id, COUNT(DISTINCT customer_id) AS customer_count
+                  FROM sold
+              GROUP BY product_id
+            ), customers AS (
+                SELECT COUNT(DISTINCT customer_id) AS customer_count FROM sold
             ), later AS (
                 SELECT o.product_tmpl_id, s.product_id AS part_id,
                        MIN(s.day) - o.bought AS days
@@ -155,12 +165,20 @@ class ProductConsumableRuleSuggestion(models.Model):
                    - percentile_cont(0.25) WITHIN GROUP (ORDER BY l.days)
               FROM later l
               JOIN buyers b ON b.product_tmpl_id = l.product_tmpl_id
-          GROUP BY l.product_tmpl_id, l.part_id, b.buyer_count
+              JOIN part_buyers pb ON pb.product_id = l.part_id
+        CROSS JOIN customers c
+          GROUP BY l.product_tmpl_id, l.part_id, b.buyer_count,
+                   pb.customer_count, c.customer_count
             HAVING COUNT(*) >= %(min_part_buyers)s
                AND COUNT(*) * 100.0 >= %(min_share)s * b.buyer_count
+               -- bought by the product's buyers far more often than by the
+               -- customers at large: a part, not what everybody buys
+               AND COUNT(*) * c.customer_count
+                   >= %(min_lift)s * b.buyer_count * pb.customer_count
             """,
             company=company.id,
             min_part_buyers=MIN_PART_BUYERS,
+            min_lift=MIN_LIFT,
             min_share=company.followup_suggestion_min_share,
         )
 

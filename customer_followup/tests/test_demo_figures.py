@@ -68,8 +68,16 @@ class TestDemoFigures(TransactionCase):
             "customer.product.registration"
         ].search_count([("product_id", "=", cooker.id), ("state", "=", "active")])
         cycles = env["customer.replacement"]
-        reminded = cycles.search([("reminded_date", "!=", False)])
+        reminded = cycles.search(
+            [("reminded_date", "!=", False), ("source", "=", "rule")]
+        )
         figures["Replacement reminders sent"] = len(reminded)
+        figures["Reorder reminders sent (learned intervals)"] = cycles.search_count(
+            [("reminded_date", "!=", False), ("source", "=", "learned")]
+        )
+        figures["Rule suggestions to review"] = env[
+            "product.consumable.rule.suggestion"
+        ].search_count([("state", "=", "new")])
         for delivery, label in (
             ("mail", "Reminders by email"),
             ("print", "Reminders by postcard, to print"),
@@ -79,7 +87,7 @@ class TestDemoFigures(TransactionCase):
                 reminded.filtered(lambda c, d=delivery: c.delivery == d)
             )
         figures["Parts already re-ordered"] = cycles.search_count(
-            [("state", "=", "ordered")]
+            [("state", "=", "ordered"), ("source", "=", "rule")]
         )
         return figures
 

@@ -45,6 +45,14 @@ class TestRuleSuggestion(FollowupCase):
         # beans bought before the machine are not "later"
         for customer in cls.customers[:5]:
             cls._sell(customer, cls.beans, start - timedelta(10))
+        # twenty customers without the machine: the filter is a part of it,
+        # the towels every customer buys are not
+        cls.towels = Product.create(dict(vals, name="Kitchen Towels"))
+        others = cls.env["res.partner"].create(
+            [{"name": f"Shop {n}", "is_company": True} for n in range(20)]
+        )
+        for customer in cls.customers | others:
+            cls._sell(customer, cls.towels, start + timedelta(30))
 
     @classmethod
     def _sell(cls, customer, product, when):
@@ -67,6 +75,7 @@ class TestRuleSuggestion(FollowupCase):
     def test_suggests_the_part_with_its_evidence(self):
         self.env["product.consumable.rule.suggestion"]._cron_suggest_rules()
         suggestion = self._suggestions()
+        # the towels, bought later by all ten buyers as by everybody, are not
         self.assertEqual(suggestion.part_product_id, self.filter)
         self.assertEqual(suggestion.buyer_count, 10)
         self.assertEqual(suggestion.part_buyer_count, 6)
