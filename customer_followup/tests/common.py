@@ -313,6 +313,20 @@ class TwoWorkersCase(TransactionCase):
         cr.execute("SET lock_timeout = '10s'")
         return api.Environment(cr, SUPERUSER_ID, {})
 
+    def _race_reminder_crons(self, cycle_ids, runs):
+        """Worker A holds the cycles while worker B runs the reminder cron,
+        then the two run it in turn (B, A, B, ...), ``runs`` runs in all,
+        each committed."""
+        worker_a, worker_b = self._connection(), self._connection()
+        locked = (
+            worker_a["customer.replacement"].browse(cycle_ids).try_lock_for_update()
+        )
+        self.assertEqual(len(locked), len(cycle_ids), "worker A holds the cycles")
+        for run in range(runs):
+            worker = worker_b if run % 2 == 0 else worker_a
+            worker["customer.replacement"]._cron_send_reminders()
+            worker.cr.commit()  # pylint: disable=invalid-commit
+
     def _cleanup(self, model, ids, before=None):
         def unlink():
             with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as cr:

@@ -70,16 +70,7 @@ class TestFaultTwoWorkers(TwoWorkersCase):
         self.assertEqual(len(cycles), 3)
         setup.cr.commit()
 
-        worker_a, worker_b = self._connection(), self._connection()
-        Replacement_a = worker_a["customer.replacement"]
-        locked = Replacement_a.browse(cycles.ids).try_lock_for_update()
-        self.assertEqual(len(locked), 3, "worker A holds the cycles")
-        worker_b["customer.replacement"]._cron_send_reminders()
-        worker_b.cr.commit()
-        Replacement_a._cron_send_reminders()
-        worker_a.cr.commit()
-        worker_b["customer.replacement"]._cron_send_reminders()
-        worker_b.cr.commit()
+        self._race_reminder_crons(cycles.ids, runs=3)
 
         check = self._connection()
         cycles_now = check["customer.replacement"].browse(cycles.ids)
