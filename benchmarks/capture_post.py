@@ -25,9 +25,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import odoo
+import hooks
+
 from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
 
 WARMUP = 20
 CUSTOMERS = 100  # posts go round them, each with a history of touchpoints
@@ -152,17 +152,7 @@ def main():
     parser.add_argument("--posts", type=int, default=300)
     parser.add_argument("--addons-path")
     args = parser.parse_args()
-    odoo_args = [
-        "-d",
-        args.database,
-        "--http-interface=127.0.0.1",
-        "--log-level=warn",
-        "--max-cron-threads=0",
-    ]
-    if args.addons_path:
-        odoo_args.append(f"--addons-path={args.addons_path}")
-    odoo.tools.config.parse_config(odoo_args)
-    registry = Registry(args.database)
+    registry = hooks.open_registry(args.database, args.addons_path)
     results = measure(registry, args.posts)
     print("BENCH_RESULT " + json.dumps(results))
     print()

@@ -27,6 +27,25 @@ class Skip(Exception):
     pass
 
 
+def open_registry(database, addons_path=None):
+    """The registry of ``database``, configured as every benchmark process
+    runs Odoo: no HTTP beyond localhost, no cron threads, warnings only."""
+    import odoo  # noqa: PLC0415
+    from odoo.modules.registry import Registry  # noqa: PLC0415
+
+    odoo_args = [
+        "-d",
+        database,
+        "--http-interface=127.0.0.1",
+        "--log-level=warn",
+        "--max-cron-threads=0",
+    ]
+    if addons_path:
+        odoo_args.append(f"--addons-path={addons_path}")
+    odoo.tools.config.parse_config(odoo_args)
+    return Registry(database)
+
+
 def first_field(env, model, names):
     fields = env[model]._fields
     return next((fields[name] for name in names if name in fields), None)

@@ -26,9 +26,7 @@ import generate as gen
 import hooks
 import naive
 
-import odoo
 from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
 
 _logger = logging.getLogger("benchmarks.measure")
 
@@ -530,17 +528,7 @@ def main():
     parser.add_argument("--customers", type=int, default=0)
     parser.add_argument("--addons-path")
     args = parser.parse_args()
-    odoo_args = [
-        "-d",
-        args.database,
-        "--http-interface=127.0.0.1",
-        "--log-level=warn",
-        "--max-cron-threads=0",
-    ]
-    if args.addons_path:
-        odoo_args.append(f"--addons-path={args.addons_path}")
-    odoo.tools.config.parse_config(odoo_args)
-    registry = Registry(args.database)
+    registry = hooks.open_registry(args.database, args.addons_path)
     with registry.cursor() as cr:  # load what every request would have loaded
         env_of(cr)["res.partner"].search([], limit=1)
     base = current_rss_mib()
