@@ -43,13 +43,16 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Odoo connects through libpq, so the PG* variables from pg.sh apply.
+# Odoo connects through libpq, so the PG* variables from pg.sh apply. The
+# browser tours serve on a free port: others may run Odoo on 8069.
 CONFIG="$RUN_DIR/odoo.cfg"
+HTTP_PORT="${HTTP_PORT:-$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 cat >"$CONFIG" <<EOF
 [options]
 addons_path = $ADDONS_PATH
 data_dir = $RUN_DIR/data
 http_interface = 127.0.0.1
+http_port = $HTTP_PORT
 list_db = False
 EOF
 
