@@ -84,7 +84,7 @@ class FollowupCustomerPortal(CustomerPortal):
                 "partner": partner,
                 "registrations": self._followup_registrations(partner),
                 "registrable_products": self._followup_registrable_products(partner),
-                "today": fields.Date.context_today(request.env.user),
+                "today": request.env.company._followup_today(),
                 "serial_max_length": SERIAL_MAX_LENGTH,
                 **kwargs,
             }
@@ -117,7 +117,7 @@ class FollowupCustomerPortal(CustomerPortal):
             purchase_date = fields.Date.to_date(form.get("purchase_date") or None)
         except ValueError:
             purchase_date = None
-        today = fields.Date.context_today(env.user)
+        today = env.company._followup_today()
         if not purchase_date:
             return None, env._("Enter the purchase date (YYYY-MM-DD).")
         if purchase_date > today:

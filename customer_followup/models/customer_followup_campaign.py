@@ -2,7 +2,7 @@ import ast
 import calendar
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from markupsafe import Markup, escape
 
@@ -13,6 +13,7 @@ from odoo.tools import SQL, format_date
 
 from .customer_followup_campaign_piece import piece_kind
 from .customer_followup_plan_line import CapacityBook, PlanAction, PlanLine
+from .shop_day import shop_date_sql
 from .value_range import DATE_MAX, DATE_MIN, ValueRange
 
 OCCASIONS = [
@@ -119,6 +120,13 @@ class CustomerFollowupCampaign(models.Model):
         "sent then, printed pieces posted for it, and the salespeople write "
         "their cards, letters and calls in the weeks before. For anniversaries: "
         "the first day of the year of anniversaries the campaign covers.",
+    )
+    send_hour = fields.Float(
+        required=True,
+        default=9.0,
+        tracking=True,
+        help="The hour of the send date, in the shop's timezone, at which the "
+        "emails leave.",
     )
     timing = fields.Selection(
         TIMINGS,
@@ -254,6 +262,7 @@ class CustomerFollowupCampaign(models.Model):
     color = fields.Integer()
 
     _send_date_range = ValueRange("send_date", DATE_MIN, DATE_MAX)
+    _send_hour_range = ValueRange("send_hour", 0.0, 23.99)
     _post_date_start_range = ValueRange("post_date_start", DATE_MIN, DATE_MAX)
     _post_date_end_range = ValueRange("post_date_end", DATE_MIN, DATE_MAX)
     _anniversary_days_before_range = ValueRange("anniversary_days_before", 0, 365)
@@ -267,7 +276,7 @@ class CustomerFollowupCampaign(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        today = fields.Date.context_today(self)
+        today = self.env.company._followup_today()
         for vals in vals_list:
             send_date = vals.get("send_date")
             if send_date and fields.Date.to_date(send_date) < today:
@@ -336,7 +345,7 @@ class CustomerFollowupCampaign(models.Model):
     def _check_confirmable(self):
         """Refuse, in words, what would make a campaign that cannot be carried
         out."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._followup_today()
         for campaign in self:
             if campaign.state != "draft":
                 raise UserError(
@@ -577,7 +586,7 @@ class CustomerFollowupCampaign(models.Model):
         written. Returns (plan lines, budget used before the campaign by type
         id)."""
         self.ensure_one()
-        today = today or fields.Date.context_today(self)
+        today = today or self.env.company._followup_today()
         send_date = send_date or self.send_date
         planner = self.env["customer.followup.planner"]
         types = self.line_ids.touchpoint_type_id | self.fallback_type_ids
@@ -942,7 +951,7 @@ class CustomerFollowupCampaign(models.Model):
         pieces of the printable batch and the scheduled mailing."""
         self.check_access("write")
         self._check_confirmable()
-        today = fields.Date.context_today(self)
+        today = self.env.company._followup_today()
         for campaign in self:
             if campaign.timing == "anniversary":
                 campaign._confirm_anniversaries(today)
@@ -1058,7 +1067,12 @@ class CustomerFollowupCampaign(models.Model):
         self.env["res.partner"].browse(pieces.partner_id.ids).mapped("display_name")
         vals_list = []
         for piece in pieces:
-            campaign = self.with_context(lang=piece.user_id.lang or self.env.lang)
+            # written for the salesperson who reads it: their language and
+            # timezone
+            campaign = self.with_context(
+                lang=piece.user_id.lang or self.env.lang,
+                tz=piece.user_id.tz or self.company_id._followup_tz_name(),
+            )
             phrases = {
                 "campaign": campaign.env._("Campaign %(name)s"),
                 "last_order": campaign.env._("last order %(order)s on %(date)s"),
@@ -1106,7 +1120,9 @@ class CustomerFollowupCampaign(models.Model):
         campaign)."""
         utm_campaign = self._utm_campaign()
         schedule = max(
-            datetime.combine(send_date or self.send_date, time(hour=0)),
+            self.company_id._followup_moment(
+                send_date or self.send_date, self.send_hour
+            ),
             fields.Datetime.now(),
         )
         mailing = self.env["mailing.mailing"].create(
@@ -1219,7 +1235,7 @@ class CustomerFollowupCampaign(models.Model):
         self.ensure_one()
         self.check_access("write")
         years = 1
-        today = fields.Date.context_today(self)
+        today = self.env.company._followup_today()
         while fields.Date.add(self.send_date, years=years) < today:
             years += 1
         send_date = fields.Date.add(self.send_date, years=years)
@@ -1282,7 +1298,7 @@ class CustomerFollowupCampaign(models.Model):
         """A planned campaign runs from its first piece done and is done when
         no piece is waiting any more (an anniversary campaign: and its year
         is over)."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._followup_today()
         campaigns = self.sudo().filtered(lambda c: c.state in ("planned", "running"))
         if not campaigns:
             return
@@ -1333,14 +1349,16 @@ class CustomerFollowupCampaign(models.Model):
             source = SQL(
                 """
                 SELECT buyer.commercial_partner_id AS partner_id,
-                       MIN(sale.date_order)::date AS day
+                       MIN(%(day)s) AS day
                   FROM sale_order sale
                   JOIN res_partner buyer ON buyer.id = sale.partner_id
+                  JOIN res_company shop ON shop.id = sale.company_id
                  WHERE sale.state = 'sale'
-                   AND buyer.commercial_partner_id IN (%s)
+                   AND buyer.commercial_partner_id IN (%(audience)s)
               GROUP BY buyer.commercial_partner_id
                 """,
-                audience.subselect(),
+                day=shop_date_sql(SQL("sale.date_order"), SQL("shop.followup_tz")),
+                audience=audience.subselect(),
             )
         else:
             source = SQL(
@@ -1473,7 +1491,7 @@ class CustomerFollowupCampaign(models.Model):
         """Log the emails the campaigns' mailings sent; then, each day, plan
         the pieces of the anniversaries coming within each running
         anniversary campaign's days ahead."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._followup_today()
         cron = bool(self.env.context.get("ir_cron_progress_id"))
         if not self._log_sent_emails(cron=cron):
             return
@@ -1512,7 +1530,7 @@ class CustomerFollowupCampaign(models.Model):
         template = self.env["customer.followup.campaign.template"].search(
             [("greeting", "=", "midwinter")], limit=1
         )
-        today = fields.Date.context_today(self)
+        today = self.env.company._followup_today()
         vals = {
             "greeting": "midwinter",
             "timing": "date",

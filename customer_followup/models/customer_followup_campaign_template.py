@@ -153,7 +153,7 @@ class CustomerFollowupCampaignTemplate(models.Model):
         self.ensure_one()
         campaign_model = self.env["customer.followup.campaign"]
         campaign_model.check_access("create")
-        today = fields.Date.context_today(self)
+        today = self.env.company._followup_today()
         vals = self._campaign_values(today)
         last = campaign_model.search(
             [("template_id", "=", self.id), ("state", "!=", "cancelled")],

@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL, format_amount, formatLang
 
+from .shop_day import shop_moment_sql
 from .value_range import DATE_MAX, DATE_MIN, ValueRange
 
 # The statistics of the comparison, in one place: Welch's difference of
@@ -36,12 +37,14 @@ class CustomerFollowupControlReport(models.TransientModel):
     date_from = fields.Date(
         string="Drawn From",
         required=True,
-        default=lambda self: fields.Date.context_today(self) - relativedelta(years=1),
+        default=lambda self: (
+            self.env.company._followup_today() - relativedelta(years=1)
+        ),
     )
     date_to = fields.Date(
         string="Drawn Until",
         required=True,
-        default=fields.Date.context_today,
+        default=lambda self: self.env.company._followup_today(),
     )
     tier_ids = fields.Many2many(
         "customer.tier", string="Tiers", help="Empty: every tier drawn."
@@ -117,13 +120,16 @@ class CustomerFollowupControlReport(models.TransientModel):
                           JOIN sale_order so ON so.partner_id = buyer.id
                          WHERE buyer.commercial_partner_id = draw.partner_id
                            AND so.state = 'sale'
-                           AND so.date_order >= draw.date
-                           AND so.date_order < draw.date_to + 1
+                           AND so.date_order >= %(start)s
+                           AND so.date_order < %(end)s
                        ) outcome ON TRUE
-                 WHERE draw.id = ANY(%s)
+                  JOIN res_company shop ON shop.id = draw.company_id
+                 WHERE draw.id = ANY(%(draws)s)
               GROUP BY draw.in_control
                 """,
-                draws.ids,
+                start=shop_moment_sql(SQL("draw.date"), SQL("shop.followup_tz")),
+                end=shop_moment_sql(SQL("draw.date_to + 1"), SQL("shop.followup_tz")),
+                draws=draws.ids,
             )
         )
         return {
@@ -139,7 +145,7 @@ class CustomerFollowupControlReport(models.TransientModel):
 
     @api.depends("date_from", "date_to", "tier_ids")
     def _compute_figures(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._followup_today()
         Draw = self.env["customer.followup.control"]
         for report in self:
             figures = {}

@@ -99,7 +99,7 @@ class CustomerFollowupDemo(models.AbstractModel):
             env.ref("customer_followup.demo_product_towels"),
         ]
         users = [env.ref("base.user_admin"), env.ref("base.user_demo")]
-        today = fields.Date.context_today(self)
+        today = self.env.company._followup_today()
         now = fields.Datetime.now()
         partners = env["res.partner"].create(
             [
@@ -391,7 +391,7 @@ class CustomerFollowupDemo(models.AbstractModel):
         """A campaign sent on ``send_date``, its pieces done then, and the
         orders of the customers who answered (at ``rates`` per kind)."""
         env = self.env
-        today = fields.Date.context_today(self)
+        today = self.env.company._followup_today()
         vals = dict(vals, send_date=today + timedelta(days=1))
         template = env["customer.followup.campaign.template"].browse(
             vals.get("template_id")

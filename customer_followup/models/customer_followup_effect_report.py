@@ -2,6 +2,7 @@ from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 from .customer_touchpoint_type import CHANNELS
+from .shop_day import shop_date_sql
 
 # The refresh pairs every contact with the orders of its window and sorts
 # them (window functions): raised for that statement only, never lowered.
@@ -149,6 +150,7 @@ class CustomerFollowupEffectReport(models.Model):
             """
             WITH contact AS NOT MATERIALIZED (
                 SELECT tp.id, tp.partner_id, tp.date, tp.weight, tp.company_id,
+                       %(contact_day)s AS day,
                        tp.date + company.followup_attribution_days
                            * INTERVAL '1 day' AS window_end
                   FROM customer_touchpoint tp
@@ -157,9 +159,11 @@ class CustomerFollowupEffectReport(models.Model):
             ),
             sale AS NOT MATERIALIZED (
                 SELECT so.id, buyer.commercial_partner_id AS partner_id,
-                       so.company_id, so.date_order, so.amount_untaxed
+                       so.company_id, so.date_order, so.amount_untaxed,
+                       %(order_day)s AS day
                   FROM sale_order so
                   JOIN res_partner buyer ON buyer.id = so.partner_id
+                  JOIN res_company company ON company.id = so.company_id
                  WHERE so.state = 'sale'
             ),
             pair AS (
@@ -197,23 +201,21 @@ class CustomerFollowupEffectReport(models.Model):
             ),
             month AS (
                 SELECT generate_series(
-                           date_trunc('month', MIN(date)),
-                           date_trunc('month', MAX(date)),
+                           date_trunc('month', MIN(day)),
+                           date_trunc('month', MAX(day)),
                            INTERVAL '1 month'
-                       ) AS month
-                  FROM customer_touchpoint
-                 WHERE direction = 'outbound'
+                       )::date AS month
+                  FROM contact
             ),
             activity AS (
                 SELECT partner_id, month, BOOL_OR(contact) AS contacted,
                        SUM(orders) AS order_count, SUM(revenue) AS revenue
                   FROM (
-                        SELECT partner_id, date_trunc('month', date) AS month,
+                        SELECT partner_id, date_trunc('month', day)::date AS month,
                                TRUE AS contact, 0 AS orders, 0.0 AS revenue
-                          FROM customer_touchpoint
-                         WHERE direction = 'outbound'
+                          FROM contact
                      UNION ALL
-                        SELECT partner_id, date_trunc('month', date_order),
+                        SELECT partner_id, date_trunc('month', day)::date,
                                FALSE, 1, amount_untaxed
                           FROM sale
                        ) event
@@ -238,7 +240,7 @@ class CustomerFollowupEffectReport(models.Model):
                        customer.user_id, activity.month
             )
             SELECT tp.id AS id,
-                   tp.date::date AS date,
+                   %(touchpoint_day)s AS date,
                    'contacted' AS contacted,
                    tp.partner_id,
                    partner.followup_tier_id AS tier_id,
@@ -265,7 +267,7 @@ class CustomerFollowupEffectReport(models.Model):
                        ORDER BY month.month, tier_group.company_id,
                                 tier_group.followup_tier_id, tier_group.user_id
                    ) AS id,
-                   month.month::date AS date,
+                   month.month AS date,
                    'not_contacted' AS contacted,
                    NULL AS partner_id,
                    tier_group.followup_tier_id AS tier_id,
@@ -292,7 +294,16 @@ class CustomerFollowupEffectReport(models.Model):
                AND month_group.user_id IS NOT DISTINCT FROM tier_group.user_id
                AND month_group.month = month.month
              WHERE tier_group.customers > COALESCE(month_group.contacted, 0)
-            """
+            """,
+            contact_day=shop_date_sql(SQL("tp.date"), SQL("company.followup_tz")),
+            order_day=shop_date_sql(SQL("so.date_order"), SQL("company.followup_tz")),
+            touchpoint_day=shop_date_sql(
+                SQL("tp.date"),
+                SQL(
+                    "(SELECT shop.followup_tz FROM res_company shop"
+                    " WHERE shop.id = tp.company_id)"
+                ),
+            ),
         )
 
     def init(self):

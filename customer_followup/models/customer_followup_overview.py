@@ -16,7 +16,7 @@ class CustomerFollowupOverview(models.AbstractModel):
 
     @api.model
     def get_overview(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._followup_today()
         return {
             "title": self.env._("Follow-up overview"),
             "sections": [
@@ -89,7 +89,7 @@ class CustomerFollowupOverview(models.AbstractModel):
             overdue = Partner.search_count(overdue_domain) if total else 0
             points_domain = [
                 ("partner_id", "any", base),
-                ("date", ">=", fields.Datetime.to_datetime(year_start)),
+                ("date", ">=", self.env.company._followup_moment(year_start)),
             ]
             points = Touchpoint._read_group(points_domain, [], ["weight:sum"])[0][0]
             per_customer = points / total if total else 0.0
@@ -234,8 +234,8 @@ class CustomerFollowupOverview(models.AbstractModel):
             )
         }
         done_domain = [
-            ("date", ">=", fields.Datetime.to_datetime(month_start)),
-            ("date", "<", fields.Datetime.to_datetime(next_month)),
+            ("date", ">=", self.env.company._followup_moment(month_start)),
+            ("date", "<", self.env.company._followup_moment(next_month)),
         ]
         done = {
             (user, channel): count
@@ -374,7 +374,11 @@ class CustomerFollowupOverview(models.AbstractModel):
                 [
                     ("field_id", "=", field.id),
                     ("mail_message_id.model", "=", "res.partner"),
-                    ("create_date", ">=", month_start),
+                    (
+                        "create_date",
+                        ">=",
+                        self.env.company._followup_moment(month_start),
+                    ),
                 ],
                 ["mail_message_id"],
             )

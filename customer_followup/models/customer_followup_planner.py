@@ -527,7 +527,9 @@ class CustomerFollowupPlanner(models.AbstractModel):
             parts.append(
                 phrases["last_contact"]
                 % {
-                    "days": (today - touchpoint[0].date()).days,
+                    "days": (
+                        today - self.env.company._followup_date(touchpoint[0])
+                    ).days,
                     "type": types.get(touchpoint[1], ""),
                 }
             )
@@ -565,11 +567,15 @@ class CustomerFollowupPlanner(models.AbstractModel):
         data = self._summary_data([line.partner.id for line in lines])
         model_id = self.env["ir.model"]._get_id("res.partner")
         by_lang = defaultdict(list)
+        shop_tz = self.env.company._followup_tz_name()
         for line in lines:
-            by_lang[line.user.lang or self.env.lang].append(line)
+            reader = (line.user.lang or self.env.lang, line.user.tz or shop_tz)
+            by_lang[reader].append(line)
         texts = {}
-        for lang, lang_lines in by_lang.items():
-            planner = self.with_context(lang=lang)
+        for (lang, tz), lang_lines in by_lang.items():
+            # written for the salesperson who reads it: their language and
+            # timezone
+            planner = self.with_context(lang=lang, tz=tz)
             phrases = planner._activity_phrases()
             for line in lang_lines:
                 texts[id(line)] = planner._activity_texts(
@@ -643,7 +649,7 @@ class CustomerFollowupPlanner(models.AbstractModel):
         """Plan the follow-ups due within the horizon (the companies' settings
         unless ``horizon_days`` is given). Returns the ``PlanLine`` list; with
         ``dry_run`` nothing is written."""
-        today = today or fields.Date.context_today(self)
+        today = today or self.env.company._followup_today()
         limit_date = fields.Date.add(today, days=self._max_horizon_days(horizon_days))
         candidate_ids = self._candidate_ids(limit_date)
         candidate_ids = self.env["customer.followup.control"]._planner_candidates(

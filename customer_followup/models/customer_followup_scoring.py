@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 from odoo.tools.mail import generate_tracking_message_id
 
+from .shop_day import shop_date_sql
+
 SCORE_BATCH_SIZE = 1000
 # The score query sorts the customers once per factor (window functions): with
 # PostgreSQL's default work_mem (4 MB) the sorts of 100,000 customers spill to
@@ -91,7 +93,11 @@ class CustomerFollowupScoring(models.AbstractModel):
                     "(%s, %s::timestamp, %s::float, %s::float, %s::float, "
                     "%s::float, %s::float)",
                     company.id,
-                    fields.Date.subtract(today, months=company.followup_window_months),
+                    company._followup_moment(
+                        fields.Date.subtract(
+                            today, months=company.followup_window_months
+                        )
+                    ),
                     *(weight / total for weight in weights),
                     company.followup_strategic_bonus,
                 )
@@ -110,7 +116,7 @@ class CustomerFollowupScoring(models.AbstractModel):
         customers already tiered (they slide down instead of vanishing).
         Returns rows (partner_id, scoring company_id, score, current score,
         current tier, locked, strategic, current score record)."""
-        today = today or fields.Date.context_today(self)
+        today = today or self.env.company._followup_today()
         companies = companies or self._scoring_companies()
         main = self._main_company() or companies[:1]
         margin_sql = (
@@ -267,7 +273,7 @@ class CustomerFollowupScoring(models.AbstractModel):
         need no second pass over the customers.
         Returns (scores written, customers classified, [(partner_id, old
         tier id, new tier id)] of the tier changes left to write)."""
-        today = today or fields.Date.context_today(self)
+        today = today or self.env.company._followup_today()
         self._flush_scoring_inputs()
         first_sql = (
             SQL(
@@ -367,7 +373,7 @@ class CustomerFollowupScoring(models.AbstractModel):
                            WHEN NOT f.first THEN p.next_followup_date
                            WHEN COALESCE(f.cadence_days, 0) = 0 THEN NULL
                            WHEN f.last_contact IS NOT NULL
-                           THEN f.last_contact::date + f.cadence_days
+                           THEN %(contact_day)s + f.cadence_days
                            ELSE %(today)s::date
                        END,
                        write_uid = CASE WHEN f.first THEN %(uid)s
@@ -390,6 +396,15 @@ class CustomerFollowupScoring(models.AbstractModel):
             scores=self._followup_score_query(today),
             first=first_sql,
             today=today,
+            # the shop's day of the contact, as _compute_next_followup_date
+            contact_day=shop_date_sql(
+                SQL("f.last_contact"),
+                SQL(
+                    "COALESCE((SELECT c.followup_tz FROM res_company c"
+                    " WHERE c.id = p.company_id), %s)",
+                    self.env.company._followup_tz_name(),
+                ),
+            ),
             uid=self.env.uid,
             now=self.env.cr.now(),
         )

@@ -73,7 +73,7 @@ class CustomerFollowupSlipping(models.AbstractModel):
                  WHERE p.active AND (n.id IS NULL OR n.min_score < o.min_score)
                 """,
                 field=field.id,
-                since=fields.Datetime.to_datetime(
+                since=self.env.company._followup_moment(
                     today - timedelta(days=SLIPPING_DAYS)
                 ),
             )
@@ -305,7 +305,7 @@ class CustomerFollowupSlipping(models.AbstractModel):
         """Mail every reader not mailed this week, in batches; as a cron,
         commit each batch (``ir.cron._commit_progress``) and stop when the
         time budget is used. Returns the number of mails queued."""
-        today = today or fields.Date.context_today(self)
+        today = today or self.env.company._followup_today()
         week = self._week_start(today)
         salespeople, managers = self._slipping_readers(today)
         readers = [(user, True) for user in managers] + [

@@ -43,7 +43,9 @@ class CustomerProductRegistration(models.Model):
         help="Model or serial number as written on the product.",
     )
     purchase_date = fields.Date(
-        required=True, default=fields.Date.context_today, tracking=True
+        required=True,
+        default=lambda self: self.env.company._followup_today(),
+        tracking=True,
     )
     quantity = fields.Float(default=1.0, digits="Product Unit", required=True)
     sale_line_id = fields.Many2one(
@@ -192,8 +194,10 @@ class CustomerProductRegistration(models.Model):
 
     @api.constrains("purchase_date")
     def _check_purchase_date(self):
-        today = fields.Date.context_today(self)
-        if any(r.purchase_date and r.purchase_date > today for r in self):
+        if any(
+            r.purchase_date and r.purchase_date > r.company_id._followup_today()
+            for r in self
+        ):
             raise ValidationError(
                 self.env._("The purchase date cannot be in the future.")
             )

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .shop_day import shop_date_sql
+
 # customers per statement of the nightly job (each statement reads their
 # confirmed order lines within the window and replaces their rows)
 REORDER_BATCH_SIZE = 20000
@@ -147,7 +149,9 @@ class CustomerReorderInterval(models.Model):
             SQL(
                 "(%s, %s::timestamp)",
                 company.id,
-                fields.Date.subtract(today, months=company.followup_window_months),
+                company._followup_moment(
+                    fields.Date.subtract(today, months=company.followup_window_months)
+                ),
             )
             for company in self.env["customer.followup.scoring"]._scoring_companies()
         ]
@@ -206,9 +210,10 @@ class CustomerReorderInterval(models.Model):
             WITH settings(company_id, since) AS (VALUES %(settings)s),
             purchases AS (
                 SELECT so.company_id, p.commercial_partner_id AS partner_id,
-                       sol.product_id, so.date_order::date AS day
+                       sol.product_id, %(day)s AS day
                   FROM sale_order so
                   JOIN settings s ON s.company_id = so.company_id
+                  JOIN res_company shop ON shop.id = so.company_id
                   JOIN res_partner p ON p.id = so.partner_id
                   JOIN sale_order_line sol ON sol.order_id = so.id
                  WHERE so.state = 'sale'
@@ -244,6 +249,7 @@ class CustomerReorderInterval(models.Model):
               JOIN res_partner cp ON cp.id = st.partner_id
             """,
             settings=self._reorder_settings_sql(today),
+            day=shop_date_sql(SQL("so.date_order"), SQL("shop.followup_tz")),
             min_purchases=REORDER_MIN_PURCHASES,
         )
 
@@ -330,7 +336,7 @@ class CustomerReorderInterval(models.Model):
         (the last ones of the sorted candidates). Each batch replaces the rows
         of its customers, so a batch done twice changes nothing. Returns the
         number of customers processed."""
-        today = today or fields.Date.context_today(self)
+        today = today or self.env.company._followup_today()
         self.env["sale.order"].flush_model(["state", "date_order", "partner_id"])
         self.env["sale.order.line"].flush_model()
         self.env["res.partner"].flush_model(["commercial_partner_id", "user_id"])

@@ -279,7 +279,7 @@ class CustomerReplacement(models.Model):
                 and not record.escalation_stop
                 and record.reminder_step_date
             ):
-                sent = fields.Date.context_today(record, record.reminder_step_date)
+                sent = record.company_id._followup_date(record.reminder_step_date)
                 record.next_step_date = sent + timedelta(days=step.delay_days)
             else:
                 record.next_step_date = False
@@ -315,7 +315,7 @@ class CustomerReplacement(models.Model):
         the next ones from the order date."""
         if not self:
             return
-        order_date = order.date_order.date()
+        order_date = order.company_id._followup_date(order.date_order)
         part_lines = order.order_line.filtered(
             lambda line: line.product_id in self.part_product_id
         )
@@ -353,7 +353,7 @@ class CustomerReplacement(models.Model):
             ]
         )
         for order in orders:
-            order_date = order.date_order.date()
+            order_date = order.company_id._followup_date(order.date_order)
             order_cycles = cycles.filtered(
                 lambda c, o=order, d=order_date: (
                     c.partner_id == o.partner_id.commercial_partner_id
@@ -598,7 +598,7 @@ class CustomerReplacement(models.Model):
         """Expire the cycles past their window, remind the due ones, then send
         the due escalation steps, in batches within the cron's time budget.
         Another worker's locked cycles are left to it."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._followup_today()
         self = self.sudo()  # noqa: PLW0642
         if not self._expire_due_cycles(today, batch_size=expiry_batch_size):
             return
@@ -683,7 +683,9 @@ class CustomerReplacement(models.Model):
             if not orders:
                 continue
             orders = orders.filtered(
-                lambda o, c=cycle: o.date_order.date() > c.start_date
+                lambda o, c=cycle: (
+                    o.company_id._followup_date(o.date_order) > c.start_date
+                )
             )
             if orders:
                 result[cycle] = orders.sorted("date_order")[0]

@@ -89,7 +89,7 @@ class CustomerReplacementReminder(models.AbstractModel):
             .with_context(mail_auto_subscribe_no_notify=True)
             .create(vals_list)
         )
-        today = fields.Date.context_today(self)
+        today = self.env.company._followup_today()
         now = fields.Datetime.now()
         labels = dict(cycles._fields["delivery"]._description_selection(self.env))
         by_delivery = {}
@@ -277,7 +277,7 @@ class CustomerReplacementReminder(models.AbstractModel):
         if not cycles_records:
             return
         call = self.env.ref("mail.mail_activity_data_call")
-        today = fields.Date.context_today(self)
+        today = self.env.company._followup_today()
         vals_list = []
         for cycle, record in cycles_records:
             activity_type = cycle.touchpoint_type_id.activity_type_id
@@ -335,7 +335,11 @@ class CustomerReplacementReminder(models.AbstractModel):
     def _for_salesperson(self, cycle):
         """The service in the language of the salesperson who reads the
         cycle's activities, opportunities and touchpoints."""
-        return self.with_context(lang=self._salesperson(cycle).lang or self.env.lang)
+        salesperson = self._salesperson(cycle)
+        return self.with_context(
+            lang=salesperson.lang or self.env.lang,
+            tz=salesperson.tz or cycle.company_id._followup_tz_name(),
+        )
 
     @api.model
     def _summary(self, cycle):

@@ -159,7 +159,7 @@ class CustomerTouchpointCapture(models.AbstractModel):
             [
                 ("partner_id", "=", customer.id),
                 ("origin", "=", "reply"),
-                ("date", ">=", fields.Datetime.start_of(date, "day")),
+                ("date", ">=", company._followup_moment(company._followup_date(date))),
                 *[
                     (name, "=", value)
                     for name, value in self._followup_capture_links().items()

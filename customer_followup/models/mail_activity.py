@@ -73,7 +73,7 @@ class MailActivity(models.Model):
             context["followup_schedule_next"] = {"user_id": user.id}
             # a late follow-up done today: the delays of the other activity
             # types count from today, not from the missed deadline
-            context["activity_previous_deadline"] = fields.Date.context_today(self)
+            context["activity_previous_deadline"] = self.env.company._followup_today()
             # the done activity may be gone: the proposal reads the defaults
             proposal = (
                 self.browse()
@@ -99,7 +99,7 @@ class MailActivity(models.Model):
         touchpoint_type, _note = planner._resolve_touchpoint_type(
             partner, wanted, planner._types_by_channel()
         )
-        tomorrow = fields.Date.add(fields.Date.context_today(self), days=1)
+        tomorrow = fields.Date.add(self.env.company._followup_today(), days=1)
         deadline = max(partner.next_followup_date or tomorrow, tomorrow)
         return touchpoint_type, deadline
 
@@ -138,7 +138,7 @@ class MailActivity(models.Model):
         """The customer's next contact scheduled with "Done & Schedule Next"
         is a planned follow-up, so that the planner does not plan another
         one and counts it against the capacity."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._followup_today()
         for activity in self:
             proposal = activity._followup_scheduled_next_proposal()
             if (

@@ -122,7 +122,7 @@ class ProductConsumableRuleSuggestion(models.Model):
                 SELECT p.commercial_partner_id AS customer_id,
                        sol.product_id,
                        pp.product_tmpl_id,
-                       so.date_order::date AS day
+                       %(day)s AS day
                   FROM sale_order_line sol
                   JOIN sale_order so ON so.id = sol.order_id
                   JOIN res_partner p ON p.id = so.partner_id
@@ -177,6 +177,7 @@ class ProductConsumableRuleSuggestion(models.Model):
                    >= %(min_lift)s * b.buyer_count * pb.customer_count
             """,
             company=company.id,
+            day=company._followup_sql_date(SQL("so.date_order")),
             min_part_buyers=MIN_PART_BUYERS,
             min_lift=MIN_LIFT,
             min_share=company.followup_suggestion_min_share,

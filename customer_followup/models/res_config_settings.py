@@ -4,6 +4,7 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    followup_tz = fields.Selection(related="company_id.followup_tz", readonly=False)
     followup_window_months = fields.Integer(
         related="company_id.followup_window_months", readonly=False
     )

@@ -429,26 +429,27 @@ class ResPartner(models.Model):
 
     @api.depends("last_cadence_contact_date", "followup_tier_id.cadence_days")
     def _compute_next_followup_date(self):
-        today = fields.Date.context_today(self)
         for partner in self:
+            shop = partner.company_id
             cadence = partner.followup_tier_id.cadence_days
             if not cadence:
                 partner.next_followup_date = False
             elif partner.last_cadence_contact_date:
                 partner.next_followup_date = fields.Date.add(
-                    partner.last_cadence_contact_date.date(), days=cadence
+                    shop._followup_date(partner.last_cadence_contact_date),
+                    days=cadence,
                 )
             else:
-                partner.next_followup_date = today
+                partner.next_followup_date = shop._followup_today()
 
     def _followup_horizon_date(self, today=None):
-        today = today or fields.Date.context_today(self)
+        today = today or self.env.company._followup_today()
         return fields.Date.add(today, days=self.env.company.followup_horizon_days)
 
     @api.depends("next_followup_date", "followup_tier_id.touchpoint_type_id")
     @api.depends_context("company")
     def _compute_followup_status(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._followup_today()
         horizon = self._followup_horizon_date(today)
         for partner in self:
             date = partner.next_followup_date
@@ -464,7 +465,7 @@ class ResPartner(models.Model):
     def _search_followup_status(self, operator, value):
         if operator != "in":
             return NotImplemented
-        today = fields.Date.context_today(self)
+        today = self.env.company._followup_today()
         horizon = self._followup_horizon_date(today)
         followed = Domain("next_followup_date", "!=", False) & Domain(
             "followup_tier_id.touchpoint_type_id", "!=", False
@@ -494,7 +495,7 @@ class ResPartner(models.Model):
             firsts[key] = min(first, firsts.get(key, first))
         for partner in self:
             first = firsts.get(partner._origin.id)
-            partner.followup_customer_since = first and first.date()
+            partner.followup_customer_since = partner.company_id._followup_date(first)
 
     def _compute_product_registration_count(self):
         partners = self.filtered("id")

@@ -256,7 +256,9 @@ class SaleOrder(models.Model):
                     {
                         "partner_id": line.order_id.partner_id.commercial_partner_id.id,
                         "product_id": line.product_id.id,
-                        "purchase_date": line.order_id.date_order.date(),
+                        "purchase_date": line.order_id.company_id._followup_date(
+                            line.order_id.date_order
+                        ),
                         "quantity": line.product_uom_qty,
                         "sale_line_id": line.id,
                         "company_id": line.order_id.company_id.id,

@@ -51,7 +51,7 @@ class ReportReplacementHagaki(models.AbstractModel):
                 quotation.amount_total,
                 company.currency_id,
                 company,
-                quotation.date_order.date(),
+                company._followup_date(quotation.date_order),
             )
             texts["price"] = env._(
                 "Price: %(price)s",

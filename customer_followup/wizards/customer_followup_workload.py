@@ -21,7 +21,9 @@ class CustomerFollowupWorkload(models.TransientModel):
     _description = "Follow-up Workload Preview"
 
     date_from = fields.Date(
-        string="From", required=True, default=fields.Date.context_today
+        string="From",
+        required=True,
+        default=lambda self: self.env.company._followup_today(),
     )
     horizon_days = fields.Integer(string="Days Ahead", required=True, default=30)
     line_ids = fields.One2many(
