@@ -1,10 +1,12 @@
 SHELL := /bin/bash
 
-.PHONY: help setup test test-odoo run lint bench
+.PHONY: help setup test test-dates test-odoo run lint bench
 
 help:
 	@echo "make setup   install PostgreSQL, wkhtmltopdf, chromium, the Python tooling, Odoo 19.0 and the mail catcher"
 	@echo "make test    lint, install customer_followup on a fresh database, run its tests, check the README's demo figures"
+	@echo "make test TEST_NOW=\"2027-12-31 23:30:00+09:00\"  the same with the clocks of Odoo, PostgreSQL and the browser moved there"
+	@echo "make test-dates  make test at five moments where the shop's day and UTC's disagree (~40 min)"
 	@echo "make test-odoo  Odoo's own sale/crm/portal/mail tests without and with the addon, compared (~30 min)"
 	@echo "make run     serve a demo database on http://localhost:8069 (admin/admin), its mails on http://localhost:1080; RESET=1 recreates it"
 	@echo "make lint    only the linters (ruff, pylint-odoo, oca-checks-odoo-module, oca-checks-po)"
@@ -15,6 +17,9 @@ setup:
 
 test:
 	bash scripts/test.sh
+
+test-dates:
+	bash scripts/test_dates.sh
 
 test-odoo:
 	bash scripts/test_odoo.sh

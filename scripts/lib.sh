@@ -33,6 +33,26 @@ require_odoo() {
     fi
 }
 
+# fake_clock MOMENT: run every process started from now on (PostgreSQL, Odoo,
+# the browser) with its clock moved to MOMENT (ISO 8601 with its UTC offset,
+# e.g. "2027-12-31 23:30:00+09:00"), by a fixed offset from the real clock so
+# that every process agrees; PostgreSQL then runs a cluster of its own
+# (.pg-faketime/), which the caller stops (scripts/pg.sh --stop). Needs Debian's faketime (make setup).
+fake_clock() {
+    local moment=$1 lib offset
+    lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
+    [ -n "$lib" ] || { echo "TEST_NOW needs libfaketime: run make setup (Debian package faketime)" >&2; return 1; }
+    offset=$("$PYTHON" -c 'import sys, time, datetime
+moment = datetime.datetime.fromisoformat(sys.argv[1])
+if moment.tzinfo is None:
+    raise SystemExit("TEST_NOW needs its UTC offset, e.g. 2027-12-31 23:30:00+09:00")
+print(int(moment.timestamp() - time.time()))' "$moment") || return 1
+    export FAKETIME="${offset/#-/-}s" FAKETIME_DONT_FAKE_MONOTONIC=1 LD_PRELOAD="$lib"
+    case $FAKETIME in -*) ;; *) FAKETIME="+$FAKETIME" ;; esac
+    export CF_PG_DIR="$ROOT/.pg-faketime"
+    log "clocks moved to $moment (FAKETIME=$FAKETIME)"
+}
+
 start_pg() {
     local env
     env="$(bash "$ROOT/scripts/pg.sh")" || die "could not start PostgreSQL (scripts/pg.sh)"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Make a PostgreSQL server available and print the PG* settings to use.
-# Usage: eval "$(bash scripts/pg.sh)"
+# Usage: eval "$(bash scripts/pg.sh)"; bash scripts/pg.sh --stop stops the
+# private cluster. CF_PG_DIR names another directory for the private cluster
+# (the clock-moved runs of `make test TEST_NOW=...` use their own).
 # Uses the server named by the standard PG* variables when one answers;
 # otherwise starts (creating it on first use) a private cluster in .pg/.
 # As root the cluster runs as the postgres OS user; the database role is `odoo`
@@ -11,7 +13,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PORT="${CF_PG_PORT:-5439}"
 
-if [ -n "${PGHOST:-}${PGPORT:-}${PGUSER:-}" ] && pg_isready -q 2>/dev/null \
+if [ "${1:-}" != --stop ] && [ -z "${CF_PG_DIR:-}" ] \
+    && [ -n "${PGHOST:-}${PGPORT:-}${PGUSER:-}" ] && pg_isready -q 2>/dev/null \
     && psql -d postgres -Atc 'select 1' >/dev/null 2>&1; then
     echo "export PGHOST='${PGHOST:-}' PGPORT='${PGPORT:-5432}' PGUSER='${PGUSER:-$(id -un)}'"
     if [ -n "${PGPASSWORD:-}" ]; then echo "export PGPASSWORD='${PGPASSWORD}'"; fi
@@ -51,7 +54,7 @@ fi
 # Pick the cluster directory: .pg/ in the repo when usable, else a per-repo
 # directory under /tmp. The socket path ($PGDIR/.s.PGSQL.$PORT) must fit in
 # sun_path (107 bytes); keep a margin.
-PGDIR="$ROOT/.pg"
+PGDIR="${CF_PG_DIR:-$ROOT/.pg}"
 use_tmp=0
 if [ ${#PGDIR} -gt 80 ]; then
     use_tmp=1
@@ -60,7 +63,14 @@ elif [ "$IS_ROOT" = 1 ] && ! runuser -u postgres -- test -x "$ROOT/" 2>/dev/null
 fi
 if [ "$use_tmp" = 1 ]; then
     hash=$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)
-    PGDIR="/tmp/customer_followup-pg-$hash"
+    PGDIR="/tmp/customer_followup-pg-$hash${CF_PG_DIR:+-$(basename "$CF_PG_DIR")}"
+fi
+
+if [ "${1:-}" = --stop ]; then
+    if [ -f "$PGDIR/data/PG_VERSION" ]; then
+        as_owner "$PG_CTL" -D "$PGDIR/data" -m fast -w stop >/dev/null 2>&1 || true
+    fi
+    exit 0
 fi
 
 mkdir -p "$PGDIR"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what the project needs on this machine (idempotent, fast when done):
 #  - Debian packages: PostgreSQL, build headers, wkhtmltopdf, chromium (tours),
-#    fonts-noto-cjk (Japanese in PDFs and screenshots), poppler-utils (pdftoppm);
+#    fonts-noto-cjk (Japanese in PDFs and screenshots), poppler-utils (pdftoppm),
+#    faketime (libfaketime: `make test TEST_NOW=...` moves the clocks);
 #  - the Python tooling pinned in scripts/requirements-dev.txt, into python3;
 #  - Odoo 19.0, importable by python3: kept when already there, else installed
 #    (editable) from $ODOO_SRC, else from a shallow clone of the 19.0 branch;
@@ -11,7 +12,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 # --- Debian packages -------------------------------------------------------
-DEB_PACKAGES=(libpq-dev libldap2-dev libsasl2-dev postgresql wkhtmltopdf chromium fonts-noto-cjk poppler-utils)
+DEB_PACKAGES=(libpq-dev libldap2-dev libsasl2-dev postgresql wkhtmltopdf chromium fonts-noto-cjk poppler-utils faketime)
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

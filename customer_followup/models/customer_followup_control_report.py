@@ -112,6 +112,7 @@ class CustomerFollowupControlReport(models.TransientModel):
                        AVG(outcome.ordered), COALESCE(VAR_SAMP(outcome.ordered), 0),
                        AVG(outcome.revenue), COALESCE(VAR_SAMP(outcome.revenue), 0)
                   FROM customer_followup_control draw
+                  JOIN res_company shop ON shop.id = draw.company_id
                   JOIN LATERAL (
                         SELECT CASE WHEN COUNT(so.id) > 0 THEN 1.0 ELSE 0.0 END
                                    AS ordered,
@@ -123,7 +124,6 @@ class CustomerFollowupControlReport(models.TransientModel):
                            AND so.date_order >= %(start)s
                            AND so.date_order < %(end)s
                        ) outcome ON TRUE
-                  JOIN res_company shop ON shop.id = draw.company_id
                  WHERE draw.id = ANY(%(draws)s)
               GROUP BY draw.in_control
                 """,

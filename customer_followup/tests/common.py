@@ -9,19 +9,28 @@ from odoo.tests import TransactionCase, new_test_user
 
 REMINDER_CRON = "customer_followup.ir_cron_replacement_reminders"
 
+# The moment the fixtures are made and the tests run unless a test moves the
+# clock (a Monday, 10:00 in Tokyo): no test reads the real clock.
+STORY_NOW = "2026-11-16 01:00:00"
+SHOP_TZ = "Asia/Tokyo"
+
 
 class FollowupCase(TransactionCase):
     """The one fixture of the addon's tests, without demo data: a salesperson
     and a sales manager; a household customer with a postal address (who buys
     the pressure cooker) and a company customer with a contact person; the
     shipped touchpoint types; a pressure cooker whose gasket is replaced every
-    24 months, its safety valve and a kettle without replacement parts."""
+    24 months, its safety valve and a kettle without replacement parts. The
+    shop is in Tokyo; the clock stands at ``STORY_NOW``."""
+
+    freeze_time = freeze_time(STORY_NOW)
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.company = cls.env.company
+        cls.company.followup_tz = SHOP_TZ
         cls.salesman = new_test_user(
             cls.env,
             login="cf_salesman",
@@ -176,6 +185,18 @@ class FollowupCase(TransactionCase):
         with self.assertRaises(exception) as catcher:
             yield catcher
         self.assertIn(text, str(catcher.exception))
+
+
+class BrowserCase(FollowupCase):
+    """For the browser's tours, which run on the browser's own clock: only
+    the fixture is made at ``STORY_NOW``."""
+
+    freeze_time = None
+
+    @classmethod
+    def setUpClass(cls):
+        with freeze_time(STORY_NOW):
+            super().setUpClass()
 
 
 class FollowupTierCase(FollowupCase):

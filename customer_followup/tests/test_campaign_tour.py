@@ -1,11 +1,11 @@
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
-from .common import FollowupCase
+from .common import BrowserCase
 
 
 @tagged("post_install", "-at_install")
-class TestCampaignTour(FollowupCase, HttpCase):
+class TestCampaignTour(BrowserCase, HttpCase):
     def test_manager_previews_and_confirms_a_campaign(self):
         tier = self.env.ref("customer_followup.customer_tier_b")
         customers = self.env["res.partner"].create(

@@ -8,7 +8,7 @@ from odoo.tests import tagged
 
 from odoo.addons.base.tests.common import HttpCaseWithUserPortal
 
-from .common import FollowupCase
+from .common import BrowserCase
 
 # a 1x1 PNG: the portal accepts any image as a signature
 SIGNATURE = base64.b64encode(
@@ -20,7 +20,7 @@ SIGNATURE = base64.b64encode(
 
 
 @tagged("post_install", "-at_install")
-class TestCustomerPath(FollowupCase, HttpCaseWithUserPortal):
+class TestCustomerPath(BrowserCase, HttpCaseWithUserPortal):
     """From the reminder to the order, as the customer (Joel Willis, the
     portal user of Odoo's test fixture) goes: the link of the mail, the
     quotation in the customer's language, signature and, where a payment

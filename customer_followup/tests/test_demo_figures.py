@@ -1,4 +1,5 @@
 import re
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from odoo import fields
@@ -45,9 +46,22 @@ class TestDemoFigures(TransactionCase):
         # what the administrator of the README sees
         self.env = self.env(user=self.env.ref("base.user_admin"))
 
+    def _first_working_day(self, today):
+        """Today on a working day of the company's calendar, else the next
+        working day (the planner plans nothing on a weekend or a holiday)."""
+        calendar = self.env.company.resource_calendar_id
+        days = [today + timedelta(days=n) for n in range(15)]
+        unusual = calendar._get_unusual_days(
+            datetime.combine(days[0], time.min),
+            datetime.combine(days[-1], time.max),
+            self.env.company,
+        )
+        return next(day for day in days if not unusual.get(fields.Date.to_string(day)))
+
     def _figures(self):
         env = self.env
-        today = fields.Date.context_today(env.user)
+        today = env.company._followup_today()
+        first_working_day = self._first_working_day(today)
         partners = env["res.partner"]
         customers = [("active", "=", True), ("followup_tier_id", "!=", False)]
         figures = {"Customers with a tier": partners.search_count(customers)}
@@ -57,8 +71,8 @@ class TestDemoFigures(TransactionCase):
             )
         activities = env["mail.activity"].search([("followup_planned", "=", True)])
         figures["Planned follow-ups"] = len(activities)
-        figures["Planned follow-ups due today"] = len(
-            activities.filtered(lambda a: a.date_deadline == today)
+        figures["Planned follow-ups due on the first working day from today"] = len(
+            activities.filtered(lambda a: a.date_deadline == first_working_day)
         )
         figures["Planned follow-ups overdue"] = len(
             activities.filtered(lambda a: a.date_deadline < today)

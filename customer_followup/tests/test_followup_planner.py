@@ -107,7 +107,8 @@ class TestFollowupPlanner(FollowupTierCase):
     def test_done_moves_next_date(self):
         self._run_cron(NOW, PLAN)
         activity = self._planned_activities(self.key)
-        with freeze_time("2026-03-12 15:00:00"):
+        # 14:00 on 12 March in Tokyo
+        with freeze_time("2026-03-12 05:00:00"):
             activity.with_user(self.salesman).action_feedback(feedback="Went well")
         touchpoint = self.key.touchpoint_ids.filtered(
             lambda t: t.activity_id == activity

@@ -60,8 +60,8 @@ class TestReorderInterval(FollowupCase):
         # three orders, but two on the same day: two purchase days only
         cls.same_day = Partner.create({"name": "Umi Sushi", "user_id": False})
         for moment in (
-            "2026-05-01 09:00:00",
-            "2026-05-01 15:00:00",
+            "2026-05-01 00:00:00",
+            "2026-05-01 14:59:00",  # 23:59 in Tokyo
             "2026-06-01 10:00:00",
         ):
             cls._sell(cls.same_day, cls.valve, moment)

@@ -3,11 +3,11 @@ from datetime import datetime, timedelta
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
-from .common import FollowupCase
+from .common import BrowserCase
 
 
 @tagged("post_install", "-at_install")
-class TestFollowupTours(FollowupCase, HttpCase):
+class TestFollowupTours(BrowserCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
