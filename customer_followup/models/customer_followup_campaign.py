@@ -480,58 +480,13 @@ class CustomerFollowupCampaign(models.Model):
 
     def _budget_used(self, touchpoint_types, send_date=None):
         """Contacts of ``touchpoint_types`` counted against their yearly
-        budget in the year of the send date: the campaigns' pieces sent that
-        year, planned or done (this campaign's earlier anniversaries
-        included), and the planner's follow-ups of its salespeople planned
-        that year."""
+        budget in the year of the send date, this campaign's plan left out
+        (the ledger's)."""
         self.ensure_one()
         send_date = send_date or self.send_date
-        first = fields.Date.start_of(send_date, "year")
-        last = fields.Date.end_of(send_date, "year")
-        used = Counter()
-        if not touchpoint_types:
-            return used
-        pieces = (
-            self.env["customer.followup.campaign.piece"]
-            .sudo()
-            ._read_group(
-                [
-                    ("touchpoint_type_id", "in", touchpoint_types.ids),
-                    ("company_id", "=", self.company_id.id),
-                    "|",
-                    ("campaign_id", "!=", self._origin.id),
-                    ("campaign_id.timing", "=", "anniversary"),
-                    ("state", "in", ("planned", "done")),
-                    # a piece counts in the year of its send date (New Year
-                    # cards written in December count next year)
-                    ("send_date", ">=", first),
-                    ("send_date", "<=", last),
-                ],
-                ["touchpoint_type_id"],
-                ["__count"],
-            )
+        return self.env["customer.followup.ledger"]._budget_used(
+            self.company_id, touchpoint_types, send_date.year, campaign=self._origin
         )
-        for touchpoint_type, count in pieces:
-            used[touchpoint_type.id] += count
-        activities = (
-            self.env["mail.activity"]
-            .sudo()
-            .with_context(active_test=False)
-            ._read_group(
-                [
-                    ("followup_planned", "=", True),
-                    ("followup_touchpoint_type_id", "in", touchpoint_types.ids),
-                    ("user_id.company_id", "=", self.company_id.id),
-                    ("followup_plan_date", ">=", first),
-                    ("followup_plan_date", "<=", last),
-                ],
-                ["followup_touchpoint_type_id"],
-                ["__count"],
-            )
-        )
-        for touchpoint_type, count in activities:
-            used[touchpoint_type.id] += count
-        return used
 
     # ------------------------------------------------------------------
     # Plan

@@ -1,4 +1,5 @@
-from collections import defaultdict
+from collections import Counter, defaultdict
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -146,6 +147,29 @@ class CustomerFollowupOverview(models.AbstractModel):
         return capacity
 
     @api.model
+    def _capacity_used_by_channel(self, open_domain, month_start, next_month):
+        """{(salesperson, channel): count} of the month's contacts counted
+        against the capacity (the ledger's), of the salespeople the user
+        follows."""
+        users = self.env["res.users"].search(
+            [("share", "=", False)]
+            + [term for term in open_domain if term[0] == "user_id"]
+        )
+        types = self.env["customer.touchpoint.type"].with_context(active_test=False)
+        types = types.search([("activity_type_id", "!=", False)])
+        channels = {t.id: t.channel for t in types}
+        used = Counter()
+        for (user_id, type_id, _day), count in (
+            self.env["customer.followup.ledger"]
+            ._capacity_used(
+                users.ids, types.ids, month_start, next_month - timedelta(days=1)
+            )
+            .items()
+        ):
+            used[(users.browse(user_id), channels[type_id])] += count
+        return used
+
+    @api.model
     def _section_workload(self, today):
         """Open planned follow-ups per salesperson and channel by deadline
         (overdue, today, rest of the month, later: together every open planned
@@ -216,23 +240,15 @@ class CustomerFollowupOverview(models.AbstractModel):
             else:
                 period = "later"
             planned[user, channel, period] += count
-        # what the planner counts against the month's capacity: the planned
-        # follow-ups of the month, open or done
+        # what the planner counts against the month's capacity (the
+        # ledger's): the planned follow-ups of the month, open or done, and
+        # the campaigns' personal pieces
         used_domain = [
             *open_domain,
             ("followup_plan_date", ">=", month_start),
             ("followup_plan_date", "<", next_month),
         ]
-        used = {
-            (user, channel): count
-            for user, channel, count in Activity.with_context(
-                active_test=False
-            )._read_group(
-                used_domain,
-                ["user_id", "followup_touchpoint_type_id.channel"],
-                ["__count"],
-            )
-        }
+        used = self._capacity_used_by_channel(open_domain, month_start, next_month)
         done_domain = [
             ("date", ">=", self.env.company._followup_moment(month_start)),
             ("date", "<", self.env.company._followup_moment(next_month)),

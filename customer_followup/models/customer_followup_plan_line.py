@@ -63,6 +63,9 @@ class CapacityBook:
     days: dict = field(default_factory=dict)
     loaded: set = field(default_factory=set)
     working_days: dict = field(default_factory=dict)
+    # the contacts counted against each (company id, touchpoint type id,
+    # year)'s yearly budget: the ledger's, then the plan's own
+    budgets: dict = field(default_factory=dict)
     # the deferral sentence of each (type, salesperson, horizon end), written
     # once: thousands of customers may wait for the same capacity
     deferred_reasons: dict = field(default_factory=dict)

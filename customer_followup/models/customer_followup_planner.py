@@ -97,10 +97,41 @@ class CustomerFollowupPlanner(models.AbstractModel):
         return by_channel
 
     @api.model
-    def _resolve_touchpoint_type(self, partner, wanted, types_by_channel):
+    def _over_budget(self, book, company, touchpoint_type, year):
+        """Why ``touchpoint_type`` cannot be planned once more in ``year``
+        for ``company`` (its yearly budget is used up), or False."""
+        budget = touchpoint_type.yearly_budget
+        if not budget:
+            return False
+        key = (company.id, touchpoint_type.id, year)
+        if key not in book.budgets:
+            book.budgets[key] = self.env["customer.followup.ledger"]._budget_used(
+                company, touchpoint_type, year
+            )[touchpoint_type.id]
+        if book.budgets[key] < budget:
+            return False
+        return self.env._(
+            "the yearly budget of %(budget)s %(type)s in %(year)s is used up",
+            budget=budget,
+            type=touchpoint_type.name,
+            year=year,
+        )
+
+    @api.model
+    def _resolve_touchpoint_type(
+        self, partner, wanted, types_by_channel, over_budget=None
+    ):
         """Return (touchpoint type or empty, note) for the tier's contact
-        ``wanted``, falling back to the next best allowed channel."""
-        reason = partner._followup_blocked_reason(wanted.channel)
+        ``wanted``, falling back to the next best allowed channel (allowed:
+        the customer accepts it and its yearly budget, by ``over_budget``,
+        is not used up)."""
+
+        def blocked_reason(touchpoint_type):
+            return partner._followup_blocked_reason(touchpoint_type.channel) or (
+                over_budget and over_budget(touchpoint_type)
+            )
+
+        reason = blocked_reason(wanted)
         if not reason:
             return wanted, False
         reasons = [reason]
@@ -110,7 +141,7 @@ class CustomerFollowupPlanner(models.AbstractModel):
                 candidate = types_by_channel.get(channel)
                 if not candidate:
                     continue
-                blocked = partner._followup_blocked_reason(channel)
+                blocked = blocked_reason(candidate)
                 if not blocked:
                     return candidate, self.env._(
                         "%(wanted)s not allowed (%(reason)s): %(other)s instead",
@@ -127,37 +158,24 @@ class CustomerFollowupPlanner(models.AbstractModel):
 
     @api.model
     def _load_capacity_usage(self, usage, keys):
-        """Fill ``usage[(user_id, type_id, month)]`` with the planned follow-ups,
-        open or done, already counted for the given keys."""
+        """Fill ``usage[(user_id, type_id, month)]`` with the contacts counted
+        against the capacity (the ledger's) for the given keys."""
         missing = [key for key in keys if key not in usage]
         if not missing:
             return
         for key in missing:
             usage[key] = 0
         months = sorted({key[2] for key in missing})
-        groups = (
-            self.env["mail.activity"]
-            .with_context(active_test=False)
-            ._read_group(
-                [
-                    ("followup_planned", "=", True),
-                    ("user_id", "in", list({key[0] for key in missing})),
-                    (
-                        "followup_touchpoint_type_id",
-                        "in",
-                        list({key[1] for key in missing}),
-                    ),
-                    ("followup_plan_date", ">=", months[0]),
-                    ("followup_plan_date", "<", fields.Date.add(months[-1], months=1)),
-                ],
-                ["user_id", "followup_touchpoint_type_id", "followup_plan_date:month"],
-                ["__count"],
-            )
+        used = self.env["customer.followup.ledger"]._capacity_used(
+            {key[0] for key in missing},
+            {key[1] for key in missing},
+            months[0],
+            fields.Date.end_of(months[-1], "month"),
         )
-        for user, touchpoint_type, month, count in groups:
-            key = (user.id, touchpoint_type.id, fields.Date.start_of(month, "month"))
-            if key in missing:
-                usage[key] = count
+        for (user_id, type_id, day), count in used.items():
+            key = (user_id, type_id, fields.Date.start_of(day, "month"))
+            if key in usage and key in missing:
+                usage[key] += count
 
     @api.model
     def _plan_batch(self, partners, today, horizon_days, book, types_by_channel):
@@ -219,7 +237,12 @@ class CustomerFollowupPlanner(models.AbstractModel):
                     self.env._("No salesperson: assigned to %(user)s", user=user.name)
                 )
             touchpoint_type, type_note = self._resolve_touchpoint_type(
-                partner, partner.followup_tier_id.touchpoint_type_id, types_by_channel
+                partner,
+                partner.followup_tier_id.touchpoint_type_id,
+                types_by_channel,
+                over_budget=lambda t, c=company, d=line.plan_date: self._over_budget(
+                    book, c, t, d.year
+                ),
             )
             if type_note:
                 notes.append(type_note)
@@ -227,6 +250,9 @@ class CustomerFollowupPlanner(models.AbstractModel):
             if not touchpoint_type:
                 continue
             line.user, line.touchpoint_type = user, touchpoint_type
+            if touchpoint_type.yearly_budget:
+                budget_key = (company.id, touchpoint_type.id, line.plan_date.year)
+                book.budgets[budget_key] = book.budgets.get(budget_key, 0) + 1
             pending.append((line, company, horizon_end))
 
         self._load_capacity_book(
@@ -236,7 +262,11 @@ class CustomerFollowupPlanner(models.AbstractModel):
             max((end for _line, _company, end in pending), default=today),
         )
         for line, company, horizon_end in pending:
+            budget_key = (company.id, line.touchpoint_type.id, line.plan_date.year)
             self._schedule(line, company, today, horizon_end, book)
+            if line.action != PlanAction.CREATE and budget_key in book.budgets:
+                # deferred: its budget is not used
+                book.budgets[budget_key] -= 1
         return lines
 
     @api.model
@@ -269,10 +299,9 @@ class CustomerFollowupPlanner(models.AbstractModel):
 
     @api.model
     def _load_capacity_book(self, book, lines, today, last_day):
-        """Count in ``book`` the planned follow-ups (open or done) of the
-        salespeople and contacts of ``lines`` with a capacity, per day and
-        month, from the first day of this month to the end of the month of
-        ``last_day``."""
+        """Count in ``book`` what the capacity of the salespeople and contacts
+        of ``lines`` has used (the ledger's), per day and month, from the
+        first day of this month to the end of the month of ``last_day``."""
         pairs = {
             (line.user.id, line.touchpoint_type.id)
             for line in lines
@@ -281,35 +310,17 @@ class CustomerFollowupPlanner(models.AbstractModel):
         if not pairs:
             return
         book.loaded |= pairs
-        groups = (
-            self.env["mail.activity"]
-            .with_context(active_test=False)
-            ._read_group(
-                [
-                    ("followup_planned", "=", True),
-                    ("user_id", "in", list({pair[0] for pair in pairs})),
-                    (
-                        "followup_touchpoint_type_id",
-                        "in",
-                        list({pair[1] for pair in pairs}),
-                    ),
-                    ("followup_plan_date", ">=", fields.Date.start_of(today, "month")),
-                    ("followup_plan_date", "<=", fields.Date.end_of(last_day, "month")),
-                ],
-                ["user_id", "followup_touchpoint_type_id", "followup_plan_date:day"],
-                ["__count"],
-            )
+        used = self.env["customer.followup.ledger"]._capacity_used(
+            {pair[0] for pair in pairs},
+            {pair[1] for pair in pairs},
+            fields.Date.start_of(today, "month"),
+            fields.Date.end_of(last_day, "month"),
         )
-        for user, touchpoint_type, day, count in groups:
-            if (user.id, touchpoint_type.id) not in pairs:
+        for (user_id, type_id, day), count in used.items():
+            if (user_id, type_id) not in pairs:
                 continue
-            day = fields.Date.to_date(day)
-            month_key = (
-                user.id,
-                touchpoint_type.id,
-                fields.Date.start_of(day, "month"),
-            )
-            book.days[(user.id, touchpoint_type.id, day)] = count
+            month_key = (user_id, type_id, fields.Date.start_of(day, "month"))
+            book.days[(user_id, type_id, day)] = count
             book.months[month_key] = book.months.get(month_key, 0) + count
 
     @api.model

@@ -437,19 +437,29 @@ class CustomerFollowupScoring(models.AbstractModel):
         that keeps their cadence may be the planner's fallback, which only
         the ORM computation knows (``_compute_last_cadence_contact_date``)."""
         partner_model = self.env["res.partner"].with_context(active_test=False)
+        partner_model.flush_model(
+            [
+                "email",
+                "email_normalized",
+                "followup_no_visit",
+                "followup_no_call",
+                "followup_no_postal",
+            ]
+        )
+        self.env["mail.blacklist"].flush_model(["email", "active"])
         partners = partner_model.browse(
             row[0]
             for row in self.env.execute_query(
                 SQL(
                     """
-                    SELECT id
-                      FROM res_partner
-                     WHERE followup_tier_id IS NOT NULL
-                       AND write_date = %s
-                       AND (followup_no_visit OR followup_no_call
-                            OR followup_no_postal OR email IS NULL)
+                    SELECT p.id
+                      FROM res_partner p
+                     WHERE p.followup_tier_id IS NOT NULL
+                       AND p.write_date = %s
+                       AND %s
                     """,
                     self.env.cr.now(),
+                    self.env["res.partner"]._followup_refuses_a_channel_sql("p"),
                 )
             )
         )

@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.fields import Domain
+from odoo.tools import SQL
 
 from .customer_touchpoint_type import POSTAL_CHANNELS
 from .value_range import DATE_MAX, DATE_MIN, ValueRange
@@ -232,6 +233,21 @@ class ResPartner(models.Model):
             if self.is_blacklisted:
                 return self.env._("email blacklisted")
         return False
+
+    @api.model
+    def _followup_refuses_a_channel_sql(self, alias):
+        """SQL condition on the partner ``alias``: it refuses a channel by
+        ``_followup_blocked_reason`` (an opt-out, no email address, or a
+        blacklisted one). The one SQL copy of that rule: keep them together."""
+        return SQL(
+            """(%(p)s.followup_no_visit OR %(p)s.followup_no_call
+                OR %(p)s.followup_no_postal
+                OR COALESCE(%(p)s.email, '') = ''
+                OR EXISTS (SELECT 1 FROM mail_blacklist bl
+                            WHERE bl.active
+                              AND bl.email = %(p)s.email_normalized))""",
+            p=SQL.identifier(alias),
+        )
 
     @api.model
     def _followup_sees_all_customers(self):

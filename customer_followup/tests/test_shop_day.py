@@ -8,6 +8,7 @@ from odoo.tests import tagged
 
 from .common import FollowupTierCase
 from .test_followup_overview import WORKLOAD
+from .test_migration_ranges import load_migration
 
 # 00:30 and 23:30 in Tokyo (UTC+9), as UTC moments: at 00:30 UTC's day is
 # still the day before; at 23:30 both days agree.
@@ -243,3 +244,19 @@ class TestShopDay(FollowupTierCase):
             # 01:00 on Tuesday in Paris (UTC+1 in November)
             self.assertEqual(tiers.nextcall, datetime(2026, 11, 17, 0, 0))
             self.assertEqual(slipping.nextcall, datetime(2026, 11, 23, 6, 0))
+
+
+@tagged("post_install", "-at_install")
+class TestMigrationShopDay(FollowupTierCase):
+    """19.0.1.4.0 moves the scheduled actions of an existing database to
+    their night hours in the shop's timezone."""
+
+    def test_scheduled_actions_move_to_the_night(self):
+        cron = self.env.ref("customer_followup.ir_cron_plan_followups")
+        cron.nextcall = "2026-11-16 23:44:00"  # the hour the addon was installed
+        with freeze_time("2026-11-16 12:00:00"):  # 21:00 in Tokyo
+            load_migration("19.0.1.4.0", "post-shop-day").migrate(
+                self.env.cr, "19.0.1.3.0"
+            )
+        # 05:00 on Tuesday in Tokyo
+        self.assertEqual(cron.nextcall, datetime(2026, 11, 16, 20, 0))
