@@ -10,9 +10,10 @@
 #  5. create a demo database as `make run` does and check the README's demo
 #     figures on it (test_demo_figures.py).
 # The output ends with pytest's summary line. The database is dropped at exit.
-# TEST_NOW moves the clocks of Odoo, of a PostgreSQL cluster of its own and
-# of the browser to that moment (libfaketime), e.g. TEST_NOW="2027-12-31
-# 23:30:00+09:00"; the linters are skipped then (SKIP_LINT=1 skips them too).
+# TEST_NOW moves the clocks of Odoo and of a PostgreSQL cluster of its own to
+# that moment (libfaketime; the tours' browser keeps the real clock), e.g.
+# TEST_NOW="2027-12-31 23:30:00+09:00"; the linters are skipped then
+# (SKIP_LINT=1 skips them too).
 # Usage: make test   [KEEP_DB=1] [PYTEST_ARGS="-k name -x"] [DEMO_CHECK=1]
 #                    [TEST_NOW="YYYY-MM-DD HH:MM:SS+HH:MM"] [SKIP_LINT=1]
 set -uo pipefail
