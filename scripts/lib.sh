@@ -33,8 +33,8 @@ require_odoo() {
     fi
 }
 
-# fake_clock MOMENT: run every process started from now on (PostgreSQL, Odoo;
-# not the browser, see browser_real_clock.sh) with its clock moved to MOMENT (ISO 8601 with its UTC offset,
+# fake_clock MOMENT: run every process started from now on (PostgreSQL, Odoo)
+# with its clock moved to MOMENT (ISO 8601 with its UTC offset,
 # e.g. "2027-12-31 23:30:00+09:00"), by a fixed offset from the real clock so
 # that every process agrees; PostgreSQL then runs a cluster of its own
 # (.pg-faketime/), which the caller stops (scripts/pg.sh --stop). Needs Debian's faketime (make setup).
@@ -50,9 +50,7 @@ print(int(moment.timestamp() - time.time()))' "$moment") || return 1
     export FAKETIME="${offset/#-/-}s" FAKETIME_DONT_FAKE_MONOTONIC=1 LD_PRELOAD="$lib"
     case $FAKETIME in -*) ;; *) FAKETIME="+$FAKETIME" ;; esac
     export CF_PG_DIR="$ROOT/.pg-faketime"
-    # Chromium does not start under libfaketime: the tours' browser keeps
-    # the real clock
-    export ODOO_BROWSER_BIN="$ROOT/scripts/browser_real_clock.sh"
+
     log "clocks moved to $moment (FAKETIME=$FAKETIME)"
 }
 

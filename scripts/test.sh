@@ -11,9 +11,9 @@
 #     figures on it (test_demo_figures.py).
 # The output ends with pytest's summary line. The database is dropped at exit.
 # TEST_NOW moves the clocks of Odoo and of a PostgreSQL cluster of its own to
-# that moment (libfaketime; the tours' browser keeps the real clock), e.g.
-# TEST_NOW="2027-12-31 23:30:00+09:00"; the linters are skipped then
-# (SKIP_LINT=1 skips them too).
+# that moment (libfaketime), e.g. TEST_NOW="2027-12-31 23:30:00+09:00"; the
+# linters and the browser's tours (Chromium does not start under libfaketime)
+# are skipped then (SKIP_LINT=1 skips the linters too).
 # Usage: make test   [KEEP_DB=1] [PYTEST_ARGS="-k name -x"] [DEMO_CHECK=1]
 #                    [TEST_NOW="YYYY-MM-DD HH:MM:SS+HH:MM"] [SKIP_LINT=1]
 set -uo pipefail
@@ -24,6 +24,7 @@ require_odoo
 if [ -n "${TEST_NOW:-}" ]; then
     fake_clock "$TEST_NOW" || exit 1
     SKIP_LINT=1
+    NO_BROWSER=(-p pytest_no_browser)
 fi
 start_pg
 
@@ -114,7 +115,7 @@ fi
 
 # --- 3. tests with pytest-odoo -------------------------------------------------
 TEST_DIR="$ADDON/tests"
-if grep -rqsE "start_tour|browser_js" "$TEST_DIR"; then
+if [ -z "${TEST_NOW:-}" ] && grep -rqsE "start_tour|browser_js" "$TEST_DIR"; then
     log "tests use the browser: checking chromium and websocket-client"
     if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null \
         && ! command -v google-chrome >/dev/null; then
@@ -137,6 +138,7 @@ log "pytest $TEST_DIR (Odoo log: WARNING+ records fail the test)"
 # so a deprecation hit by the addon fails like any other WARNING.
 PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" \
     "$PYTHON" -m pytest -p no:cacheprovider -p no:warnings -p pytest_odoo_logcheck \
+    ${NO_BROWSER[@]+"${NO_BROWSER[@]}"} \
     --odoo-config="$CONFIG" --odoo-database="$DB" \
     --odoo-addons-path="$ADDONS_PATH" --odoo-http \
     --odoo-log-level=info --odoo-extra="logfile=$TEST_LOG" \

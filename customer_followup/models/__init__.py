@@ -15,6 +15,7 @@ from . import customer_followup_scoring
 from . import res_company
 from . import shop_day
 from . import res_config_settings
+from . import customer_followup_policy
 from . import customer_followup_ledger
 from . import customer_followup_planner
 from . import product_consumable_rule

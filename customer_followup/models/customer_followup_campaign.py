@@ -495,10 +495,9 @@ class CustomerFollowupCampaign(models.Model):
     def _contact_chain(self, wanted):
         """The contact of a tier, then the cheaper contacts (not heavier than
         it), heaviest first."""
-        cheaper = self.fallback_type_ids.filtered(
-            lambda t: t != wanted and t.weight <= wanted.weight
-        ).sorted(lambda t: (-t.weight, t.sequence, t.id))
-        return wanted | cheaper
+        return self.env["customer.followup.policy"]._chain(
+            wanted, self.fallback_type_ids
+        )
 
     def _window(self, today, send_date=None):
         """The days the salespeople make their pieces: the preparation days
@@ -621,7 +620,9 @@ class CustomerFollowupCampaign(models.Model):
         """Give ``candidate`` to the customer of ``plan_line`` if it can get
         it; return why not otherwise (translated)."""
         partner = plan_line.partner
-        blocked = partner._followup_blocked_reason(candidate.channel)
+        blocked = self.env["customer.followup.policy"]._blocked_reason(
+            partner, candidate
+        )
         if blocked:
             return blocked
         if candidate.id in budgets and used[candidate.id] >= budgets[candidate.id]:

@@ -15,9 +15,6 @@ from .customer_followup_plan_line import CapacityBook, PlanAction, PlanLine
 # faster, and a batch of 2,500 still takes about a second at 100,000 customers
 PLAN_BATCH_SIZE = 2500
 
-# Order in which a contact falls back to the next best allowed one.
-FALLBACK_CHANNELS = ["visit", "call", "letter", "postcard", "printed_mail", "email"]
-
 
 class CustomerFollowupPlanner(models.AbstractModel):
     """Plans the due customer follow-ups as activities.
@@ -122,36 +119,25 @@ class CustomerFollowupPlanner(models.AbstractModel):
         self, partner, wanted, types_by_channel, over_budget=None
     ):
         """Return (touchpoint type or empty, note) for the tier's contact
-        ``wanted``, falling back to the next best allowed channel (allowed:
-        the customer accepts it and its yearly budget, by ``over_budget``,
-        is not used up)."""
-
-        def blocked_reason(touchpoint_type):
-            return partner._followup_blocked_reason(touchpoint_type.channel) or (
-                over_budget and over_budget(touchpoint_type)
+        ``wanted``, by the contact policy's fallback chain among the contacts
+        the planner can plan (allowed: the customer accepts it and its yearly
+        budget, by ``over_budget``, is not used up)."""
+        candidates = self.env["customer.touchpoint.type"].browse(
+            [t.id for t in types_by_channel.values()]
+        )
+        chosen, reasons = self.env["customer.followup.policy"]._choose(
+            partner, wanted, candidates, blocked=over_budget
+        )
+        if chosen == wanted:
+            return chosen, False
+        if chosen:
+            return chosen, self.env._(
+                "%(wanted)s not allowed (%(reason)s): %(other)s instead",
+                wanted=wanted.name,
+                reason=reasons[0],
+                other=chosen.name,
             )
-
-        reason = blocked_reason(wanted)
-        if not reason:
-            return wanted, False
-        reasons = [reason]
-        if wanted.channel in FALLBACK_CHANNELS:
-            start = FALLBACK_CHANNELS.index(wanted.channel) + 1
-            for channel in FALLBACK_CHANNELS[start:]:
-                candidate = types_by_channel.get(channel)
-                if not candidate:
-                    continue
-                blocked = blocked_reason(candidate)
-                if not blocked:
-                    return candidate, self.env._(
-                        "%(wanted)s not allowed (%(reason)s): %(other)s instead",
-                        wanted=wanted.name,
-                        reason=reason,
-                        other=candidate.name,
-                    )
-                if blocked not in reasons:
-                    reasons.append(blocked)
-        return wanted.browse(), self.env._(
+        return chosen, self.env._(
             "Not planned: no allowed contact (%(reasons)s)",
             reasons=", ".join(reasons),
         )

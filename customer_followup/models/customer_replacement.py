@@ -748,8 +748,13 @@ class CustomerReplacement(models.Model):
                 quotation=quotation.name or "",
             )
         step = self._step(self.reminder_step + 1)
-        reason = partner._followup_blocked_reason(step.touchpoint_type_id.channel)
+        policy = self.env["customer.followup.policy"]
+        allowed, reasons = policy._choose(
+            partner, step.touchpoint_type_id, policy._reminder_candidates()
+        )
+        reason = not allowed and reasons[0]
         if reason:
+            # no contact of the policy's chain reaches the customer
             return "unreachable", self.env._(
                 "Reminders stopped before step %(step)s (%(type)s): %(reason)s.",
                 step=self.reminder_step + 1,

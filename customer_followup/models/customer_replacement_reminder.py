@@ -3,15 +3,7 @@ from markupsafe import escape
 from odoo import api, fields, models
 from odoo.fields import Command
 
-from .product_consumable_rule import fitting_touchpoint_type
-
-# A reminder the customer cannot receive by its delivery goes by the next one:
-# an email by post, a letter as a call of the salesperson. Activities and
-# opportunities ask the salesperson to call, and have no fallback.
-FALLBACKS = {
-    "mail": ("print", "printed_mail"),
-    "print": ("activity", "call"),
-}
+from .product_consumable_rule import DELIVERY_DEFAULT_TYPES, fitting_touchpoint_type
 
 
 class CustomerReplacementReminder(models.AbstractModel):
@@ -32,15 +24,25 @@ class CustomerReplacementReminder(models.AbstractModel):
         ``cycle``: the rule's, or the fallback's when the customer cannot be
         reached so (``reason`` says why, else False)."""
         touchpoint_type, delivery = self._planned_contact(cycle)
-        first_reason = False
-        while delivery in FALLBACKS:
-            reason = cycle.partner_id._followup_blocked_reason(touchpoint_type.channel)
-            if not reason:
-                break
-            first_reason = first_reason or reason
-            delivery, channel = FALLBACKS[delivery]
-            touchpoint_type = self.env["customer.touchpoint.type"]._for_channel(channel)
-        return touchpoint_type, delivery, first_reason
+        return self._fallback_contact(cycle, touchpoint_type, delivery)
+
+    @api.model
+    def _fallback_contact(self, cycle, touchpoint_type, delivery):
+        """Return (touchpoint type, delivery, reason) of a reminder of
+        ``cycle`` planned by ``touchpoint_type`` and ``delivery``: the contact
+        policy's first allowed contact (``reason`` says why the planned one
+        was not, else False). With none allowed, the salesperson is asked to
+        decide (an activity), with the reason."""
+        policy = self.env["customer.followup.policy"]
+        chosen, reasons = policy._choose(
+            cycle.partner_id, touchpoint_type, policy._reminder_candidates()
+        )
+        if chosen == touchpoint_type:
+            return touchpoint_type, delivery, False
+        if not chosen:
+            ask = self.env.ref(DELIVERY_DEFAULT_TYPES["activity"], False)
+            return ask or touchpoint_type, "activity", reasons[0]
+        return chosen, policy._reminder_delivery(chosen, delivery), reasons[0]
 
     @api.model
     def _planned_contact(self, cycle):
@@ -129,16 +131,22 @@ class CustomerReplacementReminder(models.AbstractModel):
             return
         now = fields.Datetime.now()
         by_delivery = {}
-        for step, step_cycles in cycles.grouped(
-            lambda c: c._step(c.reminder_step + 1)
+        contacts = {}
+        for cycle in cycles:
+            step = cycle._step(cycle.reminder_step + 1)
+            contacts[cycle] = self._fallback_contact(
+                cycle, step.touchpoint_type_id, step.delivery
+            )
+        for (touchpoint_type, delivery, _reason), step_cycles in cycles.grouped(
+            lambda c: contacts[c]
         ).items():
             for number, number_cycles in step_cycles.grouped("reminder_step").items():
                 number_cycles.write(
                     {
                         "reminder_step": number + 1,
                         "reminder_step_date": now,
-                        "touchpoint_type_id": step.touchpoint_type_id.id,
-                        "delivery": step.delivery,
+                        "touchpoint_type_id": touchpoint_type.id,
+                        "delivery": delivery,
                         # a postcard step is printed again
                         "printed": False,
                         "printed_date": False,
@@ -150,8 +158,8 @@ class CustomerReplacementReminder(models.AbstractModel):
                     for cycle in step_cycles
                 }
             )
-            by_delivery.setdefault(step.delivery, cycles.browse())
-            by_delivery[step.delivery] |= step_cycles
+            by_delivery.setdefault(delivery, cycles.browse())
+            by_delivery[delivery] |= step_cycles
         self._deliver(cycles, by_delivery)
 
     @api.model

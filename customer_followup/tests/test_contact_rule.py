@@ -75,15 +75,14 @@ class TestOneContactRule(FollowupCase):
         self.assertIn(
             "(opted out of postal mail)", self._planner_note(self.types["letter"])
         )
+        # the contact policy's chain: the next contact not heavier than the
+        # printed card that the customer accepts, the email
         cycle, chatter = self._reminder()
         self.assertIn(": opted out of postal mail.", chatter)
         self.assertEqual(
-            (cycle.touchpoint_type_id, cycle.delivery), (self.types["call"], "activity")
+            (cycle.touchpoint_type_id, cycle.delivery), (self.types["email"], "mail")
         )
-        self.assertEqual(
-            cycle.quotation_id.activity_ids.activity_type_id,
-            self.types["call"].activity_type_id,
-        )
+        self.assertTrue(self._reminder_mails(cycle))
 
     def test_no_email_and_no_postal_mail(self):
         """The first reason is recorded, the reminder becomes a call."""

@@ -114,3 +114,42 @@ class TestBlockedRuleInSql(FollowupTierCase):
         self.assertEqual([row[0] for row in rows], [partner.id])
         self.assertTrue(partner._followup_blocked_reason("email"))
         self.assertFalse(other._followup_blocked_reason("email"))
+
+
+@tagged("post_install", "-at_install")
+class TestOneFallbackChain(FollowupTierCase):
+    """The planner, the campaigns, the reminders and their escalation steps
+    choose the same fallback for the same blocked customer: the contact
+    policy's first allowed contact not heavier than the wanted one."""
+
+    def test_same_fallback_everywhere(self):
+        self._sell(self.customer, self.cooker)
+        cycle = self._cycles()
+        self.customer.followup_no_postal = True
+        wanted = self.type_printed
+        policy = self.env["customer.followup.policy"]
+        expected = self.type_email
+        # the policy
+        chosen, reasons = policy._choose(
+            self.customer, wanted, policy._reminder_candidates()
+        )
+        self.assertEqual((chosen, reasons), (expected, ["opted out of postal mail"]))
+        # the planner
+        planned, note = self.planner._resolve_touchpoint_type(
+            self.customer, wanted, self.planner._types_by_channel()
+        )
+        self.assertEqual(planned, expected)
+        self.assertIn("opted out of postal mail", note)
+        # a campaign whose fallbacks are every contact
+        campaign = self.env["customer.followup.campaign"].new(
+            {"fallback_type_ids": self.env["customer.touchpoint.type"].search([]).ids}
+        )
+        chain = campaign._contact_chain(wanted)
+        allowed = next(t for t in chain if not policy._blocked_reason(self.customer, t))
+        self.assertEqual(allowed._origin, expected)
+        # a reminder and an escalation step planned as a printed card
+        reminder = self.env["customer.replacement.reminder"]
+        self.assertEqual(
+            reminder._fallback_contact(cycle, wanted, "print"),
+            (expected, "mail", "opted out of postal mail"),
+        )

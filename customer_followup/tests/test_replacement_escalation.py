@@ -332,11 +332,23 @@ class TestReplacementEscalation(FollowupCase):
         self._run_cron("2026-01-04 06:00:00")
         self.assertEqual(cycle.reminder_step, 1, "a stopped ladder stays stopped")
 
-    def test_blocked_channel_stops_ladder(self):
-        """A step the customer cannot receive stops the ladder: no fallback,
-        and not the next step either."""
+    def test_blocked_channel_falls_back_as_the_policy_says(self):
+        """A step the customer cannot receive goes by the contact policy's
+        next allowed contact, not heavier: the postcard step by email."""
         cycle = self._remind()
         self.customer.followup_no_postal = True
+        self._run_cron("2026-01-03 06:00:00")
+        self.assertFalse(cycle.escalation_stop)
+        self.assertEqual(cycle.reminder_step, 2)
+        self.assertEqual(
+            (cycle.touchpoint_type_id.channel, cycle.delivery), ("email", "mail")
+        )
+
+    def test_blocked_channel_stops_ladder(self):
+        """A step no contact of the policy's chain reaches stops the ladder,
+        and not the next step either."""
+        cycle = self._remind()
+        self.customer.write({"followup_no_postal": True, "email": False})
         self._run_cron("2026-01-03 06:00:00")
         self._assert_stopped(cycle, "unreachable", "opted out of postal mail")
         self.assertIn("before step 2", self._chatter(cycle))
@@ -378,7 +390,9 @@ class TestReplacementEscalation(FollowupCase):
         cycle = self._remind()
         self._run_cron("2026-01-03 06:00:00")
         self.assertIn("案内段階 2 を", self._chatter(cycle))
-        self.customer.followup_no_call = True
+        self.customer.write(
+            {"followup_no_call": True, "followup_no_postal": True, "email": False}
+        )
         self._run_cron("2026-01-17 06:00:00")
         self.assertEqual(cycle.escalation_stop, "unreachable")
         self.assertIn("電話を希望しない", self._chatter(cycle))
