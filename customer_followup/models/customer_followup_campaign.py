@@ -1204,6 +1204,7 @@ class CustomerFollowupCampaign(models.Model):
 
     def action_print_batch(self):
         self.ensure_one()
+        self.check_access("read")
         pieces = self.piece_ids.filtered(
             lambda p: p.kind == "printed" and p.state != "cancelled"
         )
@@ -1245,6 +1246,7 @@ class CustomerFollowupCampaign(models.Model):
 
     def action_view_mailing(self):
         self.ensure_one()
+        self.check_access("read")
         mailings = self._mailings()
         if len(mailings) > 1:
             return {
@@ -1263,6 +1265,7 @@ class CustomerFollowupCampaign(models.Model):
 
     def action_view_response(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_followup.action_customer_followup_campaign_report"
         )
@@ -1271,6 +1274,7 @@ class CustomerFollowupCampaign(models.Model):
 
     def action_view_pieces(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_followup.action_customer_followup_campaign_piece"
         )

@@ -151,6 +151,7 @@ class CustomerFollowupCampaignTemplate(models.Model):
         handwritten cards for the best tier, printed cards for the others and
         email when no card can be sent."""
         self.ensure_one()
+        self.check_access("read")
         campaign_model = self.env["customer.followup.campaign"]
         campaign_model.check_access("create")
         today = fields.Date.context_today(self)

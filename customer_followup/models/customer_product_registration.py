@@ -413,10 +413,13 @@ class CustomerProductRegistration(models.Model):
             )
 
     def action_confirm_registration(self):
+        self.check_access("write")
         self.filtered(lambda r: r.state == "to_confirm").write({"state": "active"})
 
     def action_retire(self):
+        self.check_access("write")
         self.write({"state": "retired"})
 
     def action_reactivate(self):
+        self.check_access("write")
         self.write({"state": "active"})

@@ -268,6 +268,7 @@ class SaleOrder(models.Model):
 
     def action_view_registrations(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_followup.action_customer_product_registration"
         )

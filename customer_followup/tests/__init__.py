@@ -47,3 +47,4 @@ from . import test_slipping
 from . import test_campaign_anniversary
 from . import test_campaign_calendar
 from . import test_reorder_reminder
+from . import test_rpc_method_walk
