@@ -267,6 +267,8 @@ class CustomerFollowupCampaign(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # who may not create campaigns learns that first, not their dates
+        self.check_access("create")
         today = fields.Date.context_today(self)
         for vals in vals_list:
             send_date = vals.get("send_date")

@@ -48,3 +48,5 @@ from . import test_campaign_anniversary
 from . import test_campaign_calendar
 from . import test_reorder_reminder
 from . import test_rpc_method_walk
+from . import test_partner_privacy
+from . import test_short_link_trust
