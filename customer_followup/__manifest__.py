@@ -26,6 +26,7 @@
         "views/customer_followup_overview_views.xml",
         "views/portal_templates.xml",
         "views/short_link_templates.xml",
+        "views/optout_templates.xml",
         "data/customer_tier_data.xml",
         "data/customer_followup_tier_cron_data.xml",
         "views/customer_tier_views.xml",
