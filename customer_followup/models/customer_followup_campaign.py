@@ -13,7 +13,7 @@ from odoo.tools import SQL, format_date
 
 from .customer_followup_campaign_piece import piece_kind
 from .customer_followup_plan_line import CapacityBook, PlanAction, PlanLine
-from .value_range import DATE_MAX, DATE_MIN, ValueRange
+from .value_range import DATE_MAX, DATE_MIN, MaxLength, ValueRange
 
 OCCASIONS = [
     ("seasonal", "Seasonal greeting"),
@@ -253,6 +253,8 @@ class CustomerFollowupCampaign(models.Model):
     )
     color = fields.Integer()
 
+    _name_length = MaxLength("name", 128)
+    _partner_domain_length = MaxLength("partner_domain", 10000)
     _send_date_range = ValueRange("send_date", DATE_MIN, DATE_MAX)
     _post_date_start_range = ValueRange("post_date_start", DATE_MIN, DATE_MAX)
     _post_date_end_range = ValueRange("post_date_end", DATE_MIN, DATE_MAX)

@@ -51,3 +51,4 @@ from . import test_rpc_method_walk
 from . import test_partner_privacy
 from . import test_short_link_trust
 from . import test_mail_optout
+from . import test_migration_lengths
