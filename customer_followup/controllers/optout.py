@@ -42,5 +42,6 @@ class FollowupOptout(http.Controller):
             )
         )
         return request.make_response(
-            html, headers=[("Content-Type", "text/html; charset=utf-8")]
+            "<!DOCTYPE html>\n" + html,
+            headers=[("Content-Type", "text/html; charset=utf-8")],
         )

@@ -56,7 +56,7 @@ class FollowupShortLink(http.Controller):
             ._render("customer_followup.short_link_closed", {"company": company})
         )
         return request.make_response(
-            html,
+            "<!DOCTYPE html>\n" + html,
             headers=[("Content-Type", "text/html; charset=utf-8")],
             status=410,
         )

@@ -101,8 +101,11 @@ class MaxLength(ValueRange):
         field = registry[self.model_name]._fields[self.field_name]
         name = self.field_name
         if field.translate:
-            # longer than high characters: matches "^.{high + 1}"
-            path = f'$.* ? (@ like_regex "^.{{{self.high + 1}}}" flag "s")'
+            # longer than high characters: matches "^.{high + 1}", written
+            # in counts of at most 255 (PostgreSQL's limit of a repetition)
+            chunks, rest = divmod(self.high + 1, 250)
+            regex = "^" + f"(.{{250}}){{{chunks}}}" * bool(chunks) + f".{{{rest}}}"
+            path = f'$.* ? (@ like_regex "{regex}" flag "s")'
             return f"CHECK({name} IS NULL OR NOT jsonb_path_exists({name}, '{path}'))"
         return f"CHECK({name} IS NULL OR char_length({name}) <= {self.high})"
 

@@ -1,3 +1,4 @@
+import logging
 import os
 
 from freezegun import freeze_time
@@ -6,6 +7,8 @@ from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 from ..models.customer_followup_short_link_attempt import MAX_WRONG_CODES
+
+_logger = logging.getLogger(__name__)
 
 NOW = "2026-11-16 01:00:00"
 ATTEMPT_LOGGER = (
@@ -106,7 +109,9 @@ class TestShortLinkTrust(HttpCase):
             ),
             MAX_WRONG_CODES,
         )
-        print(f"short link burst: {len(statuses)} wrong codes in {elapsed:.2f} s")
+        _logger.info(
+            "short link burst: %s wrong codes in %.2f s", len(statuses), elapsed
+        )
         # ten minutes later, the code opens the quotation again
         with freeze_time("2026-11-16 01:10:01"):
             response = self.url_open(self.path, allow_redirects=False)

@@ -295,6 +295,22 @@ class TestValueRanges(HttpCaseWithUserPortal):
                     missing.append(f"{model_name}.{name}")
         self.assertEqual(missing, [], "texts without a MaxLength")
 
+    def test_max_lengths_are_in_the_database(self):
+        for model_name, model_cls in self.env.registry.items():
+            if model_cls._abstract:
+                continue
+            for limit in getattr(
+                self.env[model_name], "_followup_value_ranges", list
+            )():
+                if not isinstance(limit, MaxLength):
+                    continue
+                with self.subTest(model=model_name, field=limit.field_name):
+                    self.env.cr.execute(
+                        "SELECT 1 FROM pg_constraint WHERE conname = %s",
+                        [limit.full_name(self.env[model_name])],
+                    )
+                    self.assertTrue(self.env.cr.fetchone())
+
     def test_max_length_counts_characters_in_every_language(self):
         """Japanese counts characters, not bytes; a translation past the
         limit is refused by the database too."""
