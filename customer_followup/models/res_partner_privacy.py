@@ -107,6 +107,16 @@ class ResPartner(models.Model):
                 )
         return result
 
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        result = super().fields_get(allfields=allfields, attributes=attributes)
+        if not self._followup_private_open():
+            # not offered in the export dialog of who cannot see them all
+            for fname in PRIVATE_FIELDS:
+                if fname in result and (not attributes or "exportable" in attributes):
+                    result[fname]["exportable"] = False
+        return result
+
     def _export_rows(self, fields, *, _is_toplevel_call=True):
         columns = [
             i for i, path in enumerate(fields) if path and path[0] in PRIVATE_FIELDS

@@ -179,6 +179,13 @@ class TestPartnerPrivacy(FollowupCase):
                 ["name", "partner_id/followup_score", "partner_id/followup_strategic"]
             )["datas"]
             self.assertEqual(rows[0][1:], ["", ""])
+            # and not offered in the export dialog
+            described = partners.fields_get(SHOWN, ["exportable"])
+            self.assertFalse(any(d["exportable"] for d in described.values()))
+            described = partners.with_user(self.manager).fields_get(
+                SHOWN, ["exportable"]
+            )
+            self.assertTrue(all(d["exportable"] for d in described.values()))
 
     def test_screens_load_for_limited_salesperson(self):
         """The customer list and form, and the follow-up list, as a limited
