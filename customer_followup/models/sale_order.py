@@ -179,7 +179,9 @@ class SaleOrder(models.Model):
         self.ensure_one()
         if self.state not in ("draft", "sent"):
             return False
-        today = fields.Date.context_today(self)
+        # the shop's day: the salesperson's time zone, not the visitor's
+        shop = self.with_context(tz=self.user_id.tz or self.company_id.partner_id.tz)
+        today = fields.Date.context_today(shop)
         return not self.validity_date or self.validity_date >= today
 
     def _get_followup_portal_url(self):

@@ -53,6 +53,7 @@ class TestShortLinkTrust(HttpCase):
             cls.order = cls.env["sale.order"].create(
                 {
                     "partner_id": cls.customer.id,
+                    "user_id": cls.env.ref("base.user_admin").id,
                     "validity_date": "2026-12-16",
                     "order_line": [Command.create({"product_id": product.id})],
                 }
@@ -81,6 +82,16 @@ class TestShortLinkTrust(HttpCase):
 
     def test_closed_after_validity_date(self):
         with freeze_time("2026-12-17 10:00:00"):
+            response = self.url_open(self.path, allow_redirects=False)
+        self._assert_closed(response)
+
+    def test_closed_in_the_shops_day(self):
+        """20:00 UTC on the last valid day is already the next day in Tokyo."""
+        self.order.user_id.tz = "Asia/Tokyo"
+        with freeze_time("2026-12-16 14:00:00"):
+            response = self.url_open(self.path, allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        with freeze_time("2026-12-16 20:00:00"):
             response = self.url_open(self.path, allow_redirects=False)
         self._assert_closed(response)
 
