@@ -17,6 +17,8 @@ ADDON_MODULE = "odoo.addons.customer_followup."
 SAFE_METHODS = {
     "create": "the ORM checks the access rights and rules of the records created",
     "write": "the ORM checks the access rights and rules of the records written",
+    "fields_get": "describes the fields only (it hides the private ones from "
+    "the export dialog of who cannot see them)",
 }
 
 # Every other public method: the record it is called on (None: an empty
