@@ -25,6 +25,8 @@
         "views/crm_lead_views.xml",
         "views/customer_followup_overview_views.xml",
         "views/portal_templates.xml",
+        "views/short_link_templates.xml",
+        "views/optout_templates.xml",
         "data/customer_tier_data.xml",
         "data/customer_followup_tier_cron_data.xml",
         "views/customer_tier_views.xml",

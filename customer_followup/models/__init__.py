@@ -4,8 +4,11 @@ from . import customer_touchpoint
 from . import customer_touchpoint_mixin
 from . import customer_touchpoint_capture
 from . import res_partner
+from . import res_partner_privacy
 from . import mail_activity
 from . import sale_order
+from . import customer_followup_short_link_attempt
+from . import customer_followup_optout
 from . import crm_lead
 from . import customer_followup_demo
 from . import customer_followup_overview

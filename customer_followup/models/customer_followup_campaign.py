@@ -14,7 +14,7 @@ from odoo.tools import SQL, format_date
 from .customer_followup_campaign_piece import piece_kind
 from .customer_followup_plan_line import CapacityBook, PlanAction, PlanLine
 from .shop_day import shop_date_sql
-from .value_range import DATE_MAX, DATE_MIN, ValueRange
+from .value_range import DATE_MAX, DATE_MIN, MaxLength, ValueRange
 
 OCCASIONS = [
     ("seasonal", "Seasonal greeting"),
@@ -261,6 +261,8 @@ class CustomerFollowupCampaign(models.Model):
     )
     color = fields.Integer()
 
+    _name_length = MaxLength("name", 128)
+    _partner_domain_length = MaxLength("partner_domain", 10000)
     _send_date_range = ValueRange("send_date", DATE_MIN, DATE_MAX)
     _send_hour_range = ValueRange("send_hour", 0.0, 23.99)
     _post_date_start_range = ValueRange("post_date_start", DATE_MIN, DATE_MAX)
@@ -276,6 +278,8 @@ class CustomerFollowupCampaign(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # who may not create campaigns learns that first, not their dates
+        self.check_access("create")
         today = self.env.company._followup_today()
         for vals in vals_list:
             send_date = vals.get("send_date")
@@ -1176,6 +1180,7 @@ class CustomerFollowupCampaign(models.Model):
 
     def action_print_batch(self):
         self.ensure_one()
+        self.check_access("read")
         pieces = self.piece_ids.filtered(
             lambda p: p.kind == "printed" and p.state != "cancelled"
         )
@@ -1217,6 +1222,7 @@ class CustomerFollowupCampaign(models.Model):
 
     def action_view_mailing(self):
         self.ensure_one()
+        self.check_access("read")
         mailings = self._mailings()
         if len(mailings) > 1:
             return {
@@ -1235,6 +1241,7 @@ class CustomerFollowupCampaign(models.Model):
 
     def action_view_response(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_followup.action_customer_followup_campaign_report"
         )
@@ -1243,6 +1250,7 @@ class CustomerFollowupCampaign(models.Model):
 
     def action_view_pieces(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_followup.action_customer_followup_campaign_piece"
         )

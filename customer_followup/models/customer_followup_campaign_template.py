@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .customer_followup_campaign import GREETINGS, OCCASIONS
-from .value_range import ValueRange
+from .value_range import MaxLength, ValueRange
 
 
 class CustomerFollowupCampaignTemplate(models.Model):
@@ -49,6 +49,8 @@ class CustomerFollowupCampaignTemplate(models.Model):
     message = fields.Html(translate=True, sanitize=True)
     campaign_ids = fields.One2many("customer.followup.campaign", "template_id")
 
+    _name_length = MaxLength("name", 128)
+    _custom_length = MaxLength("custom", 256)
     _sequence_range = ValueRange("sequence", 0, 1000000)
     _send_month_range = ValueRange("send_month", 1, 12)
     _send_day_range = ValueRange("send_day", 1, 31)
@@ -151,6 +153,7 @@ class CustomerFollowupCampaignTemplate(models.Model):
         handwritten cards for the best tier, printed cards for the others and
         email when no card can be sent."""
         self.ensure_one()
+        self.check_access("read")
         campaign_model = self.env["customer.followup.campaign"]
         campaign_model.check_access("create")
         today = self.env.company._followup_today()

@@ -4,6 +4,7 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.fields import Domain
 from odoo.tools.misc import formatLang
 
@@ -17,6 +18,10 @@ class CustomerFollowupOverview(models.AbstractModel):
 
     @api.model
     def get_overview(self):
+        if not self.env.user.has_group("customer_followup.group_followup_user"):
+            raise AccessError(
+                self.env._("The follow-up overview is for the follow-up users.")
+            )
         today = self.env.company._followup_today()
         return {
             "title": self.env._("Follow-up overview"),

@@ -7,7 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from .value_range import DATE_MAX, DATE_MIN, ValueRange
+from .value_range import DATE_MAX, DATE_MIN, MaxLength, ValueRange
 
 SERIAL_MAX_LENGTH = 64
 # Letters and digits of any script, spaces and the punctuation of model and
@@ -90,6 +90,8 @@ class CustomerProductRegistration(models.Model):
         help="Due date of the next planned or reminded replacement.",
     )
 
+    _serial_length = MaxLength("serial", SERIAL_MAX_LENGTH)
+    _note_length = MaxLength("note", 2000)
     _sale_line_unique = models.UniqueIndex(
         "(sale_line_id) WHERE sale_line_id IS NOT NULL",
         "A sale order line registers one product only.",
@@ -137,13 +139,6 @@ class CustomerProductRegistration(models.Model):
     def _check_serial(self):
         for registration in self:
             serial = registration.serial or ""
-            if len(serial) > SERIAL_MAX_LENGTH:
-                raise ValidationError(
-                    self.env._(
-                        "The model or serial number is limited to %(size)s characters.",
-                        size=SERIAL_MAX_LENGTH,
-                    )
-                )
             if not SERIAL_PATTERN.match(serial):
                 raise ValidationError(
                     self.env._(
@@ -417,10 +412,13 @@ class CustomerProductRegistration(models.Model):
             )
 
     def action_confirm_registration(self):
+        self.check_access("write")
         self.filtered(lambda r: r.state == "to_confirm").write({"state": "active"})
 
     def action_retire(self):
+        self.check_access("write")
         self.write({"state": "retired"})
 
     def action_reactivate(self):
+        self.check_access("write")
         self.write({"state": "active"})

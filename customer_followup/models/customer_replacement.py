@@ -854,6 +854,7 @@ class CustomerReplacement(models.Model):
         ).report_action(records, config=False)
 
     def action_cancel(self):
+        self.check_access("write")
         self.filtered(lambda c: c.state in ("planned", "reminded")).write(
             {"state": "cancelled"}
         )

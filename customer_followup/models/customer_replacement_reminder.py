@@ -235,7 +235,8 @@ class CustomerReplacementReminder(models.AbstractModel):
                 or (reorder_template if c.source == "learned" else default_template)
             )
         ).items():
-            template.send_mail_batch(template_cycles.ids, force_send=False)
+            mails = template.send_mail_batch(template_cycles.ids, force_send=False)
+            self.env["customer.followup.optout"]._decorate_mails(mails)
 
     @api.model
     def _schedule_activities(self, cycles):

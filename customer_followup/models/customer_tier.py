@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .value_range import ValueRange
+from .value_range import MaxLength, ValueRange
 
 
 class CustomerTier(models.Model):
@@ -58,6 +58,8 @@ class CustomerTier(models.Model):
     active = fields.Boolean(default=True)
     partner_count = fields.Integer(compute="_compute_partner_count")
 
+    _code_length = MaxLength("code", 16)
+    _name_length = MaxLength("name", 128)
     _code_unique = models.UniqueIndex(
         "(code) WHERE active", "The code of an active tier must be unique."
     )
@@ -106,6 +108,7 @@ class CustomerTier(models.Model):
 
     def action_view_partners(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_followup.action_followup_customers"
         )

@@ -1,7 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-from .value_range import DATE_MAX, DATE_MIN, ValueRange
+from .value_range import DATE_MAX, DATE_MIN, MaxLength, ValueRange
+
+# the longest summary; the texts the addon writes itself are cut to it
+SUMMARY_LENGTH = 256
 
 ORIGINS = [
     ("manual", "Manual"),
@@ -116,6 +119,7 @@ class CustomerTouchpoint(models.Model):
         default=lambda self: self.env.company,
     )
 
+    _summary_length = MaxLength("summary", SUMMARY_LENGTH)
     _weight_range = ValueRange("weight", 0.1, 100.0)
     _date_range = ValueRange("date", DATE_MIN, DATE_MAX)
     _activity_unique = models.UniqueIndex(
@@ -200,9 +204,19 @@ class CustomerTouchpoint(models.Model):
             )
         )
 
+    @api.model
+    def _shorten_system_summary(self, vals):
+        """Summaries the addon writes as superuser (subjects of mails,
+        activity summaries) are cut to the limit; users get its message."""
+        summary = vals.get("summary")
+        if self.env.su and isinstance(summary, str) and len(summary) > SUMMARY_LENGTH:
+            vals["summary"] = summary[: SUMMARY_LENGTH - 1] + "\u2026"
+        return vals
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._shorten_system_summary(vals)
             self._normalize_partner_vals(vals)
             self._check_author(
                 self.env["res.partner"].browse(vals.get("partner_id")),
@@ -211,6 +225,7 @@ class CustomerTouchpoint(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        vals = self._shorten_system_summary(dict(vals))
         if "partner_id" in vals or "contact_id" in vals:
             vals = self._normalize_partner_vals(dict(vals))
         if vals.get("user_id"):

@@ -25,6 +25,7 @@ class CustomerTouchpointMixin(models.AbstractModel):
 
     def action_view_touchpoints(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_followup.action_customer_touchpoint"
         )
@@ -37,6 +38,8 @@ class CustomerTouchpointMixin(models.AbstractModel):
 
     def action_log_touchpoint(self):
         self.ensure_one()
+        self.check_access("read")
+        self.env["customer.touchpoint"].check_access("create")
         if not self.partner_id:
             raise UserError(self.env._("Set a customer before logging a touchpoint."))
         return self.env["customer.touchpoint"]._action_log_dialog(

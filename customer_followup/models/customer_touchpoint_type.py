@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .value_range import ValueRange
+from .value_range import MaxLength, ValueRange
 
 CHANNELS = [
     ("visit", "Visit"),
@@ -53,6 +53,7 @@ class CustomerTouchpointType(models.Model):
     active = fields.Boolean(default=True)
     color = fields.Integer()
 
+    _name_length = MaxLength("name", 128)
     _weight_range = ValueRange("weight", 0.1, 100.0)
     _capacity_range = ValueRange("capacity_per_user_month", 0, 10000)
     _yearly_budget_range = ValueRange("yearly_budget", 0, 1000000)

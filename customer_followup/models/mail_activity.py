@@ -58,6 +58,7 @@ class MailActivity(models.Model):
         """For a planned follow-up, the next activity proposed is the customer's
         next planned contact, due when the tier's cadence says (counted from
         the contact just logged), never before tomorrow."""
+        self.check_access("write")
         followup = (
             len(self) == 1
             and self.followup_planned

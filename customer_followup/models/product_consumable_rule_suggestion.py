@@ -243,6 +243,7 @@ class ProductConsumableRuleSuggestion(models.Model):
 
     def action_find_suggestions(self):
         """The manager's button: look again in the current company's orders."""
+        self.check_access("write")
         self._suggest_for_company(self.env.company)
         return {
             "type": "ir.actions.client",
@@ -255,6 +256,7 @@ class ProductConsumableRuleSuggestion(models.Model):
 
     def action_accept(self):
         """Create the suggested rules (as the manager's own) and open them."""
+        self.check_access("write")
         if any(suggestion.state != "new" for suggestion in self):
             raise UserError(self.env._("Only suggestions to review can be accepted."))
         rules = self.env["product.consumable.rule"]
@@ -281,7 +283,9 @@ class ProductConsumableRuleSuggestion(models.Model):
         return action
 
     def action_dismiss(self):
+        self.check_access("write")
         self.filtered(lambda s: s.state == "new").write({"state": "dismissed"})
 
     def action_reset(self):
+        self.check_access("write")
         self.filtered(lambda s: s.state == "dismissed").write({"state": "new"})

@@ -398,6 +398,7 @@ class ResPartner(models.Model):
 
     def action_view_touchpoints(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_followup.action_customer_touchpoint"
         )
@@ -411,6 +412,8 @@ class ResPartner(models.Model):
 
     def action_log_touchpoint(self):
         self.ensure_one()
+        self.check_access("read")
+        self.env["customer.touchpoint"].check_access("create")
         return self.env["customer.touchpoint"]._action_log_dialog(
             partner=self.commercial_partner_id,
             contact=self if self != self.commercial_partner_id else None,
@@ -532,6 +535,7 @@ class ResPartner(models.Model):
 
     def action_view_product_registrations(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_followup.action_customer_product_registration"
         )

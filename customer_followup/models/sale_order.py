@@ -173,6 +173,16 @@ class SaleOrder(models.Model):
                     {"require_payment": bool(providers)}
                 )
 
+    def _followup_short_link_open(self):
+        """Whether the short link still opens the quotation: while it can be
+        signed or paid, up to its validity date in the shop's day."""
+        self.ensure_one()
+        if self.state not in ("draft", "sent"):
+            return False
+        # the shop's day, not the visitor's
+        today = self.company_id._followup_today()
+        return not self.validity_date or self.validity_date >= today
+
     def _get_followup_portal_url(self):
         """The customer's link to the quotation, in the customer's language
         (the language prefix of the portal's URLs): the portal shows the
@@ -270,6 +280,7 @@ class SaleOrder(models.Model):
 
     def action_view_registrations(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_followup.action_customer_product_registration"
         )

@@ -79,3 +79,46 @@ class ValueRange(models.Constraint):
             raise ValidationError(self._message(model.env)) from error
         if not self.low <= value <= self.high:
             raise ValidationError(self._message(model.env))
+
+
+class MaxLength(ValueRange):
+    """The longest text users may write in a Char or Text field, declared
+    once on the model like a ``ValueRange``: a CHECK constraint (on every
+    language of a translated field) and the guard's check before the
+    database, with a translated message that names the field and its
+    limit."""
+
+    def __init__(self, field_name, high):
+        self.field_name = field_name
+        self.low = 0
+        self.high = high
+        self.model_name = None
+        # the definition depends on the field (translated or not): see
+        # get_definition
+        models.Constraint.__init__(self, "", self._message)
+
+    def get_definition(self, registry):
+        field = registry[self.model_name]._fields[self.field_name]
+        name = self.field_name
+        if field.translate:
+            # longer than high characters: matches "^.{high + 1}", written
+            # in counts of at most 255 (PostgreSQL's limit of a repetition)
+            chunks, rest = divmod(self.high + 1, 250)
+            regex = "^" + f"(.{{250}}){{{chunks}}}" * bool(chunks) + f".{{{rest}}}"
+            path = f'$.* ? (@ like_regex "{regex}" flag "s")'
+            return f"CHECK({name} IS NULL OR NOT jsonb_path_exists({name}, '{path}'))"
+        return f"CHECK({name} IS NULL OR char_length({name}) <= {self.high})"
+
+    def _message(self, env, diagnostics=None):
+        field = env[self.model_name]._fields[self.field_name]
+        return env._(
+            "%(field)s can hold at most %(high)s characters.",
+            field=field._description_string(env),
+            high=self.high,
+        )
+
+    def check(self, model, value):
+        if value is False or value is None:
+            return
+        if not isinstance(value, str) or len(value) > self.high:
+            raise ValidationError(self._message(model.env))

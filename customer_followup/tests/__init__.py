@@ -47,3 +47,9 @@ from . import test_slipping
 from . import test_campaign_anniversary
 from . import test_campaign_calendar
 from . import test_reorder_reminder
+from . import test_rpc_method_walk
+from . import test_partner_privacy
+from . import test_short_link_trust
+from . import test_mail_optout
+from . import test_migration_lengths
+from . import test_rpc_over_http

@@ -428,29 +428,31 @@ class TestHagakiShortLink(HagakiCase, HttpCase):
         decoded = zxingcpp.read_barcodes(pdf_image(pdf, 2))
         self.assertEqual([barcode.text for barcode in decoded], [short_url])
 
-        response = self.url_open(f"/q/{code}", allow_redirects=False)
-        self.assertEqual(response.status_code, 303)
-        self.assertTrue(
-            response.headers["Location"].endswith(quotation.get_portal_url()),
-            response.headers["Location"],
-        )
-        self.assertIn(
-            f"access_token={quotation.access_token}", quotation.get_portal_url()
-        )
-        # typed by hand: lower case, with the hyphen of the printed code
-        typed = f"{code[:4]}-{code[4:]}".lower()
-        response = self.url_open(f"/q/{typed}", allow_redirects=False)
-        self.assertEqual(response.status_code, 303)
-        # or given on the phone: the salesperson finds the quotation by it
-        self.assertEqual(quotation.followup_order_code, f"{code[:4]}-{code[4:]}")
-        orders = self.env["sale.order"].search(
-            [("followup_order_code", "ilike", typed)]
-        )
-        self.assertEqual(orders, quotation)
-        # the public visitor lands on the quotation
-        page = self.url_open(short_url)
-        self.assertEqual(page.status_code, 200)
-        self.assertIn(quotation.name, page.text)
+        # the day after the reminder: the quotation can still be signed
+        with freeze_time("2025-12-21 09:00:00"):
+            response = self.url_open(f"/q/{code}", allow_redirects=False)
+            self.assertEqual(response.status_code, 303)
+            self.assertTrue(
+                response.headers["Location"].endswith(quotation.get_portal_url()),
+                response.headers["Location"],
+            )
+            self.assertIn(
+                f"access_token={quotation.access_token}", quotation.get_portal_url()
+            )
+            # typed by hand: lower case, with the hyphen of the printed code
+            typed = f"{code[:4]}-{code[4:]}".lower()
+            response = self.url_open(f"/q/{typed}", allow_redirects=False)
+            self.assertEqual(response.status_code, 303)
+            # or given on the phone: the salesperson finds the quotation by it
+            self.assertEqual(quotation.followup_order_code, f"{code[:4]}-{code[4:]}")
+            orders = self.env["sale.order"].search(
+                [("followup_order_code", "ilike", typed)]
+            )
+            self.assertEqual(orders, quotation)
+            # the public visitor lands on the quotation
+            page = self.url_open(short_url)
+            self.assertEqual(page.status_code, 200)
+            self.assertIn(quotation.name, page.text)
 
     def test_unknown_code_is_not_found(self):
         self.assertEqual(self.url_open("/q/ABCDEFGH").status_code, 404)

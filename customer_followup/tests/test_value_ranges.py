@@ -13,9 +13,13 @@ from odoo.tools import mute_logger
 
 from odoo.addons.base.tests.common import HttpCaseWithUserPortal
 
+from ..models.value_range import MaxLength
+
 # Numbers and dates an attacker or a slip of the finger could send.
 WILD_NUMBERS = [1e308, -1e308, 1e12, -1e12, 1e9, -1, float("nan"), float("inf")]
 WILD_DATES = ["0001-01-01", "1899-12-31", "2201-01-01", "9999-12-31"]
+# the finding: 100 KB accepted for codes, names and summaries
+WILD_TEXT_LENGTH = 100_000
 # Numeric and date fields the addon defines that users cannot write (computed,
 # related, analysis output kept read-only by customer.followup.guard), or that
 # hold no quantity a user types (transient preview lines).
@@ -25,7 +29,12 @@ NOT_WRITABLE = {
     "customer.followup.campaign.report",
     "customer.followup.effect.report",
     "customer.followup.control",
+    # written by the short link's route, never by users
+    "customer.followup.short.link.attempt",
 }
+# Models whose texts only are walked here (their numbers depend on each other:
+# tests of their own check them)
+TEXTS_ONLY = {"customer.followup.campaign.template"}
 
 
 @tagged("post_install", "-at_install")
@@ -108,6 +117,9 @@ class TestValueRanges(HttpCaseWithUserPortal):
             ),
             "customer.followup.campaign": self.campaign,
             "customer.followup.campaign.line": self.campaign.line_ids,
+            "customer.followup.campaign.template": self.env.ref(
+                "customer_followup.campaign_template_new_year"
+            ),
         }
 
     def _create_vals(self, model):
@@ -147,12 +159,18 @@ class TestValueRanges(HttpCaseWithUserPortal):
                 "campaign_id": self.campaign.id,
                 "touchpoint_type_id": self.call.id,
             },
+            # many required fields: written, not created
+            "customer.followup.campaign.template": None,
         }[model]
 
+    def _model_ranges(self, model):
+        ranges = self.env[model]._followup_value_ranges()
+        if model in TEXTS_ONLY:
+            ranges = [r for r in ranges if isinstance(r, MaxLength)]
+        return ranges
+
     def _ranges(self):
-        return {
-            model: self.env[model]._followup_value_ranges() for model in self._records()
-        }
+        return {model: self._model_ranges(model) for model in self._records()}
 
     def _effective_high(self, model, value_range):
         """Dates of past events (contacts, purchases) also stop at today."""
@@ -163,9 +181,24 @@ class TestValueRanges(HttpCaseWithUserPortal):
             return fields.Date.today()
         return value_range.high
 
+    @staticmethod
+    def _text(value_range, length):
+        """A valid text of ``length`` characters for the field."""
+        if value_range.field_name == "partner_domain":
+            prefix, suffix = "[('name', '!=', '", "')]"
+            return prefix + "x" * (length - len(prefix) - len(suffix)) + suffix
+        return "x" * length
+
     def _values(self, model, value_range):
         """(value, accepted) pairs: at, inside and past the bounds, and wild."""
         low, high = value_range.low, self._effective_high(model, value_range)
+        if isinstance(value_range, MaxLength):
+            return [
+                (self._text(value_range, high // 2), True),
+                (self._text(value_range, high), True),
+                (self._text(value_range, high + 1), False),
+                (self._text(value_range, WILD_TEXT_LENGTH), False),
+            ]
         if isinstance(low, datetime.date):
             day = datetime.timedelta(days=1)
             middle = low + (high - low) / 2
@@ -233,6 +266,67 @@ class TestValueRanges(HttpCaseWithUserPortal):
                     missing.append(f"{model_name}.{name}")
         self.assertEqual(missing, [], "fields without a ValueRange")
 
+    def test_every_user_text_has_a_max_length(self):
+        """A new Char or Text field users write cannot be added without its
+        maximum length."""
+        missing = []
+        for model_name, model_cls in self.env.registry.items():
+            if model_name in NOT_WRITABLE or model_cls._abstract:
+                continue
+            model = self.env[model_name]
+            limited = {
+                r.field_name
+                for r in getattr(model, "_followup_value_ranges", list)()
+                if isinstance(r, MaxLength)
+            }
+            system = set(getattr(model, "_followup_system_fields", ()))
+            for name, field in model._fields.items():
+                if (
+                    field._module != "customer_followup"
+                    or field.type not in ("char", "text")
+                    or not field.store
+                    or field.related
+                    or field.compute
+                    or field.readonly
+                    or name in system
+                ):
+                    continue
+                if name not in limited:
+                    missing.append(f"{model_name}.{name}")
+        self.assertEqual(missing, [], "texts without a MaxLength")
+
+    def test_max_lengths_are_in_the_database(self):
+        for model_name, model_cls in self.env.registry.items():
+            if model_cls._abstract:
+                continue
+            for limit in getattr(
+                self.env[model_name], "_followup_value_ranges", list
+            )():
+                if not isinstance(limit, MaxLength):
+                    continue
+                with self.subTest(model=model_name, field=limit.field_name):
+                    self.env.cr.execute(
+                        "SELECT 1 FROM pg_constraint WHERE conname = %s",
+                        [limit.full_name(self.env[model_name])],
+                    )
+                    self.assertTrue(self.env.cr.fetchone())
+
+    def test_max_length_counts_characters_in_every_language(self):
+        """Japanese counts characters, not bytes; a translation past the
+        limit is refused by the database too."""
+        tier = self.tier.with_user(self.manager)
+        tier.with_context(lang="en_US").name = "日" * 128
+        self.env.flush_all()
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            with self.env.cr.savepoint():
+                self.env.cr.execute(
+                    "UPDATE customer_tier SET name = name || "
+                    "jsonb_build_object('ja_JP', repeat('x', 129)) WHERE id = %s",
+                    [tier.id],
+                )
+        with self.assertRaisesRegex(ValidationError, "at most 128 characters"):
+            tier.name = "x" * 129
+
     def test_walk_every_range_through_create_and_write(self):
         records = self._records()
         for model, ranges in self._ranges().items():
@@ -271,8 +365,12 @@ class TestValueRanges(HttpCaseWithUserPortal):
         """Write every range's low or high bound on the walked records."""
         for model, record in self._records().items():
             vals = {}
-            for value_range in self.env[model]._followup_value_ranges():
+            for value_range in self._model_ranges(model):
                 high = self._effective_high(model, value_range)
+                if isinstance(value_range, MaxLength):
+                    if bound == "high":
+                        vals[value_range.field_name] = self._text(value_range, high)
+                    continue
                 vals[value_range.field_name] = (
                     value_range.low if bound == "low" else high
                 )

@@ -161,6 +161,7 @@ class CustomerFollowupWorkload(models.TransientModel):
 
     def action_compute(self):
         self.ensure_one()
+        self.check_access("write")
         self.line_ids.unlink()
         self.line_ids = [
             fields.Command.create(vals)
@@ -227,6 +228,7 @@ class CustomerFollowupWorkloadLine(models.TransientModel):
 
     def action_open_partners(self):
         self.ensure_one()
+        self.check_access("read")
         domain = [("id", "in", self.partner_ids.ids)]
         return {
             "type": "ir.actions.act_window",
