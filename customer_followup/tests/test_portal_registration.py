@@ -7,9 +7,12 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.base.tests.common import HttpCaseWithUserPortal
 
+from .common import STORY_NOW
+
 
 @tagged("post_install", "-at_install")
 class TestPortalRegistration(HttpCaseWithUserPortal):
+    freeze_time = freeze_time(STORY_NOW)
     """The portal registration form cannot be used to spam the salesperson or
     the customer: duplicates are refused, a customer registers a bounded
     number of products a day, and products not bought from the company wait

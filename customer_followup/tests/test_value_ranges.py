@@ -8,12 +8,13 @@ from psycopg2 import IntegrityError
 
 from odoo import Command, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import freeze_time, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.base.tests.common import HttpCaseWithUserPortal
 
 from ..models.value_range import MaxLength
+from .common import STORY_NOW
 
 # Numbers and dates an attacker or a slip of the finger could send.
 WILD_NUMBERS = [1e308, -1e308, 1e12, -1e12, 1e9, -1, float("nan"), float("inf")]
@@ -44,6 +45,8 @@ class TestValueRanges(HttpCaseWithUserPortal):
     through create and write gets either acceptance or the range's clear
     message, and with the extreme accepted values the overview, the customer
     form, the crons and the portal still work."""
+
+    freeze_time = freeze_time(STORY_NOW)
 
     @classmethod
     def setUpClass(cls):
