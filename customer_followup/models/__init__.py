@@ -27,17 +27,13 @@ from . import product_template
 from . import customer_product_registration
 from . import customer_replacement
 from . import customer_replacement_reminder
-from . import customer_replacement_report
 from . import customer_followup_campaign_piece
 from . import customer_followup_campaign_line
 from . import customer_followup_campaign
 from . import customer_followup_planner_campaign
 from . import mailing_trace
-from . import customer_followup_campaign_report
 from . import product_consumable_rule_suggestion
 from . import customer_followup_control
-from . import customer_followup_effect_report
-from . import customer_followup_control_report
 from . import ir_http
 from . import customer_reorder_interval
 from . import customer_followup_slipping

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 
-from ..models.customer_followup_control_report import MIN_SAMPLE, Z_95
+from ..report.customer_followup_control_report import MIN_SAMPLE, Z_95
 from .common import FollowupTierCase
 
 

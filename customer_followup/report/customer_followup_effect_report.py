@@ -1,8 +1,8 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
-from .customer_touchpoint_type import CHANNELS
-from .shop_day import shop_date_sql
+from ..models.customer_touchpoint_type import CHANNELS
+from ..models.shop_day import shop_date_sql
 
 # The refresh pairs every contact with the orders of its window and sorts
 # them (window functions): raised for that statement only, never lowered.

@@ -1,8 +1,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from .customer_replacement import SOURCES
-from .product_consumable_rule import DELIVERIES
+from ..models.customer_replacement import SOURCES
+from ..models.product_consumable_rule import DELIVERIES
 
 
 class CustomerReplacementReport(models.Model):

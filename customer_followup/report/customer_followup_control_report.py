@@ -5,8 +5,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL, format_amount, formatLang
 
-from .shop_day import shop_moment_sql
-from .value_range import DATE_MAX, DATE_MIN, ValueRange
+from ..models.shop_day import shop_moment_sql
+from ..models.value_range import DATE_MAX, DATE_MIN, ValueRange
 
 # The statistics of the comparison, in one place: Welch's difference of
 # means with a normal 95 % interval, trusted from this many customers in

@@ -1,8 +1,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from .customer_followup_campaign_piece import PIECE_KINDS
-from .customer_touchpoint_type import CHANNELS
+from ..models.customer_followup_campaign_piece import PIECE_KINDS
+from ..models.customer_touchpoint_type import CHANNELS
 
 
 class CustomerFollowupCampaignReport(models.Model):
