@@ -685,16 +685,9 @@ class CustomerFollowupCampaign(models.Model):
                 plan_date=window_start,
             )
             planner._load_capacity_book(book, [schedule_line], today, window_end)
-            planner._schedule(schedule_line, company, today, window_end, book)
-            if schedule_line.action != PlanAction.CREATE:
-                return self.env._(
-                    "the capacity of %(user)s for %(type)s (%(capacity)s a month) "
-                    "is used up before %(date)s",
-                    user=user.name,
-                    type=candidate.name,
-                    capacity=candidate.capacity_per_user_month,
-                    date=capacity_date,
-                )
+            reason = self._schedule_personal(schedule_line, window, planner, book)
+            if reason:
+                return reason
             plan_date = schedule_line.plan_date
         if candidate.id in budgets:
             used[candidate.id] += 1
@@ -702,6 +695,22 @@ class CustomerFollowupCampaign(models.Model):
         plan_line.user = user
         plan_line.plan_date = plan_date
         return False
+
+    def _schedule_personal(self, line, window, planner, book):
+        """Give the salesperson's piece of ``line`` its day within the
+        preparation days; return why it cannot have one (translated)."""
+        today, _start, window_end, _send_date, capacity_date = window
+        planner._schedule(line, self.company_id, today, window_end, book)
+        if line.action == PlanAction.CREATE:
+            return False
+        return self.env._(
+            "the capacity of %(user)s for %(type)s (%(capacity)s a month) "
+            "is used up before %(date)s",
+            user=line.user.name,
+            type=line.touchpoint_type.name,
+            capacity=line.touchpoint_type.capacity_per_user_month,
+            date=capacity_date,
+        )
 
     # ------------------------------------------------------------------
     # Preview
@@ -1033,10 +1042,14 @@ class CustomerFollowupCampaign(models.Model):
             parts.append(phrases["products"] % {"products": ", ".join(products)})
         if piece.note:
             parts.append(piece.note)
+        if phrases.get("posting"):
+            parts.append(phrases["posting"])
         note = Markup("<ul>%s</ul>") % Markup("").join(
             Markup("<li>%s</li>") % escape(part) for part in parts
         )
-        return note + Markup("<div>%s</div>") % (self.message or "")
+        # the message the customer reads: in the customer's language
+        message = self.with_context(lang=piece.partner_id.lang or self.env.lang).message
+        return note + Markup("<div>%s</div>") % (message or "")
 
     def _create_activities(self, pieces, today):
         """One activity per personal piece for its salesperson, in their
@@ -1065,6 +1078,7 @@ class CustomerFollowupCampaign(models.Model):
                 "no_order": campaign.env._("no order yet"),
                 "products": campaign.env._("owns %(products)s"),
                 "summary": campaign.env._("%(campaign)s: %(contact)s"),
+                "posting": campaign._posting_phrase(),
             }
             vals_list.append(
                 {

@@ -535,7 +535,7 @@ class TestCampaignAccessAndLanguage(CampaignCase):
         self.assertEqual(campaigns.search([]), campaign)
         with self.assertRaises(AccessError):
             draft.with_user(self.salesman).action_confirm()
-        with self.assertRaises(AccessError):
+        with freeze_time(NOW), self.assertRaises(AccessError):
             campaigns.create({"name": "Mine", "send_date": "2026-12-01"})
 
     def test_printed_message_in_the_customers_language(self):
