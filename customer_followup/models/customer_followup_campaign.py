@@ -185,6 +185,11 @@ class CustomerFollowupCampaign(models.Model):
         help="Only customers of these tiers. Empty: any tier, and customers "
         "without a tier.",
     )
+    subject = fields.Char(
+        translate=True,
+        help="The subject of the campaign's emails, in each customer's "
+        "language (the campaign's name is for the shop only).",
+    )
     message = fields.Html(
         translate=True,
         sanitize=True,
@@ -1113,34 +1118,63 @@ class CustomerFollowupCampaign(models.Model):
         for piece, activity in zip(pieces, activities, strict=True):
             piece.activity_id = activity
 
+    def _email_subject(self):
+        """The emails' subject in the language of ``self``'s context: the
+        campaign's, else its template's, else the name of its greeting or
+        occasion; never the campaign's internal name."""
+        if self.subject:
+            return self.subject
+        template = self.template_id.with_context(lang=self.env.lang)
+        if template.subject:
+            return template.subject
+        if self.greeting:
+            return dict(self._fields["greeting"]._description_selection(self.env))[
+                self.greeting
+            ]
+        return dict(self._fields["occasion"]._description_selection(self.env))[
+            self.occasion
+        ]
+
     def _create_mailing(self, pieces, send_date=None):
-        """The campaign's mailing in Email Marketing, with its own UTM
-        campaign, scheduled at the send date on the email recipients (an
-        anniversary campaign has one mailing per day, all of its UTM
-        campaign)."""
+        """The campaign's mailings in Email Marketing, one per language of the
+        recipients (its subject and message in that language), all of the
+        campaign's UTM campaign, scheduled at the send date (an anniversary
+        campaign has mailings each day)."""
         utm_campaign = self._utm_campaign()
         schedule = max(
             datetime.combine(send_date or self.send_date, time(hour=0)),
             fields.Datetime.now(),
         )
-        mailing = self.env["mailing.mailing"].create(
-            {
-                "subject": self.name,
-                "body_arch": self.message,
-                "body_html": self.message,
-                "mailing_type": "mail",
-                "mailing_model_id": self.env["ir.model"]._get_id("res.partner"),
-                "mailing_domain": repr([("id", "in", pieces.partner_id.ids)]),
-                "campaign_id": utm_campaign.id,
-                "medium_id": self.env.ref("utm.utm_medium_email").id,
-                "user_id": (self.user_id or self.env.user).id,
-                "schedule_type": "scheduled",
-                "schedule_date": schedule,
-            }
-        )
-        mailing.action_put_in_queue()
-        pieces.write({"mailing_id": mailing.id})
-        self.write({"mailing_id": mailing.id})
+        default_lang = self.env.lang or "en_US"
+        by_lang = defaultdict(list)
+        for piece in pieces:
+            by_lang[piece.partner_id.lang or default_lang].append(piece.id)
+        piece_model = self.env["customer.followup.campaign.piece"]
+        main = None
+        for lang, piece_ids in sorted(by_lang.items()):
+            campaign = self.with_context(lang=lang)
+            lang_pieces = piece_model.browse(piece_ids)
+            message = campaign.message
+            mailing = self.env["mailing.mailing"].create(
+                {
+                    "subject": campaign._email_subject(),
+                    "body_arch": message,
+                    "body_html": message,
+                    "mailing_type": "mail",
+                    "mailing_model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "mailing_domain": repr([("id", "in", lang_pieces.partner_id.ids)]),
+                    "campaign_id": utm_campaign.id,
+                    "medium_id": self.env.ref("utm.utm_medium_email").id,
+                    "user_id": (self.user_id or self.env.user).id,
+                    "schedule_type": "scheduled",
+                    "schedule_date": schedule,
+                }
+            )
+            mailing.action_put_in_queue()
+            lang_pieces.write({"mailing_id": mailing.id})
+            if main is None or len(piece_ids) > main[0]:
+                main = (len(piece_ids), mailing)
+        self.write({"mailing_id": main[1].id})
 
     def _utm_campaign(self):
         if not self.utm_campaign_id:

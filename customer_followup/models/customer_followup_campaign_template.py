@@ -42,7 +42,12 @@ class CustomerFollowupCampaignTemplate(models.Model):
         help="How many days before the end of the posting window the "
         "salespeople start writing their cards.",
     )
+    subject = fields.Char(
+        translate=True,
+        help="The subject of the emails of the template's campaigns.",
+    )
     custom = fields.Char(
+        string="Etiquette",
         translate=True,
         help="When and how the greeting is sent, as the custom has it.",
     )
@@ -142,6 +147,7 @@ class CustomerFollowupCampaignTemplate(models.Model):
             "post_date_start": start,
             "post_date_end": end,
             "preparation_days": self.preparation_days,
+            "subject": self.subject,
             "message": self.message,
         }
 
@@ -182,6 +188,16 @@ class CustomerFollowupCampaignTemplate(models.Model):
             for lang, _name in self.env["res.lang"].get_installed()
             if lang != "en_US"
         }
+        campaign.with_context(lang="en_US").subject = self.with_context(
+            lang="en_US"
+        ).subject
+        subjects = {
+            lang: self.with_context(lang=lang).subject
+            for lang in others
+            if self.with_context(lang=lang).subject
+        }
+        if subjects:
+            campaign.update_field_translations("subject", subjects)
         campaign.with_context(lang="en_US").message = source
         if not (source and others):
             return
