@@ -25,7 +25,7 @@ from . import customer_replacement_report
 from . import customer_followup_campaign_piece
 from . import customer_followup_campaign_line
 from . import customer_followup_campaign
-from . import customer_followup_campaign_posting
+from . import customer_followup_campaign_season
 from . import customer_followup_planner_campaign
 from . import mailing_trace
 from . import customer_followup_campaign_report

@@ -732,6 +732,7 @@ class CustomerFollowupCampaign(models.Model):
         "preparation_days",
         "partner_domain",
         "tier_ids",
+        "category_ids",
         "company_id",
         "line_ids.tier_id",
         "line_ids.touchpoint_type_id",
@@ -1271,7 +1272,10 @@ class CustomerFollowupCampaign(models.Model):
         while fields.Date.add(self.send_date, years=years) < today:
             years += 1
         send_date = fields.Date.add(self.send_date, years=years)
-        campaign = self.copy(
+        campaign = self._season_draft(send_date)
+        if campaign:
+            return campaign._form_action()
+        campaign = self._season_copy(
             {
                 "send_date": send_date,
                 # the posting window moves with the send date
@@ -1288,6 +1292,15 @@ class CustomerFollowupCampaign(models.Model):
             "type": "ir.actions.act_window",
             "res_model": self._name,
             "res_id": campaign.id,
+            "view_mode": "form",
+        }
+
+    def _form_action(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
             "view_mode": "form",
         }
 

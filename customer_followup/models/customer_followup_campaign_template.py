@@ -161,13 +161,16 @@ class CustomerFollowupCampaignTemplate(models.Model):
         campaign_model.check_access("create")
         today = fields.Date.context_today(self)
         vals = self._campaign_values(today)
+        campaign = campaign_model._season_draft(vals["send_date"], template=self)
+        if campaign:
+            return campaign._form_action()
         last = campaign_model.search(
             [("template_id", "=", self.id), ("state", "!=", "cancelled")],
             order="send_date desc, id desc",
             limit=1,
         )
         if last:
-            campaign = last.copy(vals)
+            campaign = last._season_copy(vals)
         else:
             vals.update(self._default_contacts())
             campaign = campaign_model.create(vals)

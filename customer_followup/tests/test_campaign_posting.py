@@ -73,3 +73,71 @@ class TestPostingWindow(CampaignCase):
             "is used up in the posting window (12/15/2026 to 12/25/2026)",
             moved[0].reasons[0],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestComingSeason(CampaignCase):
+    """Plan the Coming Season opens the season's draft when there is one,
+    and carries the audience as a rule, never as last season's list."""
+
+    def _plan_season(self, now):
+        with freeze_time(now):
+            action = self.env.ref(
+                "customer_followup.campaign_template_new_year"
+            ).action_create_campaign()
+        return self.env["customer.followup.campaign"].browse(action["res_id"])
+
+    def test_twice_gives_one_draft(self):
+        first = self._plan_season("2026-11-01 09:00:00")
+        again = self._plan_season("2026-11-20 09:00:00")
+        self.assertEqual(again, first)
+        self.assertEqual(
+            self.env["customer.followup.campaign"].search_count(
+                [("template_id", "=", first.template_id.id)]
+            ),
+            1,
+        )
+        # Plan Next Year of last season's campaign opens it too
+        with freeze_time("2026-11-20 09:00:00"):
+            last = self._campaign("New Year greeting 2026", send_date="2026-11-25")
+            last.write({"template_id": first.template_id.id, "send_date": "2026-01-01"})
+            action = last.action_plan_next_year()
+        self.assertEqual(action["res_id"], first.id)
+
+    def test_new_customers_are_in_the_coming_season(self):
+        vip = self.env["res.partner.category"].create({"name": "Regulars"})
+        regulars = self.customers["TA"] | self.customers["TB"][:3]
+        regulars.write({"category_id": [(4, vip.id)]})
+        season = self._plan_season("2026-11-01 09:00:00")
+        # last season: the regulars of tiers A and B, as a tag and tiers, and
+        # a list of customers picked one by one
+        season.write(
+            {
+                "category_ids": [(6, 0, vip.ids)],
+                "tier_ids": [(6, 0, (self.tier_a | self.tier_b).ids)],
+                "partner_domain": repr(
+                    ["&", ("id", "in", regulars.ids), ("email", "!=", False)]
+                ),
+            }
+        )
+        with freeze_time("2026-11-01 09:00:00"):
+            season.action_confirm()
+        with freeze_time("2027-03-01 09:00:00"):
+            newcomer = self._customer("Newcomer", lang="en_US")
+            newcomer.sudo().write(
+                {"followup_tier_id": self.tier_a.id, "category_id": [(4, vip.id)]}
+            )
+            stranger = self._customer("Stranger", lang="en_US")
+            stranger.sudo().followup_tier_id = self.tier_a
+        coming = self._plan_season("2027-11-01 09:00:00")
+        self.assertNotEqual(coming, season)
+        self.assertEqual(coming.send_date.year, 2028)
+        self.assertEqual(coming.partner_domain, repr([("email", "!=", False)]))
+        self.assertEqual(coming.category_ids, vip)
+        self.assertEqual(coming.tier_ids, self.tier_a | self.tier_b)
+        with freeze_time("2027-11-01 09:00:00"):
+            audience = coming._audience()
+        self.assertIn(newcomer, audience)
+        self.assertNotIn(stranger, audience)
+        self.assertEqual(audience, regulars | newcomer)
+        self.assertIn("picked one by one", coming.message_ids[0].body)

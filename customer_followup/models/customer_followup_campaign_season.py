@@ -1,18 +1,97 @@
 from datetime import timedelta
 
 from odoo import fields, models
+from odoo.fields import Domain
+from odoo.orm.domains import DomainCondition, DomainNary, DomainNot
 from odoo.tools import format_date
 
 from .customer_followup_plan_line import PlanAction
 
 
+def without_fixed_ids(domain, neutral=Domain.TRUE):
+    """``domain`` without its conditions on record ids (a list of customers
+    picked one by one): what remains is the rule. A dropped condition is
+    neutral where it stood: true within an AND, false within an OR."""
+    if isinstance(domain, DomainCondition):
+        return neutral if domain.field_expr == "id" else domain
+    if isinstance(domain, DomainNot):
+        inverse = Domain.FALSE if neutral.is_true() else Domain.TRUE
+        return ~without_fixed_ids(domain.child, inverse)
+    if isinstance(domain, DomainNary):
+        if domain.OPERATOR == "|":
+            return Domain.OR(
+                without_fixed_ids(child, Domain.FALSE) for child in domain.children
+            )
+        return Domain.AND(
+            without_fixed_ids(child, Domain.TRUE) for child in domain.children
+        )
+    return domain
+
+
 class CustomerFollowupCampaign(models.Model):
-    """The posting window of a greeting: a New Year card posted before
-    15 December arrives in December, so the salespeople's cards are due
-    inside the window, spread over its working days within their capacity,
-    and their activities say when to post."""
+    """The season of a greeting. Its posting window: a New Year card posted
+    before 15 December arrives in December, so the salespeople's cards are
+    due inside the window, spread over its working days within their
+    capacity, and their activities say when to post. The coming season
+    starts from last season's campaign: its audience is a rule (tiers, tags,
+    filter), so that the customers who arrived since are in it, and planning
+    the season twice opens the draft already planned."""
 
     _inherit = "customer.followup.campaign"
+
+    category_ids = fields.Many2many(
+        "res.partner.category",
+        string="Customer Tags",
+        help="Only customers with one of these tags. Empty: any tag or none.",
+    )
+
+    def _audience_domain(self):
+        domain = super()._audience_domain()
+        if self.category_ids:
+            domain &= Domain("category_id", "in", self.category_ids.ids)
+        return domain
+
+    def _season_draft(self, send_date, template=None):
+        """The draft already planned for the season of ``send_date`` (of
+        ``template``, else of this campaign's greeting or name)."""
+        domain = Domain(
+            [
+                ("state", "=", "draft"),
+                ("send_date", "=", send_date),
+                ("company_id", "=", (self.company_id or self.env.company).id),
+            ]
+        )
+        if template:
+            domain &= Domain("template_id", "=", template.id)
+        elif self.template_id:
+            domain &= Domain("template_id", "=", self.template_id.id)
+        elif self.greeting:
+            domain &= Domain("greeting", "=", self.greeting)
+        else:
+            domain &= Domain("occasion", "=", self.occasion)
+        if self:
+            domain &= Domain("id", "!=", self.id)
+        return self.search(domain, order="id", limit=1)
+
+    def _season_copy(self, vals):
+        """A copy of the campaign for another season with ``vals``, its
+        audience kept as a rule; the chatter says when a list of customers
+        picked one by one was left out."""
+        self.ensure_one()
+        rule = without_fixed_ids(self._domain())
+        vals = dict(vals, partner_domain=repr([] if rule.is_true() else list(rule)))
+        campaign = self.copy(vals)
+        if rule != self._domain():
+            campaign.message_post(
+                body=self.env._(
+                    "The customers of %(name)s included a list picked one by "
+                    "one: this season's campaign keeps the rule (tiers, tags, "
+                    "filter) without the list, so that the customers who came "
+                    "since are in it. Check the audience in the preview.",
+                    name=self.name,
+                )
+            )
+        return campaign
 
     def _has_posting_window(self):
         return bool(
