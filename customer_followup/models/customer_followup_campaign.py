@@ -43,6 +43,10 @@ GREETINGS = [
     ("summer_gift", "Summer gift season"),
     ("year_end_gift", "Year-end gift season"),
 ]
+CARD_WRITINGS = [
+    ("vertical", "Vertical"),
+    ("horizontal", "Horizontal"),
+]
 # The customer's date offered for anniversaries besides res.partner's own
 # Date fields: the first confirmed order.
 CUSTOMER_SINCE = "followup_customer_since"
@@ -184,6 +188,13 @@ class CustomerFollowupCampaign(models.Model):
         string="Tiers",
         help="Only customers of these tiers. Empty: any tier, and customers "
         "without a tier.",
+    )
+    card_writing = fields.Selection(
+        CARD_WRITINGS,
+        default="vertical",
+        help="How the message side of a Japanese customer's card is written: "
+        "vertically, as the custom has it, or horizontally. Cards in other "
+        "languages are horizontal.",
     )
     subject = fields.Char(
         translate=True,

@@ -3,7 +3,7 @@ import datetime
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .customer_followup_campaign import GREETINGS, OCCASIONS
+from .customer_followup_campaign import CARD_WRITINGS, GREETINGS, OCCASIONS
 from .value_range import ValueRange
 
 
@@ -45,6 +45,11 @@ class CustomerFollowupCampaignTemplate(models.Model):
     subject = fields.Char(
         translate=True,
         help="The subject of the emails of the template's campaigns.",
+    )
+    card_writing = fields.Selection(
+        CARD_WRITINGS,
+        default="vertical",
+        help="How the message side of a Japanese customer's card is written.",
     )
     custom = fields.Char(
         string="Etiquette",
@@ -148,6 +153,7 @@ class CustomerFollowupCampaignTemplate(models.Model):
             "post_date_end": end,
             "preparation_days": self.preparation_days,
             "subject": self.subject,
+            "card_writing": self.card_writing or "vertical",
             "message": self.message,
         }
 

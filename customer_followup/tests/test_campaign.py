@@ -562,7 +562,8 @@ class TestCampaignAccessAndLanguage(CampaignCase):
             )[0]
             .decode()
         )
-        self.assertEqual(html.count("本年もお世話になりました。"), 1)
+        # written vertically: the full stop in its vertical form
+        self.assertEqual(html.count("本年もお世話になりました︒"), 1)
         self.assertEqual(html.count("Thank you for this year."), len(printed) - 1)
         # the errors are translated too
         env_ja = self.env(context={"lang": "ja_JP"})
