@@ -1046,7 +1046,7 @@ class CustomerFollowupCampaign(models.Model):
         return piece_model.browse([piece_ids[line.partner.id] for line in lines])
 
     def _activity_note(self, piece, data, products, phrases):
-        parts = [phrases["campaign"] % {"name": self.name}]
+        parts = [phrases["campaign"] % {"name": self._label()}]
         order = data.get("order")
         if order:
             parts.append(
@@ -1108,7 +1108,7 @@ class CustomerFollowupCampaign(models.Model):
                     "date_deadline": piece.plan_date,
                     "summary": phrases["summary"]
                     % {
-                        "campaign": campaign.name,
+                        "campaign": campaign._label(),
                         "contact": piece.touchpoint_type_id.with_context(
                             lang=campaign.env.lang
                         ).name,
@@ -1129,6 +1129,17 @@ class CustomerFollowupCampaign(models.Model):
         )
         for piece, activity in zip(pieces, activities, strict=True):
             piece.activity_id = activity
+
+    def _label(self):
+        """The campaign as its salespeople read it, in the language of
+        ``self``'s context: a template's campaign by the template's name and
+        the year (年賀状 2027), else by its name."""
+        template = self.template_id.with_context(lang=self.env.lang)
+        if template and self.send_date:
+            return self.env._(
+                "%(name)s %(year)s", name=template.name, year=self.send_date.year
+            )
+        return self.name
 
     def _email_subject(self):
         """The emails' subject in the language of ``self``'s context: the

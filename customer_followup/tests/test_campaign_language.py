@@ -98,3 +98,25 @@ class TestCampaignLanguages(CampaignCase):
         campaign = self.env["customer.followup.campaign"].browse(action["res_id"])
         self.assertEqual(campaign.subject, "New Year's greetings")
         self.assertEqual(campaign.with_context(lang="ja_JP").subject, "新年のご挨拶")
+
+    def test_japanese_notes_name_the_campaign_in_japanese(self):
+        self.salesman.lang = "ja_JP"
+        with freeze_time(NOW):
+            action = self.env.ref(
+                "customer_followup.campaign_template_new_year"
+            ).action_create_campaign()
+            campaign = self.env["customer.followup.campaign"].browse(action["res_id"])
+            campaign.partner_domain = repr([("id", "in", self.customers["TA"].ids)])
+            campaign.action_confirm()
+        self.assertEqual(campaign.name, "New Year greeting 2027")
+        cards = campaign.piece_ids.filtered(lambda p: p.kind == "personal")
+        mine = cards.filtered(lambda p: p.user_id == self.salesman)
+        self.assertTrue(mine)
+        for card in mine:
+            self.assertIn("キャンペーン 年賀状（2027年）", card.activity_id.note)
+            self.assertTrue(card.activity_id.summary.startswith("年賀状（2027年）："))
+            # the Japanese around the English customer's message
+            self.assertNotIn("New Year greeting", card.activity_id.note)
+            self.assertNotIn("New Year", card.activity_id.summary)
+        theirs = (cards - mine).activity_id
+        self.assertIn("Campaign New Year greeting 2027", theirs[0].note)
