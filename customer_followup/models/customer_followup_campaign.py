@@ -1284,6 +1284,25 @@ class CustomerFollowupCampaign(models.Model):
             "customer_followup.action_report_campaign_batch"
         ).report_action(pieces)
 
+    def action_print_cards_to_write(self):
+        """The salespeople's postcards, printed with the design and the
+        address, a space left for each salesperson's own line."""
+        self.ensure_one()
+        pieces = self.piece_ids.filtered(
+            lambda p: (
+                p.kind == "personal"
+                and p.state == "planned"
+                and p.touchpoint_type_id.channel == "postcard"
+            )
+        )
+        if not pieces:
+            raise UserError(
+                self.env._("No handwritten card of the campaign is waiting.")
+            )
+        return self.env.ref(
+            "customer_followup.action_report_campaign_batch"
+        ).report_action(pieces)
+
     def action_plan_next_year(self):
         """The same campaign a year later (the New Year greeting of next
         year), as a draft to check and confirm."""

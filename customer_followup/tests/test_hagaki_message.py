@@ -186,3 +186,13 @@ class TestHagakiMessageSide(CampaignCase):
         self.assertGreater(heading.right - heading.left, heading.bottom - heading.top)
         self.assertAlmostEqual(heading.centre_x, 50.0, delta=3.0)
         self.assertIn("令和九年", "".join(words))
+
+    def test_print_cards_to_write(self):
+        _ja_printed, _en_printed, ja_card = self._new_year_cards()
+        action = ja_card.campaign_id.with_context(
+            discard_logo_check=True
+        ).action_print_cards_to_write()
+        self.assertEqual(
+            action["report_name"], "customer_followup.report_campaign_batch"
+        )
+        self.assertEqual(action["context"]["active_ids"], ja_card.ids)
