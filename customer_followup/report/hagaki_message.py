@@ -47,6 +47,16 @@ SHOP_TOP = 122.0
 SHOP_SIZE = 3.0
 SHOP_NAME_SIZE = 4.2
 
+# A printed frame in the colour of the season: the card's design.
+FRAME_INSET = 4.0
+FRAME_COLORS = {
+    "new_year": "#c8102e",  # 紅
+    "midwinter": "#3e5f8a",
+    "summer": "#2a8c82",
+    "late_summer": "#c46a1b",
+}
+FRAME_DEFAULT_COLOR = "#8a7a5c"
+
 ERA_NAME = "令和"
 ERA_FIRST_YEAR = 2019
 KANJI_NUMBERS = "〇一二三四五六七八九"
@@ -131,6 +141,7 @@ class CustomerFollowupHagakiMessage(models.AbstractModel):
         vertical = japanese and campaign.card_writing != "horizontal"
         handwritten = piece.kind == "personal"
         texts = {
+            "color": FRAME_COLORS.get(campaign.greeting, FRAME_DEFAULT_COLOR),
             "heading": self._heading(campaign),
             "lines": message_lines(campaign.message),
             "date": self._date_line(campaign, piece.send_date, japanese),
@@ -141,7 +152,16 @@ class CustomerFollowupHagakiMessage(models.AbstractModel):
         else:
             elements = self._horizontal(hagaki, texts, handwritten)
         elements += self._shop(hagaki, piece.company_id)
-        return {"vertical": vertical, "elements": elements}
+        color = texts["color"]
+        frame = hagaki._box(
+            "card_frame",
+            FRAME_INSET,
+            FRAME_INSET,
+            PAGE_WIDTH - 2 * FRAME_INSET,
+            PAGE_HEIGHT - 2 * FRAME_INSET - 1.0,
+            f"border: 0.6mm double {color}; box-sizing: border-box;",
+        )
+        return {"vertical": vertical, "elements": [frame, *elements]}
 
     @api.model
     def _vertical(self, hagaki, texts, handwritten):
@@ -154,7 +174,7 @@ class CustomerFollowupHagakiMessage(models.AbstractModel):
                 HEADING_RIGHT,
                 HEADING_TOP,
                 size,
-                "font-weight: bold;",
+                f"font-weight: bold; color: {texts['color']};",
             )
         ]
         right = HEADING_RIGHT - size * COLUMN_PITCH - 2.0
@@ -192,7 +212,8 @@ class CustomerFollowupHagakiMessage(models.AbstractModel):
             H_HEADING_TOP,
             width,
             H_HEADING_SIZE * 1.6,
-            f"font-size: {mm(H_HEADING_SIZE)}; text-align: center; font-weight: bold;",
+            f"font-size: {mm(H_HEADING_SIZE)}; text-align: center; "
+            f"font-weight: bold; color: {texts['color']};",
         )
         heading["text"] = texts["heading"]
         message_bottom = (
