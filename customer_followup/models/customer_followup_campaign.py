@@ -837,6 +837,21 @@ class CustomerFollowupCampaign(models.Model):
                 for touchpoint_type in types
             ],
         )
+        # the mailings: one per language of the recipients
+        email_langs = Counter(
+            line.partner.lang or self.env.lang or "en_US"
+            for line in planned
+            if line.kind == "email"
+        )
+        if email_langs:
+            lang_names = dict(self.env["res.lang"].get_installed())
+            html += Markup("<p>%s</p>") % self.env._(
+                "Emails: one mailing per language, %(languages)s.",
+                languages=", ".join(
+                    f"{lang_names.get(lang, lang)} ({count})"
+                    for lang, count in sorted(email_langs.items())
+                ),
+            )
         # the salespeople's pieces per week
         personal = [line for line in planned if line.kind == "personal"]
         if personal:

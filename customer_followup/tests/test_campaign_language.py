@@ -35,7 +35,14 @@ class TestCampaignLanguages(CampaignCase):
     def test_one_mailing_per_language(self):
         japanese = self.customers["TD"][:6]
         japanese.write({"lang": "ja_JP"})
-        campaign = self._confirm(self._translated_campaign())
+        campaign = self._translated_campaign()
+        with freeze_time(NOW):
+            self.assertIn(
+                "Emails: one mailing per language, English (US) (9), "
+                "Japanese / 日本語 (6).",
+                campaign.preview_html,
+            )
+        self._confirm(campaign)
         mailings = campaign._mailings()
         self.assertEqual(len(mailings), 2)
         emails = campaign.piece_ids.filtered(lambda p: p.kind == "email")
