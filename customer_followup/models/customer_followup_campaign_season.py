@@ -53,7 +53,8 @@ class CustomerFollowupCampaign(models.Model):
 
     def _season_draft(self, send_date, template=None):
         """The draft already planned for the season of ``send_date`` (of
-        ``template``, else of this campaign's greeting or name)."""
+        ``template``, else of this campaign's template, greeting or
+        occasion)."""
         domain = Domain(
             [
                 ("state", "=", "draft"),
@@ -79,6 +80,9 @@ class CustomerFollowupCampaign(models.Model):
         picked one by one was left out."""
         self.ensure_one()
         rule = without_fixed_ids(self._domain())
+        if rule.is_false():
+            # the filter was nothing but lists: the tiers and tags remain
+            rule = Domain.TRUE
         vals = dict(vals, partner_domain=repr([] if rule.is_true() else list(rule)))
         campaign = self.copy(vals)
         if rule != self._domain():

@@ -2,8 +2,10 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo.fields import Domain
 from odoo.tests import tagged
 
+from ..models.customer_followup_campaign_season import without_fixed_ids
 from .test_campaign import CampaignCase
 
 
@@ -141,3 +143,12 @@ class TestComingSeason(CampaignCase):
         self.assertNotIn(stranger, audience)
         self.assertEqual(audience, regulars | newcomer)
         self.assertIn("picked one by one", coming.message_ids[0].body)
+
+    def test_rule_without_the_lists(self):
+        email = Domain("email", "!=", False)
+        tier = Domain("followup_tier_id", "=", self.tier_a.id)
+        ids = Domain("id", "in", self.customers["TA"].ids)
+        self.assertEqual(without_fixed_ids(ids & email), email)
+        self.assertEqual(without_fixed_ids(ids | tier), tier)
+        self.assertEqual(without_fixed_ids(~ids & email), email)
+        self.assertTrue(without_fixed_ids(ids).is_true())
