@@ -39,3 +39,7 @@ class TestRoughEdges(FollowupCase):
             .search([("module", "=", "customer_followup"), ("model", "=", model)])
             .mapped("res_id")
         )
+
+    def test_greeting_template_note_is_its_etiquette(self):
+        field = self.env["customer.followup.campaign.template"]._fields["custom"]
+        self.assertEqual(field.string, "Etiquette")
