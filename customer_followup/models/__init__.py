@@ -30,6 +30,7 @@ from . import customer_replacement_reminder
 from . import customer_followup_campaign_piece
 from . import customer_followup_campaign_line
 from . import customer_followup_campaign
+from . import customer_followup_campaign_season
 from . import customer_followup_planner_campaign
 from . import mailing_trace
 from . import product_consumable_rule_suggestion

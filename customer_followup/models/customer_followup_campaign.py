@@ -44,6 +44,10 @@ GREETINGS = [
     ("summer_gift", "Summer gift season"),
     ("year_end_gift", "Year-end gift season"),
 ]
+CARD_WRITINGS = [
+    ("vertical", "Vertical"),
+    ("horizontal", "Horizontal"),
+]
 # The customer's date offered for anniversaries besides res.partner's own
 # Date fields: the first confirmed order.
 CUSTOMER_SINCE = "followup_customer_since"
@@ -192,6 +196,18 @@ class CustomerFollowupCampaign(models.Model):
         string="Tiers",
         help="Only customers of these tiers. Empty: any tier, and customers "
         "without a tier.",
+    )
+    card_writing = fields.Selection(
+        CARD_WRITINGS,
+        default="vertical",
+        help="How the message side of a Japanese customer's card is written: "
+        "vertically, as the custom has it, or horizontally. Cards in other "
+        "languages are horizontal.",
+    )
+    subject = fields.Char(
+        translate=True,
+        help="The subject of the campaign's emails, in each customer's "
+        "language (the campaign's name is for the shop only).",
     )
     message = fields.Html(
         translate=True,
@@ -654,16 +670,9 @@ class CustomerFollowupCampaign(models.Model):
                 plan_date=window_start,
             )
             planner._load_capacity_book(book, [schedule_line], today, window_end)
-            planner._schedule(schedule_line, company, today, window_end, book)
-            if schedule_line.action != PlanAction.CREATE:
-                return self.env._(
-                    "the capacity of %(user)s for %(type)s (%(capacity)s a month) "
-                    "is used up before %(date)s",
-                    user=user.name,
-                    type=candidate.name,
-                    capacity=candidate.capacity_per_user_month,
-                    date=capacity_date,
-                )
+            reason = self._schedule_personal(schedule_line, window, planner, book)
+            if reason:
+                return reason
             plan_date = schedule_line.plan_date
         if candidate.id in budgets:
             used[candidate.id] += 1
@@ -671,6 +680,22 @@ class CustomerFollowupCampaign(models.Model):
         plan_line.user = user
         plan_line.plan_date = plan_date
         return False
+
+    def _schedule_personal(self, line, window, planner, book):
+        """Give the salesperson's piece of ``line`` its day within the
+        preparation days; return why it cannot have one (translated)."""
+        today, _start, window_end, _send_date, capacity_date = window
+        planner._schedule(line, self.company_id, today, window_end, book)
+        if line.action == PlanAction.CREATE:
+            return False
+        return self.env._(
+            "the capacity of %(user)s for %(type)s (%(capacity)s a month) "
+            "is used up before %(date)s",
+            user=line.user.name,
+            type=line.touchpoint_type.name,
+            capacity=line.touchpoint_type.capacity_per_user_month,
+            date=capacity_date,
+        )
 
     # ------------------------------------------------------------------
     # Preview
@@ -687,6 +712,7 @@ class CustomerFollowupCampaign(models.Model):
         "preparation_days",
         "partner_domain",
         "tier_ids",
+        "category_ids",
         "company_id",
         "line_ids.tier_id",
         "line_ids.touchpoint_type_id",
@@ -780,6 +806,21 @@ class CustomerFollowupCampaign(models.Model):
                 for touchpoint_type in types
             ],
         )
+        # the mailings: one per language of the recipients
+        email_langs = Counter(
+            line.partner.lang or self.env.lang or "en_US"
+            for line in planned
+            if line.kind == "email"
+        )
+        if email_langs:
+            lang_names = dict(self.env["res.lang"].get_installed())
+            html += Markup("<p>%s</p>") % self.env._(
+                "Emails: one mailing per language, %(languages)s.",
+                languages=", ".join(
+                    f"{lang_names.get(lang, lang)} ({count})"
+                    for lang, count in sorted(email_langs.items())
+                ),
+            )
         # the salespeople's pieces per week
         personal = [line for line in planned if line.kind == "personal"]
         if personal:
@@ -989,7 +1030,7 @@ class CustomerFollowupCampaign(models.Model):
         return piece_model.browse([piece_ids[line.partner.id] for line in lines])
 
     def _activity_note(self, piece, data, products, phrases):
-        parts = [phrases["campaign"] % {"name": self.name}]
+        parts = [phrases["campaign"] % {"name": self._label()}]
         order = data.get("order")
         if order:
             parts.append(
@@ -1002,10 +1043,14 @@ class CustomerFollowupCampaign(models.Model):
             parts.append(phrases["products"] % {"products": ", ".join(products)})
         if piece.note:
             parts.append(piece.note)
+        if phrases.get("posting"):
+            parts.append(phrases["posting"])
         note = Markup("<ul>%s</ul>") % Markup("").join(
             Markup("<li>%s</li>") % escape(part) for part in parts
         )
-        return note + Markup("<div>%s</div>") % (self.message or "")
+        # the message the customer reads: in the customer's language
+        message = self.with_context(lang=piece.partner_id.lang or self.env.lang).message
+        return note + Markup("<div>%s</div>") % (message or "")
 
     def _create_activities(self, pieces, today):
         """One activity per personal piece for its salesperson, in their
@@ -1039,6 +1084,7 @@ class CustomerFollowupCampaign(models.Model):
                 "no_order": campaign.env._("no order yet"),
                 "products": campaign.env._("owns %(products)s"),
                 "summary": campaign.env._("%(campaign)s: %(contact)s"),
+                "posting": campaign._posting_phrase(),
             }
             vals_list.append(
                 {
@@ -1051,7 +1097,7 @@ class CustomerFollowupCampaign(models.Model):
                     "date_deadline": piece.plan_date,
                     "summary": phrases["summary"]
                     % {
-                        "campaign": campaign.name,
+                        "campaign": campaign._label(),
                         "contact": piece.touchpoint_type_id.with_context(
                             lang=campaign.env.lang
                         ).name,
@@ -1073,11 +1119,39 @@ class CustomerFollowupCampaign(models.Model):
         for piece, activity in zip(pieces, activities, strict=True):
             piece.activity_id = activity
 
+    def _label(self):
+        """The campaign as its salespeople read it, in the language of
+        ``self``'s context: a template's campaign by the template's name and
+        the year (年賀状 2027), else by its name."""
+        template = self.template_id.with_context(lang=self.env.lang)
+        if template and self.send_date:
+            return self.env._(
+                "%(name)s %(year)s", name=template.name, year=self.send_date.year
+            )
+        return self.name
+
+    def _email_subject(self):
+        """The emails' subject in the language of ``self``'s context: the
+        campaign's, else its template's, else the name of its greeting or
+        occasion; never the campaign's internal name."""
+        if self.subject:
+            return self.subject
+        template = self.template_id.with_context(lang=self.env.lang)
+        if template.subject:
+            return template.subject
+        if self.greeting:
+            return dict(self._fields["greeting"]._description_selection(self.env))[
+                self.greeting
+            ]
+        return dict(self._fields["occasion"]._description_selection(self.env))[
+            self.occasion
+        ]
+
     def _create_mailing(self, pieces, send_date=None):
-        """The campaign's mailing in Email Marketing, with its own UTM
-        campaign, scheduled at the send date on the email recipients (an
-        anniversary campaign has one mailing per day, all of its UTM
-        campaign)."""
+        """The campaign's mailings in Email Marketing, one per language of the
+        recipients (its subject and message in that language), all of the
+        campaign's UTM campaign, scheduled at the send date (an anniversary
+        campaign has mailings each day)."""
         utm_campaign = self._utm_campaign()
         schedule = max(
             self.company_id._followup_moment(
@@ -1085,24 +1159,36 @@ class CustomerFollowupCampaign(models.Model):
             ),
             fields.Datetime.now(),
         )
-        mailing = self.env["mailing.mailing"].create(
-            {
-                "subject": self.name,
-                "body_arch": self.message,
-                "body_html": self.message,
-                "mailing_type": "mail",
-                "mailing_model_id": self.env["ir.model"]._get_id("res.partner"),
-                "mailing_domain": repr([("id", "in", pieces.partner_id.ids)]),
-                "campaign_id": utm_campaign.id,
-                "medium_id": self.env.ref("utm.utm_medium_email").id,
-                "user_id": (self.user_id or self.env.user).id,
-                "schedule_type": "scheduled",
-                "schedule_date": schedule,
-            }
-        )
-        mailing.action_put_in_queue()
-        pieces.write({"mailing_id": mailing.id})
-        self.write({"mailing_id": mailing.id})
+        default_lang = self.env.lang or "en_US"
+        by_lang = defaultdict(list)
+        for piece in pieces:
+            by_lang[piece.partner_id.lang or default_lang].append(piece.id)
+        piece_model = self.env["customer.followup.campaign.piece"]
+        main = None
+        for lang, piece_ids in sorted(by_lang.items()):
+            campaign = self.with_context(lang=lang)
+            lang_pieces = piece_model.browse(piece_ids)
+            message = campaign.message
+            mailing = self.env["mailing.mailing"].create(
+                {
+                    "subject": campaign._email_subject(),
+                    "body_arch": message,
+                    "body_html": message,
+                    "mailing_type": "mail",
+                    "mailing_model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "mailing_domain": repr([("id", "in", lang_pieces.partner_id.ids)]),
+                    "campaign_id": utm_campaign.id,
+                    "medium_id": self.env.ref("utm.utm_medium_email").id,
+                    "user_id": (self.user_id or self.env.user).id,
+                    "schedule_type": "scheduled",
+                    "schedule_date": schedule,
+                }
+            )
+            mailing.action_put_in_queue()
+            lang_pieces.write({"mailing_id": mailing.id})
+            if main is None or len(piece_ids) > main[0]:
+                main = (len(piece_ids), mailing)
+        self.write({"mailing_id": main[1].id})
 
     def _utm_campaign(self):
         if not self.utm_campaign_id:
@@ -1190,6 +1276,25 @@ class CustomerFollowupCampaign(models.Model):
             "customer_followup.action_report_campaign_batch"
         ).report_action(pieces)
 
+    def action_print_cards_to_write(self):
+        """The salespeople's postcards, printed with the design and the
+        address, a space left for each salesperson's own line."""
+        self.ensure_one()
+        pieces = self.piece_ids.filtered(
+            lambda p: (
+                p.kind == "personal"
+                and p.state == "planned"
+                and p.touchpoint_type_id.channel == "postcard"
+            )
+        )
+        if not pieces:
+            raise UserError(
+                self.env._("No handwritten card of the campaign is waiting.")
+            )
+        return self.env.ref(
+            "customer_followup.action_report_campaign_batch"
+        ).report_action(pieces)
+
     def action_plan_next_year(self):
         """The same campaign a year later (the New Year greeting of next
         year), as a draft to check and confirm."""
@@ -1200,7 +1305,10 @@ class CustomerFollowupCampaign(models.Model):
         while fields.Date.add(self.send_date, years=years) < today:
             years += 1
         send_date = fields.Date.add(self.send_date, years=years)
-        campaign = self.copy(
+        campaign = self._season_draft(send_date)
+        if campaign:
+            return campaign._form_action()
+        campaign = self._season_copy(
             {
                 "send_date": send_date,
                 # the posting window moves with the send date
@@ -1217,6 +1325,15 @@ class CustomerFollowupCampaign(models.Model):
             "type": "ir.actions.act_window",
             "res_model": self._name,
             "res_id": campaign.id,
+            "view_mode": "form",
+        }
+
+    def _form_action(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
             "view_mode": "form",
         }
 

@@ -3,7 +3,7 @@ import datetime
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .customer_followup_campaign import GREETINGS, OCCASIONS
+from .customer_followup_campaign import CARD_WRITINGS, GREETINGS, OCCASIONS
 from .value_range import MaxLength, ValueRange
 
 
@@ -42,7 +42,17 @@ class CustomerFollowupCampaignTemplate(models.Model):
         help="How many days before the end of the posting window the "
         "salespeople start writing their cards.",
     )
+    subject = fields.Char(
+        translate=True,
+        help="The subject of the emails of the template's campaigns.",
+    )
+    card_writing = fields.Selection(
+        CARD_WRITINGS,
+        default="vertical",
+        help="How the message side of a Japanese customer's card is written.",
+    )
     custom = fields.Char(
+        string="Etiquette",
         translate=True,
         help="When and how the greeting is sent, as the custom has it.",
     )
@@ -144,6 +154,8 @@ class CustomerFollowupCampaignTemplate(models.Model):
             "post_date_start": start,
             "post_date_end": end,
             "preparation_days": self.preparation_days,
+            "subject": self.subject,
+            "card_writing": self.card_writing or "vertical",
             "message": self.message,
         }
 
@@ -158,13 +170,16 @@ class CustomerFollowupCampaignTemplate(models.Model):
         campaign_model.check_access("create")
         today = self.env.company._followup_today()
         vals = self._campaign_values(today)
+        campaign = campaign_model._season_draft(vals["send_date"], template=self)
+        if campaign:
+            return campaign._form_action()
         last = campaign_model.search(
             [("template_id", "=", self.id), ("state", "!=", "cancelled")],
             order="send_date desc, id desc",
             limit=1,
         )
         if last:
-            campaign = last.copy(vals)
+            campaign = last._season_copy(vals)
         else:
             vals.update(self._default_contacts())
             campaign = campaign_model.create(vals)
@@ -185,6 +200,16 @@ class CustomerFollowupCampaignTemplate(models.Model):
             for lang, _name in self.env["res.lang"].get_installed()
             if lang != "en_US"
         }
+        campaign.with_context(lang="en_US").subject = self.with_context(
+            lang="en_US"
+        ).subject
+        subjects = {
+            lang: self.with_context(lang=lang).subject
+            for lang in others
+            if self.with_context(lang=lang).subject
+        }
+        if subjects:
+            campaign.update_field_translations("subject", subjects)
         campaign.with_context(lang="en_US").message = source
         if not (source and others):
             return

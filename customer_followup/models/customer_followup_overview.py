@@ -124,7 +124,10 @@ class CustomerFollowupOverview(models.AbstractModel):
                         ),
                         self._figure(
                             self.env._("Points per customer this year"),
-                            f"{per_customer:,.1f} / {target:,.0f}",
+                            # a tier without a yearly target shows no "/ 0"
+                            f"{per_customer:,.1f} / {target:,.0f}"
+                            if target
+                            else f"{per_customer:,.1f}",
                             "customer.touchpoint",
                             points_domain,
                             name=self.env._("Touchpoints this year"),

@@ -357,10 +357,14 @@ class CustomerReplacementReminder(models.AbstractModel):
                 "Reorder of %(product)s",
                 product=cycle.with_env(self.env).part_product_id.name,
             )
+        part = cycle.with_env(self.env).part_product_id.name
+        product = cycle.with_env(self.env).product_id.name
+        # a part named after its product ("Safety Valve for Pressure Cooker
+        # 6 L") says which product it is
+        if product and product.casefold() in (part or "").casefold():
+            return self.env._("Replace the %(part)s", part=part)
         return self.env._(
-            "Replace the %(part)s of %(product)s",
-            part=cycle.with_env(self.env).part_product_id.name,
-            product=cycle.with_env(self.env).product_id.name,
+            "Replace the %(part)s of %(product)s", part=part, product=product
         )
 
     @api.model

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import format_date
 
 from .value_range import DATE_MAX, DATE_MIN, MaxLength, ValueRange
 
@@ -222,7 +223,49 @@ class CustomerTouchpoint(models.Model):
                 self.env["res.partner"].browse(vals.get("partner_id")),
                 vals.get("user_id", self.env.uid),
             )
-        return super().create(vals_list)
+        touchpoints = super().create(vals_list)
+        touchpoints._close_fulfilled_followups()
+        return touchpoints
+
+    def _close_fulfilled_followups(self):
+        """A contact that counts, logged without the planned follow-up (a
+        visit logged by hand, a card of a campaign), puts the customer on
+        track: the planner's open activity is not due any more, and would
+        stay overdue for months."""
+        logged = self.filtered(lambda touchpoint: not touchpoint.activity_id)
+        partners = logged.partner_id.commercial_partner_id
+        if not partners:
+            return
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", partners.ids),
+                    ("followup_planned", "=", True),
+                ]
+            )
+        )
+        for activity in activities:
+            partner = partners.browse(activity.res_id)
+            if partner.followup_status != "on_track":
+                continue
+            partner.sudo().message_post(
+                body=self.env._(
+                    "Planned follow-up closed: the contact of %(date)s counts, "
+                    "the next follow-up is due on %(next)s.",
+                    date=format_date(
+                        self.env,
+                        fields.Datetime.context_timestamp(
+                            self, partner.last_cadence_contact_date
+                        ),
+                    ),
+                    next=format_date(self.env, partner.next_followup_date),
+                ),
+                author_id=self.env.user.partner_id.id,
+            )
+            activity.unlink()
 
     def write(self, vals):
         vals = self._shorten_system_summary(dict(vals))

@@ -4,7 +4,7 @@ from odoo.exceptions import AccessError
 
 class DigestDigest(models.Model):
     """The overview's key figures in Odoo's periodic digest: contacts made,
-    their points, regulars who became late to reorder and replacement
+    their points, regulars late to reorder and replacement
     parts ordered, each over the digest's periods."""
 
     _inherit = "digest.digest"
@@ -52,14 +52,24 @@ class DigestDigest(models.Model):
         )
 
     def _compute_kpi_followup_late_reorders_value(self):
-        """Learned intervals whose late date fell in the period, without a
-        purchase since (a purchase moves the late date)."""
+        """The regulars late to reorder at the end of the period, counted as
+        the weekly mail and the overview list them (a purchase moves the
+        late date): not only those who became late in the period."""
         self._check_followup_kpi_access()
-        self._calculate_company_based_kpi(
-            "customer.reorder.interval",
-            "kpi_followup_late_reorders_value",
-            date_field="late_date",
+        _start, end, companies = self._get_kpi_compute_parameters()
+        counts = dict(
+            self.env["customer.reorder.interval"]._read_group(
+                [
+                    ("company_id", "in", companies.ids),
+                    ("late_date", "<", fields.Datetime.to_datetime(end).date()),
+                ],
+                ["company_id"],
+                ["__count"],
+            )
         )
+        for digest in self:
+            company = digest.company_id or self.env.company
+            digest.kpi_followup_late_reorders_value = counts.get(company, 0)
 
     def _compute_kpi_followup_parts_ordered_value(self):
         self._check_followup_kpi_access()

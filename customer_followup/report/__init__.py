@@ -1,4 +1,5 @@
 from . import hagaki_layout
+from . import hagaki_message
 from . import report_replacement_hagaki
 from . import report_campaign_batch
 from . import customer_followup_effect_report

@@ -2,8 +2,9 @@ from odoo import api, models
 
 
 class ReportCampaignBatch(models.AbstractModel):
-    """The printed cards of a campaign: the postcards' address side, then
-    the campaign's message."""
+    """The cards of a campaign: the postcards' address side, then their
+    message side (heading, message, date line, the shop, and the space for
+    the salesperson's line on a handwritten card)."""
 
     _name = "report.customer_followup.report_campaign_batch"
     _description = "Campaign Printed Batch"
@@ -18,6 +19,10 @@ class ReportCampaignBatch(models.AbstractModel):
             "docs": docs,
             "address_sides": {
                 doc.id: hagaki._address_side(doc.partner_id, doc.company_id)
+                for doc in docs
+            },
+            "message_sides": {
+                doc.id: self.env["customer.followup.hagaki.message"]._message_side(doc)
                 for doc in docs
             },
             "sheet_style": hagaki._sheet_style(),

@@ -122,6 +122,30 @@ class TestFollowupPlanner(FollowupTierCase):
         self.assertEqual(len(self._planned_activities(self.key)), 1)
         self.assertEqual(len(self._planned_activities(self.key, active=None)), 2)
 
+    def test_contact_logged_by_hand_closes_the_planned_follow_up(self):
+        self._run_cron(NOW, PLAN)
+        activity = self._planned_activities(self.key)
+        self.assertEqual(len(activity), 1)
+        touchpoints = self.env["customer.touchpoint"].with_user(self.salesman)
+        with freeze_time("2026-03-12 15:00:00"):
+            # an email does not keep a key customer's cadence: still due
+            touchpoints.create(
+                {"partner_id": self.key.id, "type_id": self.type_email.id}
+            )
+            self.assertTrue(activity.exists())
+            # a visit logged by hand does: on track until 11 April
+            touchpoints.create(
+                {"partner_id": self.key.id, "type_id": self.type_visit.id}
+            )
+            self.assertEqual(self.key.followup_status, "on_track")
+        self.assertFalse(activity.exists())
+        self.assertFalse(self._planned_activities(self.key))
+        self.assertIn(
+            "Planned follow-up closed: the contact of 03/12/2026 counts, the next "
+            "follow-up is due on 04/11/2026.",
+            self.key.message_ids[0].body,
+        )
+
     def test_capacity_priority_and_deferred_reason(self):
         # Postcards: capacity 2 a month per salesperson, on the 1st and the
         # 12th working day of each month: 17 March and 1 April in the horizon.

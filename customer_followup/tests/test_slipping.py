@@ -193,6 +193,13 @@ class TestSlipping(FollowupTierCase):
         )
         self.assertEqual(digest.kpi_followup_late_reorders_value, 1)
         self.assertEqual(digest.kpi_followup_parts_ordered_value, 0)
+        # still late a month later: the mail and the overview list it, the
+        # digest counts it too
+        digest.invalidate_recordset()
+        digest = digest.with_context(
+            start_datetime=datetime(2026, 6, 29), end_datetime=datetime(2026, 7, 6)
+        )
+        self.assertEqual(digest.kpi_followup_late_reorders_value, 1)
         kpis = digest._compute_kpis(self.env.company, self.manager)
         self.assertIn("kpi_followup_late_reorders", [k["kpi_name"] for k in kpis])
 
