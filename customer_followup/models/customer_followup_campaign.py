@@ -278,6 +278,7 @@ class CustomerFollowupCampaign(models.Model):
     color = fields.Integer()
 
     _name_length = MaxLength("name", 128)
+    _subject_length = MaxLength("subject", 256)
     _partner_domain_length = MaxLength("partner_domain", 10000)
     _send_date_range = ValueRange("send_date", DATE_MIN, DATE_MAX)
     _send_hour_range = ValueRange("send_hour", 0.0, 23.99)
@@ -1280,6 +1281,7 @@ class CustomerFollowupCampaign(models.Model):
         """The salespeople's postcards, printed with the design and the
         address, a space left for each salesperson's own line."""
         self.ensure_one()
+        self.check_access("read")
         pieces = self.piece_ids.filtered(
             lambda p: (
                 p.kind == "personal"

@@ -60,6 +60,7 @@ class CustomerFollowupCampaignTemplate(models.Model):
     campaign_ids = fields.One2many("customer.followup.campaign", "template_id")
 
     _name_length = MaxLength("name", 128)
+    _subject_length = MaxLength("subject", 256)
     _custom_length = MaxLength("custom", 256)
     _sequence_range = ValueRange("sequence", 0, 1000000)
     _send_month_range = ValueRange("send_month", 1, 12)

@@ -127,7 +127,7 @@ class TestFollowupPlanner(FollowupTierCase):
         activity = self._planned_activities(self.key)
         self.assertEqual(len(activity), 1)
         touchpoints = self.env["customer.touchpoint"].with_user(self.salesman)
-        with freeze_time("2026-03-12 15:00:00"):
+        with freeze_time("2026-03-12 05:00:00"):
             # an email does not keep a key customer's cadence: still due
             touchpoints.create(
                 {"partner_id": self.key.id, "type_id": self.type_email.id}

@@ -53,6 +53,10 @@ CALLS = {
     ("customer.followup.campaign", "action_plan_next_year"): ("campaign", "write"),
     ("customer.followup.campaign", "action_plan_midwinter"): ("campaign", "write"),
     ("customer.followup.campaign", "action_print_batch"): ("campaign", "read"),
+    ("customer.followup.campaign", "action_print_cards_to_write"): (
+        "campaign",
+        "read",
+    ),
     ("customer.followup.campaign", "action_view_mailing"): ("campaign", "read"),
     ("customer.followup.campaign", "action_view_response"): ("campaign", "read"),
     ("customer.followup.campaign", "action_view_pieces"): ("campaign", "read"),
