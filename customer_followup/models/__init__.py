@@ -10,7 +10,6 @@ from . import sale_order
 from . import customer_followup_short_link_attempt
 from . import customer_followup_optout
 from . import crm_lead
-from . import customer_followup_demo
 from . import customer_followup_overview
 from . import customer_tier
 from . import customer_followup_score

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .product_consumable_rule import DELIVERIES, DELIVERY_DEFAULT_TYPES
 from .value_range import ValueRange
@@ -183,6 +183,14 @@ class ResCompany(models.Model):
     _followup_reorder_window_days_range = ValueRange(
         "followup_reorder_window_days", 0, 730
     )
+
+    @api.model
+    def _followup_populate_demo(self):
+        """The demo shop's story (demo data only: the generator lives in
+        demo/ and is not loaded otherwise)."""
+        from ..demo.shop import DemoShop  # noqa: PLC0415 pylint: disable=import-outside-toplevel
+
+        DemoShop(self.env).populate()
 
     def write(self, vals):
         result = super().write(vals)

@@ -3,7 +3,7 @@ from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import fields
 
 # (name, kind, city) - kinds drive order rhythm and contact history.
 DEMO_CUSTOMERS = [
@@ -80,16 +80,16 @@ DEMO_MESSAGES_JA = {
 }
 
 
-class CustomerFollowupDemo(models.AbstractModel):
+class DemoShop:
     """Builds the demo story relative to the day the demo is installed: a key
     account, loyal fans, ordinary users, dormant one-time buyers and a new
-    customer, with three years of orders and every kind of touchpoint."""
+    customer, with three years of orders and every kind of touchpoint. Loaded
+    with the demo data only (``res.company._followup_populate_demo``)."""
 
-    _name = "customer.followup.demo"
-    _description = "Customer Follow-up Demo Data"
+    def __init__(self, env):
+        self.env = env
 
-    @api.model
-    def _populate(self):
+    def populate(self):
         rng = random.Random(19)
         env = self.env
         products = [
@@ -187,7 +187,6 @@ class CustomerFollowupDemo(models.AbstractModel):
         env["customer.reorder.interval"]._compute_reorder_intervals(today)
         return True
 
-    @api.model
     def _populate_durable_history(self, partners, orders):
         """Water purifiers sold two years before each customer's first order
         of the story (outside the scoring window: tiers and reorder intervals
@@ -231,7 +230,6 @@ class CustomerFollowupDemo(models.AbstractModel):
             order.date_order = day
         env["product.consumable.rule.suggestion"]._suggest_for_company(env.company)
 
-    @api.model
     def _populate_installed_base(self, partners, rng, today):
         """Pressure cookers bought over the last five years, some gaskets
         already re-ordered: the replacement pipeline has a history."""
@@ -277,7 +275,6 @@ class CustomerFollowupDemo(models.AbstractModel):
         )
         reorders.action_confirm()
 
-    @api.model
     def _populate_campaigns(self, partners, today):
         """A year of campaigns: last New Year's greeting (handwritten for A,
         printed for B and C, email for D), last summer's greeting and the
@@ -372,7 +369,6 @@ class CustomerFollowupDemo(models.AbstractModel):
         )
         new_year.action_create_campaign()
 
-    @api.model
     def _demo_translate_message(self, campaign):
         """The demo's customers read Japanese: their text of the campaign."""
         if not self.env["res.lang"]._get_data(code="ja_JP"):
@@ -386,7 +382,6 @@ class CustomerFollowupDemo(models.AbstractModel):
         if terms:
             campaign.update_field_translations("message", {"ja_JP": terms})
 
-    @api.model
     def _demo_past_campaign(self, vals, send_date, rates, rng, product=None):
         """A campaign sent on ``send_date``, its pieces done then, and the
         orders of the customers who answered (at ``rates`` per kind)."""
@@ -450,7 +445,6 @@ class CustomerFollowupDemo(models.AbstractModel):
             )
         return campaign
 
-    @api.model
     def _demo_summary(self, kind):
         return {
             "visit": "Visited the kitchen, checked the equipment",
@@ -461,7 +455,6 @@ class CustomerFollowupDemo(models.AbstractModel):
             "email": "Newsletter by email",
         }[kind]
 
-    @api.model
     def _populate_control_draws(self, partners, today):
         """Last spring's control group: the fans and regulars due then, two
         of them left uncontacted for 90 days; too few to conclude, as the
