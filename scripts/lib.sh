@@ -37,7 +37,8 @@ require_odoo() {
 # with its clock moved to MOMENT (ISO 8601 with its UTC offset,
 # e.g. "2027-12-31 23:30:00+09:00"), by a fixed offset from the real clock so
 # that every process agrees; PostgreSQL then runs a cluster of its own
-# (.pg-faketime/), which the caller stops (scripts/pg.sh --stop). Needs Debian's faketime (make setup).
+# (.pg-faketime/), which the caller stops (scripts/pg.sh --stop), as it ends
+# the clock's keeper (stop_fake_clock). Needs Debian's faketime (make setup).
 fake_clock() {
     local moment=$1 lib offset
     lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
@@ -47,11 +48,34 @@ moment = datetime.datetime.fromisoformat(sys.argv[1])
 if moment.tzinfo is None:
     raise SystemExit("TEST_NOW needs its UTC offset, e.g. 2027-12-31 23:30:00+09:00")
 print(int(moment.timestamp() - time.time()))' "$moment") || return 1
-    export FAKETIME="${offset/#-/-}s" FAKETIME_DONT_FAKE_MONOTONIC=1 LD_PRELOAD="$lib"
-    case $FAKETIME in -*) ;; *) FAKETIME="+$FAKETIME" ;; esac
+    case $offset in -*) ;; *) offset="+$offset" ;; esac
+    # libfaketime keeps its state in shared memory made by the first process
+    # that loads it, and its children use that process's: a keeper process
+    # holds it for the whole run, open to the postgres user too
+    unset FAKETIME_SHARED
+    FAKETIME="${offset}s" FAKETIME_DONT_FAKE_MONOTONIC=1 LD_PRELOAD="$lib" \
+        sleep 86400 </dev/null >/dev/null 2>&1 &
+    FAKE_CLOCK_KEEPER=$!
+    local tries=0
+    while [ ! -e "/dev/shm/faketime_shm_$FAKE_CLOCK_KEEPER" ] && [ $tries -lt 50 ]; do
+        sleep 0.1
+        tries=$((tries + 1))
+    done
+    chmod 666 "/dev/shm/sem.faketime_sem_$FAKE_CLOCK_KEEPER" \
+        "/dev/shm/faketime_shm_$FAKE_CLOCK_KEEPER" || return 1
+    export FAKETIME_SHARED="/faketime_sem_$FAKE_CLOCK_KEEPER /faketime_shm_$FAKE_CLOCK_KEEPER"
+    export FAKETIME="${offset}s" FAKETIME_DONT_FAKE_MONOTONIC=1 LD_PRELOAD="$lib"
     export CF_PG_DIR="$ROOT/.pg-faketime"
 
     log "clocks moved to $moment (FAKETIME=$FAKETIME)"
+}
+
+stop_fake_clock() {
+    if [ -n "${FAKE_CLOCK_KEEPER:-}" ]; then
+        kill "$FAKE_CLOCK_KEEPER" 2>/dev/null || true
+        rm -f "/dev/shm/sem.faketime_sem_$FAKE_CLOCK_KEEPER" \
+            "/dev/shm/faketime_shm_$FAKE_CLOCK_KEEPER"
+    fi
 }
 
 start_pg() {

@@ -52,6 +52,7 @@ cleanup() {
     if [ -n "${TEST_NOW:-}" ]; then
         # a cluster on a moved clock is not kept for the next run
         bash "$ROOT/scripts/pg.sh" --stop >/dev/null 2>&1 || true
+        stop_fake_clock
     fi
 }
 trap cleanup EXIT
