@@ -334,12 +334,12 @@ class Simulation:
             [("greeting", "=", "new_year"), ("send_date", "=", day)]
         )
         for campaign in new_year:
-            if not env["res.partner"].search_count(
-                list(campaign._mourning_domain())
-            ):
+            if not env["res.partner"].search_count(list(campaign._mourning_domain())):
                 continue
             action = campaign.action_plan_midwinter()
-            self._confirm(env["customer.followup.campaign"].browse(action["res_id"]), day)
+            self._confirm(
+                env["customer.followup.campaign"].browse(action["res_id"]), day
+            )
 
     # ------------------------------------------------------------------
     # Salespeople
@@ -479,8 +479,8 @@ class Simulation:
         rng = world.rng
         partners = env["res.partner"]
         now = datetime.datetime.now()
-        mourning_season = datetime.date(day.year, 11, 1) <= day <= datetime.date(
-            day.year, 12, 10
+        mourning_season = (
+            datetime.date(day.year, 11, 1) <= day <= datetime.date(day.year, 12, 10)
         )
         for customer in world.customers.values():
             partner = partners.browse(customer.partner_id)

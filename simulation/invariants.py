@@ -20,8 +20,7 @@ CHECKS = {
     "blacklisted address",
     "mourning": "no New Year card to a customer in mourning",
     "control_group": "no planned contact to a customer in the control group",
-    "reorder_intervals": "learned reorder intervals equal a plain Python "
-    "recomputation",
+    "reorder_intervals": "learned reorder intervals equal a plain Python recomputation",
     "odoo_log": "no Odoo WARNING or ERROR logged",
     "open_activities": "open activities per salesperson bounded, one open "
     "planned follow-up per customer",

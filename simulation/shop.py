@@ -206,9 +206,7 @@ def history_plan(world, start, products):
             day = start - timedelta(days=REGULAR_HISTORY_DAYS - rng.randint(0, 20))
             while day < start:
                 days.append(day)
-                day += timedelta(
-                    days=max(3, customer.interval + rng.randint(-5, 5))
-                )
+                day += timedelta(days=max(3, customer.interval + rng.randint(-5, 5)))
         elif customer.segment == "occasional":
             days = sorted(
                 first + timedelta(days=rng.randint(0, HISTORY_DAYS - 1))

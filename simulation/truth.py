@@ -34,9 +34,7 @@ def true_uplift(sim, draws):
         result["rate_uplift"] = result["rate_with"] - result["rate_without"]
         result["revenue_uplift"] = result["revenue_with"] - result["revenue_without"]
     if groups[True]:
-        result["control_rate"] = (
-            statistics.fmean(a[0] for a, _w in groups[True]) * 100
-        )
+        result["control_rate"] = statistics.fmean(a[0] for a, _w in groups[True]) * 100
         result["control_revenue"] = statistics.fmean(a[1] for a, _w in groups[True])
     return result
 
@@ -76,7 +74,8 @@ def control_comparison(sim, env):
     covered = (
         estimate["enough_data"]
         and not math.isnan(truth.get("rate_uplift", math.nan))
-        and estimate["order_rate_low"] <= truth["rate_uplift"]
+        and estimate["order_rate_low"]
+        <= truth["rate_uplift"]
         <= estimate["order_rate_high"]
     )
     return {

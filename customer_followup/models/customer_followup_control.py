@@ -128,21 +128,28 @@ class CustomerFollowupControl(models.Model):
                     company,
                     self._period_start(today, company.followup_control_days),
                 )
-        draws, rested = {}, set()
+        # a customer's draw holds until the end of its observed period (the
+        # draw's date plus the period's days), even when the epoch's next
+        # period starts before: drawn again then, a customer in the control
+        # group would be planned, and counted in both groups
+        observed, rested = {}, set()
         for draw in self.sudo().search_fetch(
             [("partner_id", "in", list(eligible))],
             ["partner_id", "company_id", "period_start", "in_control", "date_to"],
         ):
-            draws[(draw.partner_id.id, draw.period_start)] = draw
+            partner_id = draw.partner_id.id
+            if draw.date_to >= today or draw.period_start == eligible[partner_id][1]:
+                observed[partner_id] = observed.get(partner_id, False) or (
+                    draw.in_control and draw.date_to >= today
+                )
             if draw.in_control and draw.date_to < today <= draw.date_to + timedelta(
                 days=draw.company_id.followup_control_days
             ):
-                rested.add(draw.partner_id.id)
+                rested.add(partner_id)
         left_out, new_draws = set(), []
         for partner_id, (company, period_start) in eligible.items():
-            draw = draws.get((partner_id, period_start))
-            if draw:
-                if draw.in_control and draw.date_to >= today:
+            if partner_id in observed:
+                if observed[partner_id]:
                     left_out.add(partner_id)
                 continue
             if partner_id in rested:

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
@@ -108,6 +108,42 @@ class TestControlGroup(FollowupTierCase):
         )
         # drawn again in a later period
         self.assertTrue(self._left_out(date(2025, 12, 1), controlled))
+
+    def test_draw_holds_into_the_next_period(self):
+        """A customer drawn on the last day of the epoch's period stays in
+        its group until the end of its own observed period: not drawn again
+        (nor planned, when in the control group) when the next period of
+        the epoch starts the day after (found by the simulation, issue 25)."""
+        next_start = self.Control._period_start(date(2025, 3, 3), 90) + timedelta(
+            days=90
+        )
+        last_day = next_start - timedelta(days=1)
+        with freeze_time(f"{last_day} 05:00:00"):
+            left_out = self._left_out(last_day, write=True)
+        self.assertTrue(left_out)
+        controlled = self.due.browse(sorted(left_out))
+        self.assertEqual(
+            set(controlled.mapped("followup_control_until")),
+            {last_day + timedelta(days=89)},
+        )
+        for day in (next_start, last_day + timedelta(days=89)):
+            with freeze_time(f"{day} 05:00:00"):
+                self.assertEqual(self._left_out(day, write=True), left_out, day)
+        self.assertEqual(
+            self.Control.search_count([("partner_id", "in", self.due.ids)]),
+            400,
+            "no customer drawn twice while observed",
+        )
+        # after the draw's period: the control customers are planned (and
+        # rest a period), the others are drawn again
+        after = last_day + timedelta(days=90)
+        with freeze_time(f"{after} 05:00:00"):
+            self.assertFalse(self._left_out(after, controlled, write=True))
+            self._left_out(after, self.due - controlled, write=True)
+        self.assertEqual(
+            self.Control.search_count([("partner_id", "in", self.due.ids)]),
+            400 + len(self.due - controlled),
+        )
 
     def test_planner_leaves_control_group_uncontacted(self):
         customers = self.due[:40]
