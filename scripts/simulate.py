@@ -60,6 +60,11 @@ def parse_args(argv=None):
         "--expect",
         help="exit 0 only if this check reported a violation (with --break)",
     )
+    parser.add_argument(
+        "--expect-day",
+        type=datetime.date.fromisoformat,
+        help="with --expect: the day of its first violation",
+    )
     parser.add_argument("--db", help="database name (default cf_sim_<pid>)")
     parser.add_argument(
         "--template", help="copy this database (addon installed) instead of installing"
@@ -166,12 +171,18 @@ def main(argv=None):
         sim.total_seconds = time.monotonic() - began
         print_summary(sim)
         write_report(sim, options.report_dir, charts=not options.no_charts)
-        counts, _first = sim.checker.summary()
+        counts, first = sim.checker.summary()
         if options.expect:
-            status = 0 if counts.get(options.expect) else 1
+            found = first.get(options.expect)
+            status = 0 if found else 1
+            if found and options.expect_day and found["day"] != options.expect_day:
+                status = 1
             print(
-                f"==> expected a violation of {options.expect}: "
-                + ("found" if status == 0 else "NOT found")
+                f"==> expected a violation of {options.expect}"
+                + (f" on {options.expect_day}" if options.expect_day else "")
+                + ": "
+                + (f"found on {found['day']}" if found else "NOT found")
+                + ("" if status == 0 else " (FAILED)")
             )
         else:
             status = 1 if sim.checker.violations else 0
