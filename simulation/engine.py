@@ -505,6 +505,7 @@ class Simulation:
     # ------------------------------------------------------------------
 
     def _final_figures(self, env):
+        from .report import collect  # noqa: PLC0415
         from .truth import control_comparison  # noqa: PLC0415
 
         env.cr.execute("SELECT pg_database_size(current_database())")
@@ -512,6 +513,7 @@ class Simulation:
         return {
             "db_size": size,
             "control": control_comparison(self, env),
+            "figures": collect(self, env),
         }
 
     def result_json(self):

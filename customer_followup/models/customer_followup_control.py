@@ -114,19 +114,22 @@ class CustomerFollowupControl(models.Model):
             ]
         )
         current = self.env.company
+        # {partner id: (company, period start, drawn if not observed)}: a
+        # customer of another tier is not drawn, but a draw of the control
+        # group still observed holds when its tier changed meanwhile
         eligible = {}
         for partner in partners:
             company = partner.company_id or current
             if (
                 company in companies
                 and partner.active
-                and partner.followup_tier_id in company.followup_control_tier_ids
                 and not partner.followup_strategic
                 and not partner.followup_tier_locked
             ):
                 eligible[partner.id] = (
                     company,
                     self._period_start(today, company.followup_control_days),
+                    partner.followup_tier_id in company.followup_control_tier_ids,
                 )
         # a customer's draw holds until the end of its observed period (the
         # draw's date plus the period's days), even when the epoch's next
@@ -147,12 +150,12 @@ class CustomerFollowupControl(models.Model):
             ):
                 rested.add(partner_id)
         left_out, new_draws = set(), []
-        for partner_id, (company, period_start) in eligible.items():
+        for partner_id, (company, period_start, drawn) in eligible.items():
             if partner_id in observed:
                 if observed[partner_id]:
                     left_out.add(partner_id)
                 continue
-            if partner_id in rested:
+            if not drawn or partner_id in rested:
                 # just out of a control group: contacted for a period at least
                 continue
             in_control = (

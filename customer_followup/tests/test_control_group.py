@@ -145,6 +145,31 @@ class TestControlGroup(FollowupTierCase):
             400 + len(self.due - controlled),
         )
 
+    def test_draw_holds_when_the_tier_changes(self):
+        """A customer of the control group whose tier changes to one not
+        drawn stays uncontacted until the end of its observed period: a
+        contact then would count in the control group's orders (found by
+        the simulation, issue 25)."""
+        today = date(2025, 3, 3)
+        with freeze_time(f"{today} 05:00:00"):
+            left_out = self._left_out(today, write=True)
+        controlled = self.due.browse(sorted(left_out))
+        controlled.followup_tier_id = self.tier_b
+        later = today + timedelta(days=30)
+        with freeze_time(f"{later} 05:00:00"):
+            self.assertEqual(self._left_out(later, write=True), left_out)
+        self.assertEqual(
+            set(controlled.mapped("followup_control_until")), {date(2025, 5, 31)}
+        )
+        # after its period it is planned, and not drawn in its new tier
+        after = date(2025, 6, 1)
+        with freeze_time(f"{after} 05:00:00"):
+            self.assertFalse(self._left_out(after, controlled, write=True))
+        self.assertEqual(
+            self.Control.search_count([("partner_id", "in", controlled.ids)]),
+            len(controlled),
+        )
+
     def test_planner_leaves_control_group_uncontacted(self):
         customers = self.due[:40]
         (self.due - customers).followup_tier_id = self.tier_c
