@@ -191,6 +191,55 @@ class CustomerFollowupCampaignPiece(models.Model):
         return pieces
 
     @api.model
+    def _cancel_for_mourning(self, partners):
+        """The customers' New Year cards still to make, once their mourning
+        notice is received (a notice comes in November or early December,
+        often after the greeting was planned): cancelled, their activities
+        removed and their email taken out of the mailing not sent yet; the
+        campaign's chatter says so. Returns the cancelled pieces."""
+        partner_ids = (partners | partners.commercial_partner_id).ids
+        pieces = self.sudo().search(
+            [
+                ("partner_id", "in", partner_ids),
+                ("state", "=", "planned"),
+                ("campaign_id.greeting", "=", "new_year"),
+            ]
+        )
+        pieces = pieces.filtered(
+            lambda p: p.campaign_id._mourning_reason(p.partner_id, p.send_date)
+        )
+        if not pieces:
+            return pieces
+        pieces.activity_id.unlink()
+        pieces.write({"state": "cancelled"})
+        for campaign, campaign_pieces in pieces.grouped("campaign_id").items():
+            emails = campaign_pieces.filtered(lambda p: p.kind == "email")
+            for mailing in (emails.mailing_id | campaign.mailing_id).filtered(
+                lambda m: m.state in ("draft", "in_queue")
+            ):
+                still = self.sudo().search(
+                    [
+                        "|",
+                        ("mailing_id", "=", mailing.id),
+                        "&",
+                        ("mailing_id", "=", False),
+                        ("campaign_id.mailing_id", "=", mailing.id),
+                        ("kind", "=", "email"),
+                        ("state", "=", "planned"),
+                    ]
+                )
+                mailing.mailing_domain = repr([("id", "in", still.partner_id.ids)])
+            campaign.message_post(
+                body=self.env._(
+                    "Mourning notice received: the New Year greeting to "
+                    "%(names)s is cancelled.",
+                    names=", ".join(campaign_pieces.partner_id.mapped("name")),
+                )
+            )
+        pieces.campaign_id._update_progress()
+        return pieces
+
+    @api.model
     def _mark_done_by(self, touchpoints):
         """The salespeople's pieces whose activity logged ``touchpoints``
         (marked done) are done."""

@@ -147,3 +147,36 @@ class TestGreetingCalendar(CampaignCase):
             campaign = self._from_template("new_year")
             self.assertIn("Happy New Year", campaign.message)
             self.assertEqual(campaign.with_context(lang="ja_JP").message, japanese)
+
+    def test_mourning_notice_after_the_new_year_greeting_is_planned(self):
+        """A notice received once the cards are planned (early December)
+        cancels that customer's card and its activity (found by the
+        simulation, issue 25); the others stay, and a notice of another
+        season changes nothing."""
+        campaign = self._from_template("new_year")
+        campaign.partner_domain = repr([("id", "in", self.all_customers.ids)])
+        with freeze_time(NOW):
+            campaign.action_confirm()
+        pieces = campaign.piece_ids
+        handwritten = pieces.filtered(lambda p: p.kind == "personal")
+        printed = pieces.filtered(lambda p: p.kind == "printed")
+        self.assertTrue(handwritten.activity_id)
+        mourner = handwritten[0].partner_id
+        other = printed[0].partner_id
+        unchanged = pieces.filtered(lambda p: p.partner_id not in mourner | other)
+        with freeze_time("2026-12-05 10:00:00"):
+            activity = handwritten[0].activity_id
+            mourner.followup_mourning_date = date(2026, 12, 5)
+            other.followup_mourning_date = date(2025, 12, 1)  # last season's
+        self.assertEqual(handwritten[0].state, "cancelled")
+        self.assertFalse(activity.exists())
+        self.assertEqual(printed[0].state, "planned")
+        self.assertEqual(set(unchanged.mapped("state")), {"planned"})
+        self.assertIn("Mourning notice received", campaign.message_ids[0].body)
+        with freeze_time("2026-12-15 10:00:00"):
+            campaign.action_mark_posted()
+        self.assertFalse(
+            self.env["customer.touchpoint"].search(
+                [("campaign_id", "=", campaign.id), ("partner_id", "=", mourner.id)]
+            )
+        )
