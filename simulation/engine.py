@@ -516,16 +516,36 @@ class Simulation:
             "figures": collect(self, env),
         }
 
+    def totals(self):
+        totals = defaultdict(float)
+        for key, values in self.stats.items():
+            if not isinstance(key, tuple):
+                for name, value in values.items():
+                    totals[name] += value
+        return dict(sorted(totals.items()))
+
     def result_json(self):
         counts, _first = self.checker.summary()
         seconds = [s for _d, s in self.day_seconds]
-        return {
-            "options": vars(self.options),
-            "violations": self.checker.violations,
-            "violation_counts": dict(counts),
-            "seconds_per_day": sum(seconds) / len(seconds) if seconds else None,
-            "cron_seconds": dict(self.cron_seconds),
-            "final": self.final,
-            "install_seconds": getattr(self, "install_seconds", None),
-            "total_seconds": getattr(self, "total_seconds", None),
-        }
+        return _json_keys(
+            {
+                "totals": self.totals(),
+                "options": vars(self.options),
+                "violations": self.checker.violations,
+                "violation_counts": dict(counts),
+                "seconds_per_day": sum(seconds) / len(seconds) if seconds else None,
+                "cron_seconds": dict(self.cron_seconds),
+                "final": self.final,
+                "install_seconds": getattr(self, "install_seconds", None),
+                "total_seconds": getattr(self, "total_seconds", None),
+            }
+        )
+
+
+def _json_keys(value):
+    """JSON needs string keys (the weeks of the figures are dates)."""
+    if isinstance(value, dict):
+        return {str(key): _json_keys(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_keys(item) for item in value]
+    return value

@@ -89,6 +89,10 @@ def print_summary(sim):
             f"simulated day (median {statistics.median(seconds):.2f}, max "
             f"{max(seconds):.2f}); database {sim.final['db_size'] / 2**20:.1f} MiB"
         )
+    print(
+        "==> totals: "
+        + ", ".join(f"{name} {value:.0f}" for name, value in sim.totals().items())
+    )
     for line in control_lines(sim):
         print(f"==> {line}" if not line.startswith(" ") else line)
 
@@ -150,6 +154,8 @@ def _charts(sim, directory):
         user, type_name = key.split("|")
         by_type[type_name][user] = weeks
     for type_name, users in sorted(by_type.items()):
+        if type_name not in figures["capacities"]:
+            continue
         fig, axis = pyplot.subplots(figsize=(9, 4))
         for user, weeks in sorted(users.items()):
             days = sorted(weeks)

@@ -12,7 +12,7 @@ from odoo import Command
 TZ = "Asia/Tokyo"
 HISTORY_DAYS = 400
 # the regulars' habit shows in their last half year
-REGULAR_HISTORY_DAYS = 200
+REGULAR_HISTORY_DAYS = 150
 CATALOGUE = [
     # (name, default_code, price, role)
     ("Pressure cooker PC-600", "PC-600", 24000.0, "durable"),
@@ -50,7 +50,7 @@ def setup_company(env, options):
             "name": "Sim Kitchen Shop",
             "followup_tz": TZ,
             "followup_control_enabled": options.control,
-            "followup_control_share": 20.0,
+            "followup_control_share": 30.0,
             "followup_control_days": 60,
             "followup_control_seed": options.seed,
             "followup_control_tier_ids": [
