@@ -54,7 +54,8 @@ def parse_args(argv=None):
         dest="broken",
         choices=("budget", "control"),
         help="switch a rule of the addon off in this process (the check must "
-        "report it): the campaigns' yearly budget, or the control group",
+        "report it): the yearly budget (campaigns and planner, with a budget "
+        "of 5 postcards), or the control group",
     )
     parser.add_argument(
         "--expect",

@@ -9,7 +9,7 @@
 #  4. uninstall and reinstall the addon;
 #  5. create a demo database as `make run` does and check the README's demo
 #     figures on it (test_demo_figures.py);
-#  6. a short simulation (150 customers, 90 days across a New Year) with zero
+#  6. a short simulation (100 customers, 75 days across a New Year) with zero
 #     invariant violations, and a run with a rule switched off that must
 #     report it (scripts/simulate.py; skipped with PYTEST_ARGS unless
 #     SIM_CHECK=1).
@@ -222,9 +222,9 @@ fi
 run_simulation_check() {
     local sim_log="$LOG_DIR/simulation.log" break_log="$LOG_DIR/simulation-break.log"
     local sim_db="cf_sim_ci_$$" start=$SECONDS
-    log "simulation: 150 customers, 90 days from 2026-11-15 (a copy of $DB)"
-    if "$PYTHON" "$ROOT/scripts/simulate.py" --customers 150 --days 90 \
-        --start 2026-11-15 --seed 3 --template "$DB" --db "$sim_db" --no-charts \
+    log "simulation: 100 customers, 75 days from 2026-11-20 (a copy of $DB)"
+    if "$PYTHON" "$ROOT/scripts/simulate.py" --customers 100 --days 75 \
+        --start 2026-11-20 --seed 3 --template "$DB" --db "$sim_db" --no-charts \
         --report-dir "$LOG_DIR/simulation" >"$sim_log" 2>&1; then
         grep -E '^==> ' "$sim_log" | tail -n 8
         echo "    simulation: ok in $((SECONDS - start)) s, no invariant violated"
@@ -235,7 +235,7 @@ run_simulation_check() {
     fi
     start=$SECONDS
     log "simulation with the control group switched off in the planner: must be reported"
-    if "$PYTHON" "$ROOT/scripts/simulate.py" --customers 60 --days 3 \
+    if "$PYTHON" "$ROOT/scripts/simulate.py" --customers 40 --days 2 \
         --start 2026-11-16 --seed 3 --template "$DB" --db "${sim_db}_break" \
         --no-charts --break control --expect control_group --expect-day 2026-11-16 \
         --report-dir "$LOG_DIR/simulation-break" >"$break_log" 2>&1; then

@@ -31,9 +31,9 @@ def salesperson_count(customers):
 
 
 def postcard_capacity(customers):
-    """Handwritten postcards per salesperson and month: tight enough that
-    the capacity binds (80 for a 2,000-customer shop of 8 salespeople)."""
-    return max(4, customers // 25 // salesperson_count(customers))
+    """Handwritten postcards per salesperson and month: 80 for a
+    2,000-customer shop (the capacity of DOMAIN.md), at least 6."""
+    return max(6, customers // 25)
 
 
 def postcard_budget(customers):
@@ -69,7 +69,10 @@ def setup_company(env, options):
     postcard.write(
         {
             "capacity_per_user_month": postcard_capacity(options.customers),
-            "yearly_budget": postcard_budget(options.customers),
+            # broken budget: a budget so small that it binds at once
+            "yearly_budget": 5
+            if options.broken == "budget"
+            else postcard_budget(options.customers),
         }
     )
     env.ref("customer_followup.touchpoint_type_visit").write(

@@ -350,7 +350,8 @@ class CustomerFollowupPlanner(models.AbstractModel):
                     book.months[month_key] = book.months.get(month_key, 0) + 1
                     book.days[day_key] = book.days.get(day_key, 0) + 1
                 if budget:
-                    book.years[(company.id, type_id, day.year)] += 1
+                    key = (company.id, type_id, day.year)
+                    book.years[key] = book.years.get(key, 0) + 1
                 line.plan_date = day
                 line.action = PlanAction.CREATE
                 return
@@ -361,7 +362,8 @@ class CustomerFollowupPlanner(models.AbstractModel):
         if not capacity:
             # no working day left in the horizon (or none in the calendar)
             if budget:
-                book.years[(company.id, type_id, start.year)] += 1
+                key = (company.id, type_id, start.year)
+                book.years[key] = book.years.get(key, 0) + 1
             line.plan_date = start
             line.action = PlanAction.CREATE
             return
