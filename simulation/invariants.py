@@ -171,12 +171,33 @@ class Checker:
                       a.followup_plan_date, a.followup_planned,
                       EXISTS (SELECT 1 FROM customer_followup_control d
                                WHERE d.partner_id = a.res_id AND d.in_control
-                                 AND d.date <= %s AND d.date_to >= %s)
-                 FROM mail_activity a WHERE a.id > %s ORDER BY a.id""",
+                                 AND d.date <= %s AND d.date_to >= %s),
+                      COALESCE(planned.channel, typed.channel), a.create_date
+                 FROM mail_activity a
+            LEFT JOIN customer_touchpoint_type planned
+                   ON planned.id = a.followup_touchpoint_type_id
+            LEFT JOIN customer_touchpoint_type typed
+                   ON typed.activity_type_id = a.activity_type_id AND typed.active
+                WHERE a.id > %s ORDER BY a.id""",
             (day, day, self.last_activity_id),
         )
-        for activity_id, model, res_id, deadline, plan_date, planned, control in rows:
+        refusals = self.sim.refusals
+        for row in rows:
+            activity_id, model, res_id, deadline, plan_date, planned, control = row[:7]
+            channel, created = row[7:]
             self.last_activity_id = activity_id
+            refused = (
+                refusals.get(res_id, {}).get(refusal_key(channel))
+                if model == "res.partner" and channel
+                else None
+            )
+            if refused and created >= refused:
+                self.record(
+                    "refused_channel",
+                    day,
+                    f"mail.activity({activity_id}) res.partner({res_id})",
+                    f"{channel} planned at {created} after the refusal at {refused}",
+                )
             if deadline < day or (plan_date and plan_date < day):
                 self.record(
                     "activity_not_before_day",
