@@ -190,6 +190,37 @@ class CustomerFollowupCampaignPiece(models.Model):
         pieces.campaign_id._update_progress()
         return pieces
 
+    def _cancel_refused(self):
+        """The planned pieces whose customer refused their channel since
+        they were planned (no postal mail, a blacklisted email): cancelled
+        and not logged, with the reason in the piece and the campaign's
+        chatter. Returns the cancelled pieces."""
+        refused = self.filtered(
+            lambda p: (
+                p.state == "planned"
+                and p.partner_id._followup_blocked_reason(p.channel)
+            )
+        )
+        for piece in refused:
+            piece.write(
+                {
+                    "state": "cancelled",
+                    "note": piece.partner_id._followup_blocked_reason(piece.channel),
+                }
+            )
+        for campaign, pieces in refused.grouped("campaign_id").items():
+            campaign.message_post(
+                body=self.env._(
+                    "Not sent, the customer refused the contact since it was "
+                    "planned: %(names)s",
+                    names=", ".join(
+                        f"{piece.partner_id.name} ({piece.note})" for piece in pieces
+                    ),
+                )
+            )
+        refused.campaign_id._update_progress()
+        return refused
+
     @api.model
     def _cancel_for_mourning(self, partners):
         """The customers' New Year cards still to make, once their mourning

@@ -180,3 +180,26 @@ class TestGreetingCalendar(CampaignCase):
                 [("campaign_id", "=", campaign.id), ("partner_id", "=", mourner.id)]
             )
         )
+
+    def test_printed_card_not_posted_to_a_customer_who_refused_post(self):
+        """A customer who refused postal mail after the printed batch was
+        planned gets no card when the batch is posted, and no touchpoint
+        (found by the simulation, issue 25)."""
+        campaign = self._from_template("new_year")
+        campaign.partner_domain = repr([("id", "in", self.all_customers.ids)])
+        with freeze_time(NOW):
+            campaign.action_confirm()
+        printed = campaign.piece_ids.filtered(lambda p: p.kind == "printed")
+        refusing = printed[0].partner_id
+        with freeze_time("2026-12-10 10:00:00"):
+            refusing.followup_no_postal = True
+        with freeze_time("2026-12-15 10:00:00"):
+            campaign.action_mark_posted()
+        self.assertEqual(printed[0].state, "cancelled")
+        self.assertEqual(printed[0].note, "opted out of postal mail")
+        self.assertEqual(set(printed[1:].mapped("state")), {"done"})
+        touchpoints = self.env["customer.touchpoint"].search(
+            [("campaign_id", "=", campaign.id), ("channel", "=", "printed_mail")]
+        )
+        self.assertEqual(touchpoints.partner_id, printed[1:].partner_id)
+        self.assertIn("refused the contact", campaign.message_ids[0].body)
