@@ -123,6 +123,25 @@ def control_lines(sim):
         )
     else:
         lines.append(f"    {estimate['conclusion']}")
+    for code, figures in sorted(control.get("by_tier", {}).items()):
+        lines.append(
+            "    tier %s: contacted %s at %.1f %%, control %s at %.1f %%%s"
+            % (
+                code,
+                figures["contacted_count"],
+                figures["contacted_order_rate"],
+                figures["control_count"],
+                figures["control_order_rate"],
+                ", difference %.1f points (95%% %.1f to %.1f)"
+                % (
+                    figures["order_rate_diff"],
+                    figures["order_rate_low"],
+                    figures["order_rate_high"],
+                )
+                if figures["enough_data"]
+                else "",
+            )
+        )
     if "rate_uplift" in truth:
         lines.append(
             "    true uplift of the planned contacts on the contacted: order rate "

@@ -63,6 +63,16 @@ def control_comparison(sim, env):
         "conclusion",
     ]
     estimate = {name: report[name] for name in fields}
+    by_tier = {}
+    for tier in env.company.followup_control_tier_ids:
+        tier_report = env["customer.followup.control.report"].create(
+            {
+                "date_from": start,
+                "date_to": env.company._followup_today(),
+                "tier_ids": [(6, 0, tier.ids)],
+            }
+        )
+        by_tier[tier.code] = {name: tier_report[name] for name in fields}
     today = env.company._followup_today()
     draws = [
         (draw.partner_id.id, draw.date, draw.date_to, draw.in_control)
@@ -80,6 +90,7 @@ def control_comparison(sim, env):
     )
     return {
         "estimate": estimate,
+        "by_tier": by_tier,
         "truth": truth,
         "uplift_per_contact": {k: v * sim.options.effect for k, v in UPLIFT.items()},
         "rate_interval_covers_truth": bool(covered),
