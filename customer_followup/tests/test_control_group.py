@@ -277,6 +277,44 @@ class TestControlComparison(FollowupTierCase):
         self.assertIn("ordered more often, by 30.0 points", report.conclusion)
         self.assertIn("more per customer", report.conclusion)
 
+    def test_customer_drawn_again_counts_once(self):
+        """A contacted customer drawn again in a later period weighs as one
+        customer, with the mean of its draws: counted per draw, the
+        regulars drawn in every period made the interval too narrow (the
+        simulation of issue 25 found a difference of -10.9 points, 95 %
+        interval -20.1 to -1.8, for contacts without any effect)."""
+        Control = self.env["customer.followup.control"].sudo()
+        for period, (date_from, date_to) in enumerate(
+            [("2025-04-01", "2025-06-29"), ("2025-07-01", "2025-09-28")], start=1
+        ):
+            Control.create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "company_id": self.company.id,
+                        "tier_id": self.tier_b.id,
+                        "date": date_from,
+                        "date_to": date_to,
+                        "period_start": date_from,
+                        "in_control": False,
+                    }
+                    for partner in self.contacted[:15]
+                ]
+            )
+            for partner in self.contacted[:15]:
+                self._order(partner, f"{date_from} 10:00:00", 200.0 * period)
+        with freeze_time("2025-12-01"):
+            report = self.env["customer.followup.control.report"].create(
+                {"date_from": "2025-01-01", "date_to": "2025-12-01"}
+            )
+            report._compute_figures()
+        self.assertEqual((report.contacted_count, report.control_count), (30, 30))
+        # the 15 who ordered: 3 draws, all with an order, mean revenue
+        # (200 + 200 + 400) / 3; the 15 others: one draw without
+        self.assertAlmostEqual(report.contacted_order_rate, 50.0)
+        self.assertAlmostEqual(report.contacted_revenue, 800 / 3 / 2, 2)
+        self.assertAlmostEqual(report.order_rate_diff, 30.0)
+
     def test_not_enough_data(self):
         self.draws.filtered(lambda d: d.partner_id == self.control[-1]).unlink()
         report = self._report()
