@@ -100,11 +100,11 @@ class CustomerFollowupControlReport(models.TransientModel):
         """{in_control: (customers, order rate mean, its variance, revenue
         mean, its variance)} of the draws whose period is over: whether the
         customer confirmed an order in its observed period, and their
-        untaxed amount; a customer drawn in several periods into the same
-        group counts once, with the mean of its draws (Welch's interval
-        needs independent observations: counted per draw, a customer drawn
-        four times a year weighs four times and the interval is too
-        narrow)."""
+        untaxed amount. Each customer counts once, by its first draw of
+        these dates: Welch's interval needs independent observations (counted
+        per draw, a customer drawn four times a year weighed four times and
+        the interval was too narrow), and only a customer's first draw is
+        random (its later draws depend on its earlier group)."""
         self.env["sale.order"].flush_model(
             ["partner_id", "state", "date_order", "amount_untaxed"]
         )
@@ -112,37 +112,36 @@ class CustomerFollowupControlReport(models.TransientModel):
         rows = self.env.execute_query(
             SQL(
                 """
-                WITH outcomes AS (
-                    SELECT draw.in_control, draw.partner_id, outcome.ordered,
-                           outcome.revenue
+                WITH first_draws AS (
+                    -- each customer once, by its first draw of the dates:
+                    -- its later draws are not independent observations (a
+                    -- regular orders in each), and whether and when a
+                    -- customer is drawn again depends on its earlier group
+                    -- (a control customer rests a period, a contacted one
+                    -- is due again after its cadence)
+                    SELECT DISTINCT ON (draw.partner_id) draw.id
                       FROM customer_followup_control draw
-                      JOIN res_company shop ON shop.id = draw.company_id
-                      JOIN LATERAL (
-                            SELECT CASE WHEN COUNT(so.id) > 0 THEN 1.0 ELSE 0.0 END
-                                       AS ordered,
-                                   COALESCE(SUM(so.amount_untaxed), 0.0) AS revenue
-                              FROM res_partner buyer
-                              JOIN sale_order so ON so.partner_id = buyer.id
-                             WHERE buyer.commercial_partner_id = draw.partner_id
-                               AND so.state = 'sale'
-                               AND so.date_order >= %(start)s
-                               AND so.date_order < %(end)s
-                           ) outcome ON TRUE
                      WHERE draw.id = ANY(%(draws)s)
-                ), customers AS (
-                    -- a customer drawn in several periods counts once per
-                    -- group, with the mean of its draws: its draws are not
-                    -- independent observations (a regular orders in each)
-                    SELECT in_control, partner_id, AVG(ordered) AS ordered,
-                           AVG(revenue) AS revenue
-                      FROM outcomes
-                  GROUP BY in_control, partner_id
+                  ORDER BY draw.partner_id, draw.date, draw.id
                 )
-                SELECT in_control, COUNT(*),
-                       AVG(ordered), COALESCE(VAR_SAMP(ordered), 0),
-                       AVG(revenue), COALESCE(VAR_SAMP(revenue), 0)
-                  FROM customers
-              GROUP BY in_control
+                SELECT draw.in_control, COUNT(*),
+                       AVG(outcome.ordered), COALESCE(VAR_SAMP(outcome.ordered), 0),
+                       AVG(outcome.revenue), COALESCE(VAR_SAMP(outcome.revenue), 0)
+                  FROM first_draws
+                  JOIN customer_followup_control draw ON draw.id = first_draws.id
+                  JOIN res_company shop ON shop.id = draw.company_id
+                  JOIN LATERAL (
+                        SELECT CASE WHEN COUNT(so.id) > 0 THEN 1.0 ELSE 0.0 END
+                                   AS ordered,
+                               COALESCE(SUM(so.amount_untaxed), 0.0) AS revenue
+                          FROM res_partner buyer
+                          JOIN sale_order so ON so.partner_id = buyer.id
+                         WHERE buyer.commercial_partner_id = draw.partner_id
+                           AND so.state = 'sale'
+                           AND so.date_order >= %(start)s
+                           AND so.date_order < %(end)s
+                       ) outcome ON TRUE
+              GROUP BY draw.in_control
                 """,
                 start=shop_moment_sql(SQL("draw.date"), SQL("shop.followup_tz")),
                 end=shop_moment_sql(SQL("draw.date_to + 1"), SQL("shop.followup_tz")),

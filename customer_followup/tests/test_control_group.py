@@ -278,11 +278,12 @@ class TestControlComparison(FollowupTierCase):
         self.assertIn("more per customer", report.conclusion)
 
     def test_customer_drawn_again_counts_once(self):
-        """A contacted customer drawn again in a later period weighs as one
-        customer, with the mean of its draws: counted per draw, the
-        regulars drawn in every period made the interval too narrow (the
-        simulation of issue 25 found a difference of -10.9 points, 95 %
-        interval -20.1 to -1.8, for contacts without any effect)."""
+        """A customer drawn again in later periods counts once, by its first
+        draw: counted per draw, the regulars drawn in every period made the
+        interval too narrow, and a customer's later draws depend on its
+        earlier group (the simulation of issue 25 found a difference of
+        -10.9 points, 95 % interval -20.1 to -1.8, for contacts without any
+        effect)."""
         Control = self.env["customer.followup.control"].sudo()
         for period, (date_from, date_to) in enumerate(
             [("2025-04-01", "2025-06-29"), ("2025-07-01", "2025-09-28")], start=1
@@ -296,24 +297,24 @@ class TestControlComparison(FollowupTierCase):
                         "date": date_from,
                         "date_to": date_to,
                         "period_start": date_from,
-                        "in_control": False,
+                        "in_control": period == 2,
                     }
-                    for partner in self.contacted[:15]
+                    for partner in self.contacted[15:]
                 ]
             )
-            for partner in self.contacted[:15]:
-                self._order(partner, f"{date_from} 10:00:00", 200.0 * period)
+            for partner in self.contacted[15:]:
+                self._order(partner, f"{date_from} 10:00:00", 500.0)
         with freeze_time("2025-12-01"):
             report = self.env["customer.followup.control.report"].create(
                 {"date_from": "2025-01-01", "date_to": "2025-12-01"}
             )
             report._compute_figures()
+        # the figures of their first draws, as in test_difference_and_interval
         self.assertEqual((report.contacted_count, report.control_count), (30, 30))
-        # the 15 who ordered: 3 draws, all with an order, mean revenue
-        # (200 + 200 + 400) / 3; the 15 others: one draw without
         self.assertAlmostEqual(report.contacted_order_rate, 50.0)
-        self.assertAlmostEqual(report.contacted_revenue, 800 / 3 / 2, 2)
+        self.assertAlmostEqual(report.contacted_revenue, 100.0)
         self.assertAlmostEqual(report.order_rate_diff, 30.0)
+        self.assertAlmostEqual(report.order_rate_low, 6.6953, 3)
 
     def test_not_enough_data(self):
         self.draws.filtered(lambda d: d.partner_id == self.control[-1]).unlink()
