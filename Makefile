@@ -1,6 +1,6 @@
 SHELL := /bin/bash
 
-.PHONY: help setup test test-dates test-odoo run lint bench
+.PHONY: help setup test test-dates test-odoo run lint bench simulate
 
 help:
 	@echo "make setup   install PostgreSQL, wkhtmltopdf, chromium, the Python tooling, Odoo 19.0 and the mail catcher"
@@ -10,6 +10,7 @@ help:
 	@echo "make test-odoo  Odoo's own sale/crm/portal/mail tests without and with the addon, compared (~30 min)"
 	@echo "make run     serve a demo database on http://localhost:8069 (admin/admin), its mails on http://localhost:1080; RESET=1 recreates it"
 	@echo "make lint    only the linters (ruff, pylint-odoo, oca-checks-odoo-module, oca-checks-po)"
+	@echo "make simulate  a year in the life of a shop (SIM_CUSTOMERS=2000 SIM_DAYS=365 SIM_START=2026-10-01 SIM_SEED=1 SIM_ARGS=...)"
 	@echo "make bench   benchmarks at 1k/10k customers; BENCH_ARGS=\"--scales 1000,10000,100000\" adds 100k"
 
 setup:
@@ -36,3 +37,12 @@ lint:
 
 bench:  ## benchmarks at 1k/10k customers; BENCH_ARGS="--scales 100000" for the target scale
 	eval "$$(bash scripts/pg.sh)" && python3 benchmarks/run.py $(BENCH_ARGS)
+
+SIM_CUSTOMERS ?= 2000
+SIM_DAYS ?= 365
+SIM_START ?= 2026-10-01
+SIM_SEED ?= 1
+simulate:  ## a year in the life of a shop; SIM_ARGS="--effect 0 --keep-db ..."
+	eval "$$(bash scripts/pg.sh)" && python3 scripts/simulate.py \
+		--customers $(SIM_CUSTOMERS) --days $(SIM_DAYS) --start $(SIM_START) \
+		--seed $(SIM_SEED) $(SIM_ARGS)

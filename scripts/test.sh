@@ -8,7 +8,11 @@
 #     no test at all, and on Odoo WARNING+ log records during the tests;
 #  4. uninstall and reinstall the addon;
 #  5. create a demo database as `make run` does and check the README's demo
-#     figures on it (test_demo_figures.py).
+#     figures on it (test_demo_figures.py);
+#  6. a short simulation (100 customers, 75 days across a New Year) with zero
+#     invariant violations, and a run with a rule switched off that must
+#     report it (scripts/simulate.py; skipped with PYTEST_ARGS unless
+#     SIM_CHECK=1).
 # The output ends with pytest's summary line. The database is dropped at exit.
 # TEST_NOW moves the clocks of Odoo and of a PostgreSQL cluster of its own to
 # that moment (libfaketime), e.g. TEST_NOW="2027-12-31 23:30:00+09:00"; the
@@ -16,6 +20,7 @@
 # are skipped then (SKIP_LINT=1 skips the linters too).
 # Usage: make test   [KEEP_DB=1] [PYTEST_ARGS="-k name -x"] [DEMO_CHECK=1]
 #                    [TEST_NOW="YYYY-MM-DD HH:MM:SS+HH:MM"] [SKIP_LINT=1]
+#                    [SIM_CHECK=1]
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -214,6 +219,39 @@ if [ -z "${PYTEST_ARGS:-}" ] || [ "${DEMO_CHECK:-0}" = 1 ]; then
             echo "    demo figures of README.md: ok in $((SECONDS - start)) s"
         fi
     fi
+fi
+
+# --- 6. a short simulation: zero violations; a broken rule is reported ------------
+# (skipped when PYTEST_ARGS selects tests, unless SIM_CHECK=1)
+run_simulation_check() {
+    local sim_log="$LOG_DIR/simulation.log" break_log="$LOG_DIR/simulation-break.log"
+    local sim_db="cf_sim_ci_$$" start=$SECONDS
+    log "simulation: 100 customers, 75 days from 2026-11-20 (a copy of $DB)"
+    if "$PYTHON" "$ROOT/scripts/simulate.py" --customers 100 --days 75 \
+        --start 2026-11-20 --seed 3 --template "$DB" --db "$sim_db" --no-charts \
+        --report-dir "$LOG_DIR/simulation" >"$sim_log" 2>&1; then
+        grep -E '^==> ' "$sim_log" | tail -n 8
+        echo "    simulation: ok in $((SECONDS - start)) s, no invariant violated"
+    else
+        grep -E '^(==>|    (FAIL|20))' "$sim_log" | head -n 40
+        tail -n 20 "$sim_log"
+        failures+=("simulation: invariants violated or the run failed (var/last-test/simulation.log)")
+    fi
+    start=$SECONDS
+    log "simulation with the control group switched off in the planner: must be reported"
+    if "$PYTHON" "$ROOT/scripts/simulate.py" --customers 40 --days 2 \
+        --start 2026-11-16 --seed 3 --template "$DB" --db "${sim_db}_break" \
+        --no-charts --break control --expect control_group --expect-day 2026-11-16 \
+        --report-dir "$LOG_DIR/simulation-break" >"$break_log" 2>&1; then
+        grep -E '^==> expected' "$break_log"
+        echo "    broken rule reported: ok in $((SECONDS - start)) s"
+    else
+        tail -n 30 "$break_log"
+        failures+=("simulation: the broken control group was not reported (var/last-test/simulation-break.log)")
+    fi
+}
+if [ -z "${PYTEST_ARGS:-}" ] || [ "${SIM_CHECK:-0}" = 1 ]; then
+    run_simulation_check
 fi
 
 summary="$(grep -E '^=+ .+ in [0-9.]+s( \([0-9:]+\))? =+$' "$PYTEST_OUT" | tail -n 1)"

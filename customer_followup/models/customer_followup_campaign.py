@@ -1260,9 +1260,11 @@ class CustomerFollowupCampaign(models.Model):
         )
         if not pieces:
             raise UserError(self.env._("No printed piece of the campaign is waiting."))
-        self.env["customer.followup.campaign.piece"]._log_done(
-            pieces, user=self.env.user
-        )
+        pieces -= pieces._cancel_refused()
+        if pieces:
+            self.env["customer.followup.campaign.piece"]._log_done(
+                pieces, user=self.env.user
+            )
         return True
 
     def action_print_batch(self):
@@ -1271,6 +1273,7 @@ class CustomerFollowupCampaign(models.Model):
         pieces = self.piece_ids.filtered(
             lambda p: p.kind == "printed" and p.state != "cancelled"
         )
+        pieces -= pieces.sudo()._cancel_refused()
         if not pieces:
             raise UserError(self.env._("The campaign has no printed piece."))
         return self.env.ref(

@@ -190,6 +190,86 @@ class CustomerFollowupCampaignPiece(models.Model):
         pieces.campaign_id._update_progress()
         return pieces
 
+    def _cancel_refused(self):
+        """The planned pieces whose customer refused their channel since
+        they were planned (no postal mail, a blacklisted email): cancelled
+        and not logged, with the reason in the piece and the campaign's
+        chatter. Returns the cancelled pieces."""
+        refused = self.filtered(
+            lambda p: (
+                p.state == "planned"
+                and p.partner_id._followup_blocked_reason(p.channel)
+            )
+        )
+        for piece in refused:
+            piece.write(
+                {
+                    "state": "cancelled",
+                    "note": piece.partner_id._followup_blocked_reason(piece.channel),
+                }
+            )
+        for campaign, pieces in refused.grouped("campaign_id").items():
+            campaign.message_post(
+                body=self.env._(
+                    "Not sent, the customer refused the contact since it was "
+                    "planned: %(names)s",
+                    names=", ".join(
+                        f"{piece.partner_id.name} ({piece.note})" for piece in pieces
+                    ),
+                )
+            )
+        refused.campaign_id._update_progress()
+        return refused
+
+    @api.model
+    def _cancel_for_mourning(self, partners):
+        """The customers' New Year cards still to make, once their mourning
+        notice is received (a notice comes in November or early December,
+        often after the greeting was planned): cancelled, their activities
+        removed and their email taken out of the mailing not sent yet; the
+        campaign's chatter says so. Returns the cancelled pieces."""
+        partner_ids = (partners | partners.commercial_partner_id).ids
+        pieces = self.sudo().search(
+            [
+                ("partner_id", "in", partner_ids),
+                ("state", "=", "planned"),
+                ("campaign_id.greeting", "=", "new_year"),
+            ]
+        )
+        pieces = pieces.filtered(
+            lambda p: p.campaign_id._mourning_reason(p.partner_id, p.send_date)
+        )
+        if not pieces:
+            return pieces
+        pieces.activity_id.unlink()
+        pieces.write({"state": "cancelled"})
+        for campaign, campaign_pieces in pieces.grouped("campaign_id").items():
+            emails = campaign_pieces.filtered(lambda p: p.kind == "email")
+            for mailing in (emails.mailing_id | campaign.mailing_id).filtered(
+                lambda m: m.state in ("draft", "in_queue")
+            ):
+                still = self.sudo().search(
+                    [
+                        "|",
+                        ("mailing_id", "=", mailing.id),
+                        "&",
+                        ("mailing_id", "=", False),
+                        ("campaign_id.mailing_id", "=", mailing.id),
+                        ("kind", "=", "email"),
+                        ("state", "=", "planned"),
+                    ]
+                )
+                mailing.mailing_domain = repr([("id", "in", still.partner_id.ids)])
+            campaign.message_post(
+                body=self.env._(
+                    "Mourning notice received: the New Year greeting to "
+                    "%(names)s is cancelled.",
+                    names=", ".join(campaign_pieces.partner_id.mapped("name")),
+                )
+            )
+        pieces.campaign_id._update_progress()
+        return pieces
+
     @api.model
     def _mark_done_by(self, touchpoints):
         """The salespeople's pieces whose activity logged ``touchpoints``

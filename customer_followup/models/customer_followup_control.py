@@ -114,38 +114,48 @@ class CustomerFollowupControl(models.Model):
             ]
         )
         current = self.env.company
+        # {partner id: (company, period start, drawn if not observed)}: a
+        # customer of another tier is not drawn, but a draw of the control
+        # group still observed holds when its tier changed meanwhile
         eligible = {}
         for partner in partners:
             company = partner.company_id or current
             if (
                 company in companies
                 and partner.active
-                and partner.followup_tier_id in company.followup_control_tier_ids
                 and not partner.followup_strategic
                 and not partner.followup_tier_locked
             ):
                 eligible[partner.id] = (
                     company,
                     self._period_start(today, company.followup_control_days),
+                    partner.followup_tier_id in company.followup_control_tier_ids,
                 )
-        draws, rested = {}, set()
+        # a customer's draw holds until the end of its observed period (the
+        # draw's date plus the period's days), even when the epoch's next
+        # period starts before: drawn again then, a customer in the control
+        # group would be planned, and counted in both groups
+        observed, rested = {}, set()
         for draw in self.sudo().search_fetch(
             [("partner_id", "in", list(eligible))],
             ["partner_id", "company_id", "period_start", "in_control", "date_to"],
         ):
-            draws[(draw.partner_id.id, draw.period_start)] = draw
+            partner_id = draw.partner_id.id
+            if draw.date_to >= today or draw.period_start == eligible[partner_id][1]:
+                observed[partner_id] = observed.get(partner_id, False) or (
+                    draw.in_control and draw.date_to >= today
+                )
             if draw.in_control and draw.date_to < today <= draw.date_to + timedelta(
                 days=draw.company_id.followup_control_days
             ):
-                rested.add(draw.partner_id.id)
+                rested.add(partner_id)
         left_out, new_draws = set(), []
-        for partner_id, (company, period_start) in eligible.items():
-            draw = draws.get((partner_id, period_start))
-            if draw:
-                if draw.in_control and draw.date_to >= today:
+        for partner_id, (company, period_start, drawn) in eligible.items():
+            if partner_id in observed:
+                if observed[partner_id]:
                     left_out.add(partner_id)
                 continue
-            if partner_id in rested:
+            if not drawn or partner_id in rested:
                 # just out of a control group: contacted for a period at least
                 continue
             in_control = (

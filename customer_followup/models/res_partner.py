@@ -300,7 +300,11 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         self._check_followup_owner(vals)
-        return super().write(vals)
+        result = super().write(vals)
+        if vals.get("followup_mourning_date"):
+            # a notice received after the New Year greeting was planned
+            self.env["customer.followup.campaign.piece"]._cancel_for_mourning(self)
+        return result
 
     @api.depends("touchpoint_ids.date")
     def _compute_last_touchpoint_date(self):

@@ -100,7 +100,11 @@ class CustomerFollowupControlReport(models.TransientModel):
         """{in_control: (customers, order rate mean, its variance, revenue
         mean, its variance)} of the draws whose period is over: whether the
         customer confirmed an order in its observed period, and their
-        untaxed amount."""
+        untaxed amount. Each customer counts once, by its first draw of
+        these dates: Welch's interval needs independent observations (counted
+        per draw, a customer drawn four times a year weighed four times and
+        the interval was too narrow), and only a customer's first draw is
+        random (its later draws depend on its earlier group)."""
         self.env["sale.order"].flush_model(
             ["partner_id", "state", "date_order", "amount_untaxed"]
         )
@@ -108,10 +112,23 @@ class CustomerFollowupControlReport(models.TransientModel):
         rows = self.env.execute_query(
             SQL(
                 """
+                WITH first_draws AS (
+                    -- each customer once, by its first draw of the dates:
+                    -- its later draws are not independent observations (a
+                    -- regular orders in each), and whether and when a
+                    -- customer is drawn again depends on its earlier group
+                    -- (a control customer rests a period, a contacted one
+                    -- is due again after its cadence)
+                    SELECT DISTINCT ON (draw.partner_id) draw.id
+                      FROM customer_followup_control draw
+                     WHERE draw.id = ANY(%(draws)s)
+                  ORDER BY draw.partner_id, draw.date, draw.id
+                )
                 SELECT draw.in_control, COUNT(*),
                        AVG(outcome.ordered), COALESCE(VAR_SAMP(outcome.ordered), 0),
                        AVG(outcome.revenue), COALESCE(VAR_SAMP(outcome.revenue), 0)
-                  FROM customer_followup_control draw
+                  FROM first_draws
+                  JOIN customer_followup_control draw ON draw.id = first_draws.id
                   JOIN res_company shop ON shop.id = draw.company_id
                   JOIN LATERAL (
                         SELECT CASE WHEN COUNT(so.id) > 0 THEN 1.0 ELSE 0.0 END
@@ -124,7 +141,6 @@ class CustomerFollowupControlReport(models.TransientModel):
                            AND so.date_order >= %(start)s
                            AND so.date_order < %(end)s
                        ) outcome ON TRUE
-                 WHERE draw.id = ANY(%(draws)s)
               GROUP BY draw.in_control
                 """,
                 start=shop_moment_sql(SQL("draw.date"), SQL("shop.followup_tz")),

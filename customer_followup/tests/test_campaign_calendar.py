@@ -148,3 +148,59 @@ class TestGreetingCalendar(CampaignCase):
             campaign = self._from_template("new_year")
             self.assertIn("Happy New Year", campaign.message)
             self.assertEqual(campaign.with_context(lang="ja_JP").message, japanese)
+
+    def test_mourning_notice_after_the_new_year_greeting_is_planned(self):
+        """A notice received once the cards are planned (early December)
+        cancels that customer's card and its activity (found by the
+        simulation, issue 25); the others stay, and a notice of another
+        season changes nothing."""
+        campaign = self._from_template("new_year")
+        campaign.partner_domain = repr([("id", "in", self.all_customers.ids)])
+        with freeze_time(NOW):
+            campaign.action_confirm()
+        pieces = campaign.piece_ids
+        handwritten = pieces.filtered(lambda p: p.kind == "personal")
+        printed = pieces.filtered(lambda p: p.kind == "printed")
+        self.assertTrue(handwritten.activity_id)
+        mourner = handwritten[0].partner_id
+        other = printed[0].partner_id
+        unchanged = pieces.filtered(lambda p: p.partner_id not in mourner | other)
+        with freeze_time("2026-12-05 10:00:00"):
+            activity = handwritten[0].activity_id
+            mourner.followup_mourning_date = date(2026, 12, 5)
+            other.followup_mourning_date = date(2025, 12, 1)  # last season's
+        self.assertEqual(handwritten[0].state, "cancelled")
+        self.assertFalse(activity.exists())
+        self.assertEqual(printed[0].state, "planned")
+        self.assertEqual(set(unchanged.mapped("state")), {"planned"})
+        self.assertIn("Mourning notice received", campaign.message_ids[0].body)
+        with freeze_time("2026-12-15 10:00:00"):
+            campaign.action_mark_posted()
+        self.assertFalse(
+            self.env["customer.touchpoint"].search(
+                [("campaign_id", "=", campaign.id), ("partner_id", "=", mourner.id)]
+            )
+        )
+
+    def test_printed_card_not_posted_to_a_customer_who_refused_post(self):
+        """A customer who refused postal mail after the printed batch was
+        planned gets no card when the batch is posted, and no touchpoint
+        (found by the simulation, issue 25)."""
+        campaign = self._from_template("new_year")
+        campaign.partner_domain = repr([("id", "in", self.all_customers.ids)])
+        with freeze_time(NOW):
+            campaign.action_confirm()
+        printed = campaign.piece_ids.filtered(lambda p: p.kind == "printed")
+        refusing = printed[0].partner_id
+        with freeze_time("2026-12-10 10:00:00"):
+            refusing.followup_no_postal = True
+        with freeze_time("2026-12-15 10:00:00"):
+            campaign.action_mark_posted()
+        self.assertEqual(printed[0].state, "cancelled")
+        self.assertEqual(printed[0].note, "opted out of postal mail")
+        self.assertEqual(set(printed[1:].mapped("state")), {"done"})
+        touchpoints = self.env["customer.touchpoint"].search(
+            [("campaign_id", "=", campaign.id), ("channel", "=", "printed_mail")]
+        )
+        self.assertEqual(touchpoints.partner_id, printed[1:].partner_id)
+        self.assertIn("refused the contact", campaign.message_ids[0].body)

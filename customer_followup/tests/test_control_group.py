@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
@@ -109,6 +109,67 @@ class TestControlGroup(FollowupTierCase):
         # drawn again in a later period
         self.assertTrue(self._left_out(date(2025, 12, 1), controlled))
 
+    def test_draw_holds_into_the_next_period(self):
+        """A customer drawn on the last day of the epoch's period stays in
+        its group until the end of its own observed period: not drawn again
+        (nor planned, when in the control group) when the next period of
+        the epoch starts the day after (found by the simulation, issue 25)."""
+        next_start = self.Control._period_start(date(2025, 3, 3), 90) + timedelta(
+            days=90
+        )
+        last_day = next_start - timedelta(days=1)
+        with freeze_time(f"{last_day} 05:00:00"):
+            left_out = self._left_out(last_day, write=True)
+        self.assertTrue(left_out)
+        controlled = self.due.browse(sorted(left_out))
+        self.assertEqual(
+            set(controlled.mapped("followup_control_until")),
+            {last_day + timedelta(days=89)},
+        )
+        for day in (next_start, last_day + timedelta(days=89)):
+            with freeze_time(f"{day} 05:00:00"):
+                self.assertEqual(self._left_out(day, write=True), left_out, day)
+        self.assertEqual(
+            self.Control.search_count([("partner_id", "in", self.due.ids)]),
+            400,
+            "no customer drawn twice while observed",
+        )
+        # after the draw's period: the control customers are planned (and
+        # rest a period), the others are drawn again
+        after = last_day + timedelta(days=90)
+        with freeze_time(f"{after} 05:00:00"):
+            self.assertFalse(self._left_out(after, controlled, write=True))
+            self._left_out(after, self.due - controlled, write=True)
+        self.assertEqual(
+            self.Control.search_count([("partner_id", "in", self.due.ids)]),
+            400 + len(self.due - controlled),
+        )
+
+    def test_draw_holds_when_the_tier_changes(self):
+        """A customer of the control group whose tier changes to one not
+        drawn stays uncontacted until the end of its observed period: a
+        contact then would count in the control group's orders (found by
+        the simulation, issue 25)."""
+        today = date(2025, 3, 3)
+        with freeze_time(f"{today} 05:00:00"):
+            left_out = self._left_out(today, write=True)
+        controlled = self.due.browse(sorted(left_out))
+        controlled.followup_tier_id = self.tier_b
+        later = today + timedelta(days=30)
+        with freeze_time(f"{later} 05:00:00"):
+            self.assertEqual(self._left_out(later, write=True), left_out)
+        self.assertEqual(
+            set(controlled.mapped("followup_control_until")), {date(2025, 5, 31)}
+        )
+        # after its period it is planned, and not drawn in its new tier
+        after = date(2025, 6, 1)
+        with freeze_time(f"{after} 05:00:00"):
+            self.assertFalse(self._left_out(after, controlled, write=True))
+        self.assertEqual(
+            self.Control.search_count([("partner_id", "in", controlled.ids)]),
+            len(controlled),
+        )
+
     def test_planner_leaves_control_group_uncontacted(self):
         customers = self.due[:40]
         (self.due - customers).followup_tier_id = self.tier_c
@@ -215,6 +276,45 @@ class TestControlComparison(FollowupTierCase):
         self.assertAlmostEqual(report.revenue_low, 40.80, 2)
         self.assertIn("ordered more often, by 30.0 points", report.conclusion)
         self.assertIn("more per customer", report.conclusion)
+
+    def test_customer_drawn_again_counts_once(self):
+        """A customer drawn again in later periods counts once, by its first
+        draw: counted per draw, the regulars drawn in every period made the
+        interval too narrow, and a customer's later draws depend on its
+        earlier group (the simulation of issue 25 found a difference of
+        -10.9 points, 95 % interval -20.1 to -1.8, for contacts without any
+        effect)."""
+        Control = self.env["customer.followup.control"].sudo()
+        for period, (date_from, date_to) in enumerate(
+            [("2025-04-01", "2025-06-29"), ("2025-07-01", "2025-09-28")], start=1
+        ):
+            Control.create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "company_id": self.company.id,
+                        "tier_id": self.tier_b.id,
+                        "date": date_from,
+                        "date_to": date_to,
+                        "period_start": date_from,
+                        "in_control": period == 2,
+                    }
+                    for partner in self.contacted[15:]
+                ]
+            )
+            for partner in self.contacted[15:]:
+                self._order(partner, f"{date_from} 10:00:00", 500.0)
+        with freeze_time("2025-12-01"):
+            report = self.env["customer.followup.control.report"].create(
+                {"date_from": "2025-01-01", "date_to": "2025-12-01"}
+            )
+            report._compute_figures()
+        # the figures of their first draws, as in test_difference_and_interval
+        self.assertEqual((report.contacted_count, report.control_count), (30, 30))
+        self.assertAlmostEqual(report.contacted_order_rate, 50.0)
+        self.assertAlmostEqual(report.contacted_revenue, 100.0)
+        self.assertAlmostEqual(report.order_rate_diff, 30.0)
+        self.assertAlmostEqual(report.order_rate_low, 6.6953, 3)
 
     def test_not_enough_data(self):
         self.draws.filtered(lambda d: d.partner_id == self.control[-1]).unlink()

@@ -206,6 +206,57 @@ class TestFollowupPlanner(FollowupTierCase):
         # Another salesperson has their own capacity.
         self.assertEqual(set(planned_april.mapped("user_id").ids), {self.salesman.id})
 
+    def test_yearly_budget_counts_campaigns_and_follow_ups(self):
+        """The yearly budget of a contact holds for the planner too,
+        campaigns' pieces and planned follow-ups together (found by the
+        simulation, issue 25): the customers beyond it are deferred, and
+        planned again in the next year."""
+        self.company.followup_horizon_days = 30
+        self.type_postcard.write({"capacity_per_user_month": 0, "yearly_budget": 3})
+        with freeze_time(NOW):
+            customers = self.env["res.partner"]
+            for number in range(4):
+                partner = self._customer(
+                    f"Budget Customer {number}", followup_tier_id=self.tier_b.id
+                )
+                self.env["customer.touchpoint"].create(
+                    {
+                        "partner_id": partner.id,
+                        "type_id": self.type_postcard.id,
+                        "date": "2025-12-01 10:00:00",
+                    }
+                )
+                customers |= partner
+            # a campaign's postcard sent this year counts
+            campaign = self.env["customer.followup.campaign"].create(
+                {"name": "Spring cards", "send_date": "2026-04-01"}
+            )
+            self.env["customer.followup.campaign.piece"].create(
+                {
+                    "campaign_id": campaign.id,
+                    "partner_id": self.key.id,
+                    "touchpoint_type_id": self.type_postcard.id,
+                    "kind": "personal",
+                    "user_id": self.salesman.id,
+                    "plan_date": "2026-03-20",
+                }
+            )
+        self._run_cron(NOW, PLAN)
+        planned = self._planned_activities(customers)
+        self.assertEqual(len(planned), 2, "3 a year, one taken by the campaign")
+        deferred = customers - self.env["res.partner"].browse(planned.mapped("res_id"))
+        for partner in deferred:
+            self.assertEqual(
+                partner.followup_deferred_reason,
+                "Deferred: the yearly budget of Handwritten postcard (3) is used up",
+            )
+        # done ones still count; a new year has a new budget
+        planned.action_feedback()
+        self._run_cron("2026-06-01 09:00:00", PLAN)
+        self.assertFalse(self._planned_activities(deferred))
+        self._run_cron("2027-01-04 09:00:00", PLAN)
+        self.assertEqual(len(self._planned_activities(deferred)), 2)
+
     def test_opt_outs(self):
         with freeze_time(NOW):
             no_visit = self._customer(
