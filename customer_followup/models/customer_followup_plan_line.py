@@ -69,11 +69,6 @@ class CapacityBook:
     # the deferral sentence of each (type, salesperson, horizon end), written
     # once: thousands of customers may wait for the same capacity
     deferred_reasons: dict = field(default_factory=dict)
-    # the planner (not a campaign, which keeps its own count) keeps the
-    # yearly budgets of the contact types: contacts counted per (touchpoint
-    # type id, year), campaign pieces and planned follow-ups together
-    check_budgets: bool = False
-    years: dict = field(default_factory=dict)
 
     @staticmethod
     def day_quota(capacity, month_working_days, day):

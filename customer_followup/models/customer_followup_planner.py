@@ -323,15 +323,10 @@ class CustomerFollowupPlanner(models.AbstractModel):
         months = self._working_days(line.user, company, first, last, book)
         capacity = line.touchpoint_type.capacity_per_user_month
         user_id, type_id = line.user.id, line.touchpoint_type.id
-        budget = book.check_budgets and line.touchpoint_type.yearly_budget
         # months in order: the working days were filed day by day
         for month, month_days in months.items():
             for day in month_days:
                 if day < start or day > horizon_end:
-                    continue
-                if budget and not self._budget_left(
-                    book, line.touchpoint_type, day, company
-                ):
                     continue
                 if capacity and (
                     book.months.get((user_id, type_id, month), 0) >= capacity
@@ -346,21 +341,11 @@ class CustomerFollowupPlanner(models.AbstractModel):
                     )
                     book.months[month_key] = book.months.get(month_key, 0) + 1
                     book.days[day_key] = book.days.get(day_key, 0) + 1
-                if budget:
-                    key = (company.id, type_id, day.year)
-                    book.years[key] = book.years.get(key, 0) + 1
                 line.plan_date = day
                 line.action = PlanAction.CREATE
                 return
-        if budget and not self._budget_left(book, line.touchpoint_type, start, company):
-            line.action = PlanAction.DEFERRED
-            line.reason = self._budget_reason(line.touchpoint_type)
-            return
         if not capacity:
             # no working day left in the horizon (or none in the calendar)
-            if budget:
-                key = (company.id, type_id, start.year)
-                book.years[key] = book.years.get(key, 0) + 1
             line.plan_date = start
             line.action = PlanAction.CREATE
             return
@@ -376,45 +361,6 @@ class CustomerFollowupPlanner(models.AbstractModel):
                 date=format_date(self.env, horizon_end),
             )
         line.reason = book.deferred_reasons[reason_key]
-
-    @api.model
-    def _budget_left(self, book, touchpoint_type, day, company):
-        """Whether the yearly budget of ``touchpoint_type`` allows one more
-        contact in the year of ``day``: the campaigns' pieces planned or done
-        sent that year and the planned follow-ups (open or done) planned that
-        year, as the campaigns count them, plus those of this plan."""
-        key = (company.id, touchpoint_type.id, day.year)
-        if key not in book.years:
-            first, last = day.replace(month=1, day=1), day.replace(month=12, day=31)
-            pieces = self.env["customer.followup.campaign.piece"].sudo()
-            book.years[key] = pieces.search_count(
-                [
-                    ("touchpoint_type_id", "=", touchpoint_type.id),
-                    ("company_id", "=", company.id),
-                    ("state", "in", ("planned", "done")),
-                    ("send_date", ">=", first),
-                    ("send_date", "<=", last),
-                ]
-            ) + self.env["mail.activity"].sudo().with_context(
-                active_test=False
-            ).search_count(
-                [
-                    ("followup_planned", "=", True),
-                    ("followup_touchpoint_type_id", "=", touchpoint_type.id),
-                    ("user_id.company_id", "=", company.id),
-                    ("followup_plan_date", ">=", first),
-                    ("followup_plan_date", "<=", last),
-                ]
-            )
-        return book.years[key] < touchpoint_type.yearly_budget
-
-    @api.model
-    def _budget_reason(self, touchpoint_type):
-        return self.env._(
-            "Deferred: the yearly budget of %(type)s (%(budget)s) is used up",
-            type=touchpoint_type.name,
-            budget=touchpoint_type.yearly_budget,
-        )
 
     # ------------------------------------------------------------------
     # Activity summary
@@ -710,7 +656,7 @@ class CustomerFollowupPlanner(models.AbstractModel):
             self._clear_stale_notes(candidate_ids)
         partner_model = self.env["res.partner"].with_context(active_test=False)
         types_by_channel = self._types_by_channel()
-        book = CapacityBook(check_budgets=True)
+        book = CapacityBook()
         all_lines = []
         remaining = len(candidate_ids)
         for batch_ids in split_every(PLAN_BATCH_SIZE, candidate_ids):

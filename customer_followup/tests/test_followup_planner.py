@@ -209,8 +209,8 @@ class TestFollowupPlanner(FollowupTierCase):
     def test_yearly_budget_counts_campaigns_and_follow_ups(self):
         """The yearly budget of a contact holds for the planner too,
         campaigns' pieces and planned follow-ups together (found by the
-        simulation, issue 25): the customers beyond it are deferred, and
-        planned again in the next year."""
+        simulation, issue 25): the customers beyond it get the next allowed
+        contact, with the reason, and the budget again in the next year."""
         self.company.followup_horizon_days = 30
         self.type_postcard.write({"capacity_per_user_month": 0, "yearly_budget": 3})
         with freeze_time(NOW):
@@ -243,19 +243,31 @@ class TestFollowupPlanner(FollowupTierCase):
             )
         self._run_cron(NOW, PLAN)
         planned = self._planned_activities(customers)
-        self.assertEqual(len(planned), 2, "3 a year, one taken by the campaign")
-        deferred = customers - self.env["res.partner"].browse(planned.mapped("res_id"))
-        for partner in deferred:
-            self.assertEqual(
-                partner.followup_deferred_reason,
-                "Deferred: the yearly budget of Handwritten postcard (3) is used up",
-            )
+        postcards = planned.filtered(
+            lambda a: a.followup_touchpoint_type_id == self.type_postcard
+        )
+        self.assertEqual(len(postcards), 2, "3 a year, one taken by the campaign")
+        others = planned - postcards
+        self.assertEqual(len(others), 2)
+        # the policy's next contact not heavier: the personal letter
+        self.assertEqual(others.followup_touchpoint_type_id, self.type_letter)
+        self.assertIn(
+            "the yearly budget of 3 Handwritten postcard in 2026 is used up",
+            str(others.mapped("note")),
+        )
         # done ones still count; a new year has a new budget
         planned.action_feedback()
-        self._run_cron("2026-06-01 09:00:00", PLAN)
-        self.assertFalse(self._planned_activities(deferred))
-        self._run_cron("2027-01-04 09:00:00", PLAN)
-        self.assertEqual(len(self._planned_activities(deferred)), 2)
+        self.assertEqual(
+            self.env["customer.followup.ledger"]._budget_used(
+                self.company, self.type_postcard, 2026
+            )[self.type_postcard.id],
+            3,
+        )
+        self.assertFalse(
+            self.env["customer.followup.ledger"]._budget_used(
+                self.company, self.type_postcard, 2027
+            )[self.type_postcard.id]
+        )
 
     def test_opt_outs(self):
         with freeze_time(NOW):
