@@ -15,6 +15,14 @@ STORY_NOW = "2026-11-16 01:00:00"
 SHOP_TZ = "Asia/Tokyo"
 
 
+def load_japanese(env):
+    """Activate Japanese with the addon's catalog."""
+    env["res.lang"]._activate_lang("ja_JP")
+    env["ir.module.module"]._load_module_terms(
+        ["customer_followup"], ["ja_JP"], overwrite=True
+    )
+
+
 class FollowupCase(TransactionCase):
     """The one fixture of the addon's tests, without demo data: a salesperson
     and a sales manager; a household customer with a postal address (who buys

@@ -8,7 +8,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
-from .common import FollowupTierCase
+from .common import FollowupTierCase, load_japanese
 
 NOW = "2026-10-01 09:00:00"
 
@@ -539,10 +539,7 @@ class TestCampaignAccessAndLanguage(CampaignCase):
             campaigns.create({"name": "Mine", "send_date": "2026-12-01"})
 
     def test_printed_message_in_the_customers_language(self):
-        self.env["res.lang"]._activate_lang("ja_JP")
-        self.env["ir.module.module"]._load_module_terms(
-            ["customer_followup"], ["ja_JP"], overwrite=True
-        )
+        load_japanese(self.env)
         japanese = self.customers["TC"][0]
         japanese.lang = "ja_JP"
         with freeze_time(NOW):

@@ -4,6 +4,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
+from .common import load_japanese
 from .test_campaign import NOW, CampaignCase
 
 
@@ -136,10 +137,7 @@ class TestGreetingCalendar(CampaignCase):
         )
 
     def test_coming_season_keeps_the_templates_translations(self):
-        self.env["res.lang"]._activate_lang("ja_JP")
-        self.env["ir.module.module"]._load_module_terms(
-            ["customer_followup"], ["ja_JP"], overwrite=True
-        )
+        load_japanese(self.env)
         japanese = self._template("new_year").with_context(lang="ja_JP").message
         self.assertIn("謹んで新春", japanese)
         # planned by a manager working in English, then planned again from

@@ -2,6 +2,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
+from .common import load_japanese
 from .test_campaign import NOW, CampaignCase
 
 
@@ -14,10 +15,7 @@ class TestCampaignLanguages(CampaignCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("ja_JP")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["customer_followup"], ["ja_JP"], overwrite=True
-        )
+        load_japanese(cls.env)
 
     def _translated_campaign(self):
         with freeze_time(NOW):

@@ -8,7 +8,7 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import FollowupTierCase
+from .common import FollowupTierCase, load_japanese
 
 _logger = logging.getLogger(__name__)
 
@@ -86,10 +86,7 @@ class TestFollowupPlanner(FollowupTierCase):
         self.assertFalse(self.key.followup_deferred_reason)
 
     def test_activity_is_written_in_the_salespersons_language(self):
-        self.env["res.lang"]._activate_lang("ja_JP")
-        self.env["ir.module.module"]._load_module_terms(
-            ["customer_followup"], ["ja_JP"], overwrite=True
-        )
+        load_japanese(self.env)
         self.salesman.lang = "ja_JP"
         self._run_cron(NOW, PLAN)
         summary = self._planned_activities(self.key).summary

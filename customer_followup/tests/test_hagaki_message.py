@@ -5,6 +5,7 @@ from freezegun import freeze_time
 from odoo.tests import tagged
 
 from ..report import hagaki_message as card
+from .common import load_japanese
 from .test_campaign import NOW, CampaignCase
 from .test_hagaki_report import pdf_pages, render_pdf
 
@@ -21,10 +22,7 @@ class TestHagakiMessageSide(CampaignCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("ja_JP")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["customer_followup"], ["ja_JP"], overwrite=True
-        )
+        load_japanese(cls.env)
         cls.company.write(
             {
                 "name": "ひだまり商店",

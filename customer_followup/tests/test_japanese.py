@@ -3,7 +3,7 @@ from freezegun import freeze_time
 from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import FollowupCase
+from .common import FollowupCase, load_japanese
 
 
 @tagged("post_install", "-at_install")
@@ -11,10 +11,7 @@ class TestJapanese(FollowupCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("ja_JP")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["customer_followup"], ["ja_JP"], overwrite=True
-        )
+        load_japanese(cls.env)
         cls.user_ja = new_test_user(
             cls.env,
             login="cf_user_ja",

@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common import REMINDER_CRON, FollowupCase
+from .common import REMINDER_CRON, FollowupCase, load_japanese
 
 
 @tagged("post_install", "-at_install")
@@ -19,10 +19,7 @@ class TestMailOptout(FollowupCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("ja_JP")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["customer_followup"], ["ja_JP"], overwrite=True
-        )
+        load_japanese(cls.env)
         cls.company.write(
             {
                 "name": "Sakura Kitchen",

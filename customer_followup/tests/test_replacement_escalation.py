@@ -16,7 +16,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import FollowupCase, TwoWorkersCase
+from .common import FollowupCase, TwoWorkersCase, load_japanese
 from .test_migration_ranges import load_migration
 
 
@@ -382,10 +382,7 @@ class TestReplacementEscalation(FollowupCase):
         self.assertEqual(cycle.reminder_step, 1)
 
     def test_notes_in_salespersons_language(self):
-        self.env["res.lang"]._activate_lang("ja_JP")
-        self.env["ir.module.module"]._load_module_terms(
-            ["customer_followup"], ["ja_JP"], overwrite=True
-        )
+        load_japanese(self.env)
         self.salesman.lang = "ja_JP"
         cycle = self._remind()
         self._run_cron("2026-01-03 06:00:00")

@@ -7,6 +7,7 @@ from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 from ..models.customer_followup_short_link_attempt import MAX_WRONG_CODES
+from .common import load_japanese
 
 _logger = logging.getLogger(__name__)
 
@@ -27,10 +28,7 @@ class TestShortLinkTrust(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("ja_JP")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["customer_followup"], ["ja_JP"], overwrite=True
-        )
+        load_japanese(cls.env)
         cls.env.company.write(
             {
                 "name": "Sakura Kitchen",

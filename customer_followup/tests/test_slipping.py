@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.tests import tagged
 
-from .common import FollowupTierCase, TwoWorkersCase
+from .common import FollowupTierCase, TwoWorkersCase, load_japanese
 
 CRON = "customer_followup.ir_cron_slipping_mail"
 MONDAY = "2026-06-15 05:00:00"
@@ -131,10 +131,7 @@ class TestSlipping(FollowupTierCase):
         )
 
     def test_mail_in_the_readers_language(self):
-        self.env["res.lang"]._activate_lang("ja_JP")
-        self.env["ir.module.module"]._load_module_terms(
-            ["customer_followup"], ["ja_JP"], overwrite=True
-        )
+        load_japanese(self.env)
         self.salesman.lang = "ja_JP"
         slipping = self.env["customer.followup.slipping"]
         subject, body = slipping._render_slipping_mail(self.salesman, TODAY, False)
