@@ -122,10 +122,15 @@ class CustomerFollowupPlanner(models.AbstractModel):
         ``wanted``, by the contact policy's fallback chain among the contacts
         the planner can plan (allowed: the customer accepts it and its yearly
         budget, by ``over_budget``, is not used up)."""
+        policy = self.env["customer.followup.policy"]
+        if not policy._blocked_reason(partner, wanted) and not (
+            over_budget and over_budget(wanted)
+        ):
+            return wanted, False
         candidates = self.env["customer.touchpoint.type"].browse(
             [t.id for t in types_by_channel.values()]
         )
-        chosen, reasons = self.env["customer.followup.policy"]._choose(
+        chosen, reasons = policy._choose(
             partner, wanted, candidates, blocked=over_budget
         )
         if chosen == wanted:

@@ -48,6 +48,11 @@ class CustomerFollowupPolicy(models.AbstractModel):
         passed over. ``blocked(type)`` adds the caller's own reason (a used
         up budget, say) to the customer's refusals."""
         reasons = []
+        if not self._blocked_reason(partner, wanted) and not (
+            blocked and blocked(wanted)
+        ):
+            # most customers take the wanted contact: no chain to sort
+            return wanted, reasons
         for touchpoint_type in self._chain(wanted, candidates):
             reason = self._blocked_reason(partner, touchpoint_type) or (
                 blocked and blocked(touchpoint_type)
