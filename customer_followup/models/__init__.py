@@ -7,6 +7,7 @@ from . import res_partner
 from . import res_partner_privacy
 from . import mail_activity
 from . import sale_order
+from . import customer_followup_orders
 from . import customer_followup_short_link_attempt
 from . import customer_followup_optout
 from . import crm_lead

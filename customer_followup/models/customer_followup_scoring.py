@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 from odoo.tools.mail import generate_tracking_message_id
 
+from .customer_followup_orders import confirmed_orders_sql
 from .shop_day import shop_date_sql
 
 SCORE_BATCH_SIZE = 1000
@@ -119,9 +120,10 @@ class CustomerFollowupScoring(models.AbstractModel):
         today = today or self.env.company._followup_today()
         companies = companies or self._scoring_companies()
         main = self._main_company() or companies[:1]
+        margin = self._followup_margin_available()
         margin_sql = (
             SQL("SUM(so.margin / COALESCE(NULLIF(so.currency_rate, 0), 1))")
-            if self._followup_margin_available()
+            if margin
             else SQL("0")
         )
         return SQL(
@@ -131,17 +133,15 @@ class CustomerFollowupScoring(models.AbstractModel):
                 VALUES %(settings)s
             ), orders AS (
                 SELECT so.company_id,
-                       p.commercial_partner_id AS partner_id,
+                       so.customer_id AS partner_id,
                        MAX(so.date_order) AS last_order,
                        COUNT(*) AS frequency,
-                       SUM(so.amount_untaxed
-                           / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS monetary,
+                       SUM(so.amount_company) AS monetary,
                        %(margin_sql)s AS margin
-                  FROM sale_order so
+                  FROM (%(confirmed)s) so
                   JOIN settings s ON s.company_id = so.company_id
-                  JOIN res_partner p ON p.id = so.partner_id
-                 WHERE so.state = 'sale' AND so.date_order >= s.since
-              GROUP BY so.company_id, p.commercial_partner_id
+                 WHERE so.date_order >= s.since
+              GROUP BY so.company_id, so.customer_id
             ), ranked AS (
                 SELECT company_id, partner_id, last_order,
                        cume_dist() OVER (PARTITION BY company_id
@@ -194,6 +194,9 @@ class CustomerFollowupScoring(models.AbstractModel):
             """,
             settings=self._followup_settings_sql(today, companies),
             margin_sql=margin_sql,
+            confirmed=confirmed_orders_sql(
+                *(("margin", "currency_rate") if margin else ())
+            ),
             main=main.id,
         )
 

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .shop_day import shop_date_sql
+from .customer_followup_orders import confirmed_orders_sql
 
 # customers per statement of the nightly job (each statement reads their
 # confirmed order lines within the window and replaces their rows)
@@ -209,15 +209,12 @@ class CustomerReorderInterval(models.Model):
             """
             WITH settings(company_id, since) AS (VALUES %(settings)s),
             purchases AS (
-                SELECT so.company_id, p.commercial_partner_id AS partner_id,
-                       sol.product_id, %(day)s AS day
-                  FROM sale_order so
+                SELECT so.company_id, so.customer_id AS partner_id,
+                       sol.product_id, so.day
+                  FROM (%(confirmed)s) so
                   JOIN settings s ON s.company_id = so.company_id
-                  JOIN res_company shop ON shop.id = so.company_id
-                  JOIN res_partner p ON p.id = so.partner_id
                   JOIN sale_order_line sol ON sol.order_id = so.id
-                 WHERE so.state = 'sale'
-                   AND so.date_order >= s.since
+                 WHERE so.date_order >= s.since
                    AND sol.product_id IS NOT NULL
                    AND sol.display_type IS NULL
                    AND NOT COALESCE(sol.is_downpayment, FALSE)
@@ -249,7 +246,7 @@ class CustomerReorderInterval(models.Model):
               JOIN res_partner cp ON cp.id = st.partner_id
             """,
             settings=self._reorder_settings_sql(today),
-            day=shop_date_sql(SQL("so.date_order"), SQL("shop.followup_tz")),
+            confirmed=confirmed_orders_sql(),
             min_purchases=REORDER_MIN_PURCHASES,
         )
 

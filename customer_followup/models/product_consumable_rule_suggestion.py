@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .customer_followup_orders import confirmed_orders_sql
+
 # A median of fewer later purchases is an anecdote, not an interval.
 MIN_PART_BUYERS = 3
 DAYS_PER_MONTH = 365.25 / 12
@@ -119,16 +121,14 @@ class ProductConsumableRuleSuggestion(models.Model):
         return SQL(
             """
             WITH sold AS (
-                SELECT p.commercial_partner_id AS customer_id,
+                SELECT so.customer_id,
                        sol.product_id,
                        pp.product_tmpl_id,
-                       %(day)s AS day
+                       so.day
                   FROM sale_order_line sol
-                  JOIN sale_order so ON so.id = sol.order_id
-                  JOIN res_partner p ON p.id = so.partner_id
+                  JOIN (%(confirmed)s) so ON so.id = sol.order_id
                   JOIN product_product pp ON pp.id = sol.product_id
-                 WHERE so.state = 'sale'
-                   AND so.company_id = %(company)s
+                 WHERE so.company_id = %(company)s
                    AND sol.display_type IS NULL
                    AND sol.product_uom_qty > 0
             ), owners AS (
@@ -177,7 +177,7 @@ class ProductConsumableRuleSuggestion(models.Model):
                    >= %(min_lift)s * b.buyer_count * pb.customer_count
             """,
             company=company.id,
-            day=company._followup_sql_date(SQL("so.date_order")),
+            confirmed=confirmed_orders_sql(),
             min_part_buyers=MIN_PART_BUYERS,
             min_lift=MIN_LIFT,
             min_share=company.followup_suggestion_min_share,

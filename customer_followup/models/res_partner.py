@@ -507,10 +507,7 @@ class ResPartner(models.Model):
         partners = self.filtered("id")
         firsts = {}
         for buyer, first in self.env["sale.order"]._read_group(
-            [
-                ("partner_id.commercial_partner_id", "in", partners.ids),
-                ("state", "=", "sale"),
-            ],
+            self.env["sale.order"]._followup_confirmed_domain(partners),
             ["partner_id"],
             ["date_order:min"],
         ):

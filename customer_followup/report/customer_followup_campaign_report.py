@@ -2,7 +2,9 @@ from odoo import fields, models, tools
 from odoo.tools import SQL
 
 from ..models.customer_followup_campaign_piece import PIECE_KINDS
+from ..models.customer_followup_orders import attribution_end_sql, confirmed_orders_sql
 from ..models.customer_touchpoint_type import CHANNELS
+from ..models.shop_day import shop_moment_sql
 
 
 class CustomerFollowupCampaignReport(models.Model):
@@ -48,6 +50,7 @@ class CustomerFollowupCampaignReport(models.Model):
     )
 
     def _query(self):
+        send_day = SQL("COALESCE(piece.send_date, campaign.send_date)")
         return SQL(
             """
             SELECT piece.id AS id,
@@ -67,6 +70,7 @@ class CustomerFollowupCampaignReport(models.Model):
               FROM customer_followup_campaign_piece piece
               JOIN customer_followup_campaign campaign
                 ON campaign.id = piece.campaign_id
+              JOIN res_company shop ON shop.id = campaign.company_id
               JOIN customer_touchpoint_type type
                 ON type.id = piece.touchpoint_type_id
          LEFT JOIN customer_touchpoint touchpoint
@@ -74,22 +78,22 @@ class CustomerFollowupCampaignReport(models.Model):
          LEFT JOIN LATERAL (
                     SELECT COUNT(*) AS orders,
                            SUM(sale.amount_untaxed) AS revenue
-                      FROM sale_order sale
-                      JOIN res_partner buyer ON buyer.id = sale.partner_id
-                     WHERE buyer.commercial_partner_id = piece.partner_id
-                       AND sale.state = 'sale'
+                      FROM (%(confirmed)s) sale
+                     WHERE sale.customer_id = piece.partner_id
                        AND (
-                            (sale.date_order
-                                 >= COALESCE(piece.send_date, campaign.send_date)
-                             AND sale.date_order
-                                 < COALESCE(piece.send_date, campaign.send_date)
-                                 + (campaign.response_days + 1) * INTERVAL '1 day')
+                            (sale.date_order >= %(start)s
+                             AND sale.date_order < %(end)s)
                             OR (campaign.utm_campaign_id IS NOT NULL
                                 AND sale.campaign_id = campaign.utm_campaign_id)
                        )
                    ) response ON TRUE
              WHERE piece.state != 'cancelled'
-            """
+            """,
+            confirmed=confirmed_orders_sql(),
+            start=shop_moment_sql(send_day, SQL("shop.followup_tz")),
+            end=attribution_end_sql(
+                send_day, SQL("campaign.response_days"), SQL("shop.followup_tz")
+            ),
         )
 
     def init(self):

@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL, format_amount, formatLang
 
+from ..models.customer_followup_orders import confirmed_orders_sql
 from ..models.shop_day import shop_moment_sql
 from ..models.value_range import DATE_MAX, DATE_MIN, ValueRange
 
@@ -134,10 +135,8 @@ class CustomerFollowupControlReport(models.TransientModel):
                         SELECT CASE WHEN COUNT(so.id) > 0 THEN 1.0 ELSE 0.0 END
                                    AS ordered,
                                COALESCE(SUM(so.amount_untaxed), 0.0) AS revenue
-                          FROM res_partner buyer
-                          JOIN sale_order so ON so.partner_id = buyer.id
-                         WHERE buyer.commercial_partner_id = draw.partner_id
-                           AND so.state = 'sale'
+                          FROM (%(confirmed)s) so
+                         WHERE so.customer_id = draw.partner_id
                            AND so.date_order >= %(start)s
                            AND so.date_order < %(end)s
                        ) outcome ON TRUE
@@ -146,6 +145,7 @@ class CustomerFollowupControlReport(models.TransientModel):
                 start=shop_moment_sql(SQL("draw.date"), SQL("shop.followup_tz")),
                 end=shop_moment_sql(SQL("draw.date_to + 1"), SQL("shop.followup_tz")),
                 draws=draws.ids,
+                confirmed=confirmed_orders_sql(),
             )
         )
         return {

@@ -1,6 +1,7 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
+from ..models.customer_followup_orders import attribution_end_sql, confirmed_orders_sql
 from ..models.customer_touchpoint_type import CHANNELS
 from ..models.shop_day import shop_date_sql
 
@@ -151,20 +152,15 @@ class CustomerFollowupEffectReport(models.Model):
             WITH contact AS NOT MATERIALIZED (
                 SELECT tp.id, tp.partner_id, tp.date, tp.weight, tp.company_id,
                        %(contact_day)s AS day,
-                       tp.date + company.followup_attribution_days
-                           * INTERVAL '1 day' AS window_end
+                       %(window_end)s AS window_end
                   FROM customer_touchpoint tp
                   JOIN res_company company ON company.id = tp.company_id
                  WHERE tp.direction = 'outbound'
             ),
             sale AS NOT MATERIALIZED (
-                SELECT so.id, buyer.commercial_partner_id AS partner_id,
-                       so.company_id, so.date_order, so.amount_untaxed,
-                       %(order_day)s AS day
-                  FROM sale_order so
-                  JOIN res_partner buyer ON buyer.id = so.partner_id
-                  JOIN res_company company ON company.id = so.company_id
-                 WHERE so.state = 'sale'
+                SELECT so.id, so.customer_id AS partner_id,
+                       so.company_id, so.date_order, so.amount_untaxed, so.day
+                  FROM (%(confirmed)s) so
             ),
             pair AS (
                 SELECT contact.id AS contact_id, sale.amount_untaxed,
@@ -296,7 +292,12 @@ class CustomerFollowupEffectReport(models.Model):
              WHERE tier_group.customers > COALESCE(month_group.contacted, 0)
             """,
             contact_day=shop_date_sql(SQL("tp.date"), SQL("company.followup_tz")),
-            order_day=shop_date_sql(SQL("so.date_order"), SQL("company.followup_tz")),
+            confirmed=confirmed_orders_sql(),
+            window_end=attribution_end_sql(
+                shop_date_sql(SQL("tp.date"), SQL("company.followup_tz")),
+                SQL("company.followup_attribution_days"),
+                SQL("company.followup_tz"),
+            ),
             touchpoint_day=shop_date_sql(
                 SQL("tp.date"),
                 SQL(
