@@ -4,6 +4,7 @@ from . import customer_touchpoint
 from . import customer_touchpoint_mixin
 from . import customer_touchpoint_capture
 from . import res_partner
+from . import res_partner_cadence
 from . import res_partner_privacy
 from . import mail_activity
 from . import sale_order
@@ -15,6 +16,7 @@ from . import customer_followup_overview
 from . import customer_tier
 from . import customer_followup_score
 from . import customer_followup_scoring
+from . import customer_followup_tiering
 from . import res_company
 from . import shop_day
 from . import res_config_settings

@@ -53,3 +53,4 @@ from . import test_short_link_trust
 from . import test_mail_optout
 from . import test_migration_lengths
 from . import test_rpc_over_http
+from . import test_order_history
