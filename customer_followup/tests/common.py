@@ -429,3 +429,23 @@ class TwoWorkersCase(TransactionCase):
 
         self._cleanup("res.partner", customers.ids, before=drop_documents)
         return customers, cycles
+
+
+def call_kw(case, model, method, args, kwargs=None):
+    """A JSON-RPC call as the web client makes it, in the session of the
+    HttpCase ``case``: (result, error data or None)."""
+    response = case.opener.post(
+        f"{case.base_url()}/web/dataset/call_kw/{model}/{method}",
+        json={
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {
+                "model": model,
+                "method": method,
+                "args": args,
+                "kwargs": kwargs or {},
+            },
+        },
+    )
+    body = response.json()
+    return body.get("result"), (body.get("error") or {}).get("data")

@@ -3,7 +3,8 @@ from freezegun import freeze_time
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-NOW = "2026-11-16 01:00:00"
+from .common import STORY_NOW as NOW
+from .common import call_kw
 
 
 @tagged("post_install", "-at_install")
@@ -43,22 +44,8 @@ class TestRpcOverHttp(HttpCase):
             )
 
     def _call_kw(self, model, method, args, kwargs=None):
-        response = self.opener.post(
-            f"{self.base_url()}/web/dataset/call_kw/{model}/{method}",
-            json={
-                "jsonrpc": "2.0",
-                "method": "call",
-                "params": {
-                    "model": model,
-                    "method": method,
-                    "args": args,
-                    "kwargs": kwargs or {},
-                },
-            },
-        )
-        body = response.json()
-        error = body.get("error")
-        return body.get("result"), error and error["data"]["name"]
+        result, error = call_kw(self, model, method, args, kwargs)
+        return result, error and error["name"]
 
     def test_attack_over_json_rpc(self):
         self.authenticate("cf_rpc_sales", "cf_rpc_sales")

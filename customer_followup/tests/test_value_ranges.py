@@ -14,7 +14,7 @@ from odoo.tools import mute_logger
 from odoo.addons.base.tests.common import HttpCaseWithUserPortal
 
 from ..models.value_range import MaxLength
-from .common import STORY_NOW
+from .common import STORY_NOW, call_kw
 
 # Numbers and dates an attacker or a slip of the finger could send.
 WILD_NUMBERS = [1e308, -1e308, 1e12, -1e12, 1e9, -1, float("nan"), float("inf")]
@@ -419,24 +419,8 @@ class TestValueRanges(HttpCaseWithUserPortal):
                 self._check_screens_crons_and_portal()
 
     def _call_kw(self, model, method, args, kwargs=None):
-        """A JSON-RPC call as the web client makes it; returns (result, error
-        message)."""
-        response = self.opener.post(
-            f"{self.base_url()}/web/dataset/call_kw/{model}/{method}",
-            json={
-                "jsonrpc": "2.0",
-                "method": "call",
-                "params": {
-                    "model": model,
-                    "method": method,
-                    "args": args,
-                    "kwargs": kwargs or {},
-                },
-            },
-        )
-        body = response.json()
-        error = body.get("error")
-        return body.get("result"), error and error["data"]["message"]
+        result, error = call_kw(self, model, method, args, kwargs)
+        return result, error and error["message"]
 
     def test_values_sent_over_rpc_get_clear_messages(self):
         """The findings of the attack over the real JSON-RPC API."""
