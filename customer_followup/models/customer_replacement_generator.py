@@ -1,3 +1,5 @@
+# One model, one file per concept (see the base model's docstring).
+# pylint: disable=consider-merging-classes-inherited
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta

@@ -73,17 +73,15 @@ class ProductConsumableRuleStep(models.Model):
                 (n for n, other in enumerate(steps, 1) if other == step), 0
             )
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_last_step(self):
         """A rule keeps its first reminder: its last step is not deleted
         (deleting the rule deletes its steps; the rule's own write checks
         its ladder once all its step changes are made)."""
-        rules = self.rule_id.exists()
-        res = super().unlink()
         if self.env.context.get("followup_rule_write"):
-            return res
-        if any(not rule.step_ids for rule in rules):
-            raise ValidationError(rules._no_step_message())
-        return res
+            return
+        if any(not (rule.step_ids - self) for rule in self.rule_id):
+            raise ValidationError(self.rule_id._no_step_message())
 
     @api.depends("delivery", "delay_days")
     def _compute_display_name(self):
