@@ -1,7 +1,5 @@
 import re
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
@@ -235,82 +233,29 @@ class CustomerProductRegistration(models.Model):
             )
         return res
 
-    def _plan_cycles(self, rules=None, starts=None):
-        """Plan the next replacement cycle of these registrations: the one
-        place where cycles are made, for new registrations, new rules and
-        the cycle after one that was ordered or expired.
-
-        Without ``starts``, the first cycle of each rule of the products
-        (``rules``, by default every active rule), from the purchase date.
-        With ``starts`` ({(registration, rule): start date}), a cycle for
-        each of these pairs from its date.
-
-        A pair gets no cycle when the registration is not active, the rule is
-        archived or of another company, or the pair has an open cycle already.
-        The cycle number follows the last cycle of the pair."""
-        Replacement = self.env["customer.replacement"].sudo()
-        if starts is None:
-            if rules is None:
-                rules = (
-                    self.env["product.consumable.rule"]
-                    .sudo()
-                    .search(
-                        [("product_tmpl_id", "in", self.product_id.product_tmpl_id.ids)]
-                    )
+    def _plan_cycles(self, rules=None):
+        """Plan the first replacement cycle of these registrations for each
+        rule of their products (``rules``, by default every active rule),
+        from the purchase date, by the cycle generator (the one place where
+        cycles are made: customer_replacement_generator.py)."""
+        if rules is None:
+            rules = (
+                self.env["product.consumable.rule"]
+                .sudo()
+                .search(
+                    [("product_tmpl_id", "in", self.product_id.product_tmpl_id.ids)]
                 )
-            rules_by_template = rules.grouped("product_tmpl_id")
-            starts = {
+            )
+        rules_by_template = rules.grouped("product_tmpl_id")
+        return self.env["customer.replacement"]._plan_rule_cycles(
+            {
                 (registration, rule): registration.purchase_date
                 for registration in self
                 for rule in rules_by_template.get(
                     registration.product_id.product_tmpl_id, []
                 )
             }
-        starts = {
-            (registration, rule): start
-            for (registration, rule), start in starts.items()
-            if registration.state == "active"
-            and rule.active
-            and (not rule.company_id or rule.company_id == registration.company_id)
-        }
-        if not starts:
-            return Replacement
-        registration_ids = list({registration.id for registration, _rule in starts})
-        rule_ids = list({rule.id for _registration, rule in starts})
-        pair_domain = [
-            ("registration_id", "in", registration_ids),
-            ("rule_id", "in", rule_ids),
-        ]
-        last_cycle = {
-            (registration.id, rule.id): cycle
-            for registration, rule, cycle in Replacement._read_group(
-                pair_domain, ["registration_id", "rule_id"], ["cycle:max"]
-            )
-        }
-        open_pairs = {
-            (registration.id, rule.id)
-            for registration, rule in Replacement._read_group(
-                [*pair_domain, ("state", "in", ("planned", "reminded"))],
-                ["registration_id", "rule_id"],
-            )
-        }
-        vals_list = []
-        for (registration, rule), start_date in starts.items():
-            key = (registration.id, rule.id)
-            if key in open_pairs:
-                continue
-            due_date = start_date + relativedelta(months=rule.interval_months)
-            vals_list.append(
-                {
-                    "registration_id": registration.id,
-                    "rule_id": rule.id,
-                    "cycle": last_cycle.get(key, 0) + 1,
-                    "start_date": start_date,
-                    "due_date": due_date,
-                    "remind_date": due_date - relativedelta(days=rule.lead_days),
-                }
-            )
-        return Replacement.create(vals_list)
+        )
 
     @api.model
     def _register_from_portal(self, partner, vals):

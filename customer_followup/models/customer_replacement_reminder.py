@@ -7,9 +7,10 @@ from .product_consumable_rule import DELIVERY_DEFAULT_TYPES, fitting_touchpoint_
 
 
 class CustomerReplacementReminder(models.AbstractModel):
-    """Sends the reminders of due replacement cycles: a draft quotation for
-    the part, then an email, a postcard to print, an activity or an
-    opportunity for the salesperson, and the touchpoint of the contact."""
+    """Sends the steps of the reminder ladder of due replacement cycles: a
+    draft quotation for the part with the first step, then, at each step, an
+    email, a postcard to print, an activity or an opportunity for the
+    salesperson, and the touchpoint of the contact."""
 
     _name = "customer.replacement.reminder"
     _description = "Replacement reminders"
@@ -20,35 +21,39 @@ class CustomerReplacementReminder(models.AbstractModel):
 
     @api.model
     def _choose_contact(self, cycle):
-        """Return (touchpoint type, delivery, reason) of the reminder of
-        ``cycle``: the rule's, or the fallback's when the customer cannot be
-        reached so (``reason`` says why, else False)."""
-        touchpoint_type, delivery = self._planned_contact(cycle)
+        """Return (touchpoint type, delivery, reason) of the next reminder
+        step of ``cycle``: the step's, or the fallback's when the customer
+        cannot be reached so (``reason`` says why, else False)."""
+        touchpoint_type, delivery = self._planned_contact(
+            cycle, cycle.reminder_step + 1
+        )
         return self._fallback_contact(cycle, touchpoint_type, delivery)
 
     @api.model
     def _fallback_contact(self, cycle, touchpoint_type, delivery):
         """Return (touchpoint type, delivery, reason) of a reminder of
         ``cycle`` planned by ``touchpoint_type`` and ``delivery``: the contact
-        policy's first allowed contact (``reason`` says why the planned one
-        was not, else False). With none allowed, the salesperson is asked to
-        decide (an activity), with the reason."""
+        policy's first allowed contact, the one the planner chooses too
+        (``reason`` says why the planned one was not, else False). With none
+        allowed, an empty touchpoint type and the reasons, joined."""
         policy = self.env["customer.followup.policy"]
+        # the reasons in the language of this service's context
         chosen, reasons = policy._choose(
-            cycle.partner_id, touchpoint_type, policy._reminder_candidates()
+            cycle.with_env(self.env).partner_id,
+            touchpoint_type,
+            policy._reminder_candidates(),
         )
         if chosen == touchpoint_type:
             return touchpoint_type, delivery, False
         if not chosen:
-            ask = self.env.ref(DELIVERY_DEFAULT_TYPES["activity"], False)
-            return ask or touchpoint_type, "activity", reasons[0]
+            return chosen, False, reasons[0]
         return chosen, policy._reminder_delivery(chosen, delivery), reasons[0]
 
     @api.model
-    def _planned_contact(self, cycle):
-        """(touchpoint type, delivery) of the first reminder of ``cycle``
-        before fallbacks: the rule's, or the company's reorder reminder
-        settings for a learned cycle."""
+    def _planned_contact(self, cycle, number=1):
+        """(touchpoint type, delivery) of reminder step ``number`` of
+        ``cycle`` before fallbacks: the step of the rule's ladder, or the
+        company's reorder reminder settings for a learned cycle."""
         if cycle.source == "learned":
             company = cycle.company_id
             delivery = company.followup_reorder_delivery
@@ -58,7 +63,8 @@ class CustomerReplacementReminder(models.AbstractModel):
                 ),
                 delivery,
             )
-        return cycle.rule_id.touchpoint_type_id, cycle.rule_id.delivery
+        step = cycle._step(number)
+        return step.touchpoint_type_id, step.delivery
 
     @api.model
     def _quantity(self, cycle):
@@ -69,8 +75,79 @@ class CustomerReplacementReminder(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _send(self, cycles):
-        """Remind the customers of ``cycles`` (due, part not bought yet)."""
+    def _send_step(self, cycles):
+        """Send the next step of the ladder of ``cycles`` (due, part not
+        bought, for a later step neither replied nor opted out), one code
+        path for every step: its contact by the contact policy, the cycle's
+        step, the chatter, then the delivery. Step 1 is the first reminder:
+        it creates the quotation every later step refers to, and with no
+        allowed contact it asks the salesperson to decide; a later step with
+        no allowed contact stops the reminders."""
+        if not cycles:
+            return
+        self._create_quotations(cycles.filtered(lambda c: not c.reminder_step))
+        today = self.env.company._followup_today()
+        now = fields.Datetime.now()
+        labels = dict(cycles._fields["delivery"]._description_selection(self.env))
+        contacts = {}
+        for cycle in cycles:
+            number = cycle.reminder_step + 1
+            # a later step's stop is noted for the salesperson, in their
+            # language
+            chooser = self._for_salesperson(cycle) if number > 1 else self
+            touchpoint_type, delivery, reason = chooser._choose_contact(cycle)
+            if not touchpoint_type and number > 1:
+                cycle._stop_escalation(
+                    "unreachable", chooser._unreachable_note(cycle, reason)
+                )
+                continue
+            if not touchpoint_type:
+                ask = self.env.ref(DELIVERY_DEFAULT_TYPES["activity"], False)
+                touchpoint_type = ask or self._planned_contact(cycle, number)[0]
+                delivery = "activity"
+            contacts[cycle] = (touchpoint_type, delivery, number)
+            if reason:
+                cycle.message_post(
+                    body=self.env._(
+                        "Reminder sent by %(channel)s instead of %(rule_channel)s: "
+                        "%(reason)s.",
+                        channel=labels[delivery],
+                        rule_channel=labels[self._planned_contact(cycle, number)[1]],
+                        reason=reason,
+                    )
+                )
+        by_delivery = {}
+        sent = cycles.browse([cycle.id for cycle in contacts])
+        for (touchpoint_type, delivery, number), step_cycles in sent.grouped(
+            lambda c: contacts[c]
+        ).items():
+            vals = {
+                "reminder_step": number,
+                "reminder_step_date": now,
+                "touchpoint_type_id": touchpoint_type.id,
+                "delivery": delivery,
+                # a postcard step is printed again
+                "printed": False,
+                "printed_date": False,
+            }
+            if number == 1:
+                vals.update(state="reminded", reminded_date=today)
+            step_cycles.write(vals)
+            if number > 1:
+                step_cycles._message_log_batch(
+                    bodies={
+                        cycle.id: escape(self._for_salesperson(cycle)._step_note(cycle))
+                        for cycle in step_cycles
+                    }
+                )
+            by_delivery.setdefault(delivery, cycles.browse())
+            by_delivery[delivery] |= step_cycles
+        self._deliver(sent, by_delivery)
+
+    @api.model
+    def _create_quotations(self, cycles):
+        """The quotation of the first reminder of each of ``cycles``, with the
+        short link printed on the postcard and given in the mail."""
         if not cycles:
             return
         payment_companies = self.env["sale.order"]._followup_payment_companies(
@@ -80,7 +157,6 @@ class CustomerReplacementReminder(models.AbstractModel):
             self._prepare_quotation_vals(cycle, payment_companies=payment_companies)
             for cycle in cycles
         ]
-        # the short link printed on the postcard and given in the mail
         codes = self.env["sale.order"]._followup_new_short_codes(len(vals_list))
         for vals, code in zip(vals_list, codes, strict=True):
             vals["followup_short_code"] = code
@@ -91,76 +167,8 @@ class CustomerReplacementReminder(models.AbstractModel):
             .with_context(mail_auto_subscribe_no_notify=True)
             .create(vals_list)
         )
-        today = self.env.company._followup_today()
-        now = fields.Datetime.now()
-        labels = dict(cycles._fields["delivery"]._description_selection(self.env))
-        by_delivery = {}
         for cycle, quotation in zip(cycles, quotations, strict=True):
-            touchpoint_type, delivery, reason = self._choose_contact(cycle)
-            cycle.write(
-                {
-                    "state": "reminded",
-                    "reminded_date": today,
-                    "reminder_step": 1,
-                    "reminder_step_date": now,
-                    "quotation_id": quotation.id,
-                    "touchpoint_type_id": touchpoint_type.id,
-                    "delivery": delivery,
-                }
-            )
-            if reason:
-                cycle.message_post(
-                    body=self.env._(
-                        "Reminder sent by %(channel)s instead of %(rule_channel)s: "
-                        "%(reason)s.",
-                        channel=labels[delivery],
-                        rule_channel=labels[self._planned_contact(cycle)[1]],
-                        reason=reason,
-                    )
-                )
-            by_delivery.setdefault(delivery, cycles.browse())
-            by_delivery[delivery] |= cycle
-        self._deliver(cycles, by_delivery)
-
-    @api.model
-    def _send_steps(self, cycles):
-        """Send the next escalation step of ``cycles`` (reminded, neither
-        ordered nor replied, reachable by the step's channel), by the step's
-        channel, with the quotation of the first reminder."""
-        if not cycles:
-            return
-        now = fields.Datetime.now()
-        by_delivery = {}
-        contacts = {}
-        for cycle in cycles:
-            step = cycle._step(cycle.reminder_step + 1)
-            contacts[cycle] = self._fallback_contact(
-                cycle, step.touchpoint_type_id, step.delivery
-            )
-        for (touchpoint_type, delivery, _reason), step_cycles in cycles.grouped(
-            lambda c: contacts[c]
-        ).items():
-            for number, number_cycles in step_cycles.grouped("reminder_step").items():
-                number_cycles.write(
-                    {
-                        "reminder_step": number + 1,
-                        "reminder_step_date": now,
-                        "touchpoint_type_id": touchpoint_type.id,
-                        "delivery": delivery,
-                        # a postcard step is printed again
-                        "printed": False,
-                        "printed_date": False,
-                    }
-                )
-            step_cycles._message_log_batch(
-                bodies={
-                    cycle.id: escape(self._for_salesperson(cycle)._step_note(cycle))
-                    for cycle in step_cycles
-                }
-            )
-            by_delivery.setdefault(delivery, cycles.browse())
-            by_delivery[delivery] |= step_cycles
-        self._deliver(cycles, by_delivery)
+            cycle.quotation_id = quotation
 
     @api.model
     def _deliver(self, cycles, by_delivery):
@@ -231,7 +239,7 @@ class CustomerReplacementReminder(models.AbstractModel):
         for template, template_cycles in cycles.grouped(
             lambda c: (
                 c._step(c.reminder_step).mail_template_id
-                or c.rule_id.mail_template_id
+                or c._step(1).mail_template_id
                 or (reorder_template if c.source == "learned" else default_template)
             )
         ).items():
@@ -295,7 +303,7 @@ class CustomerReplacementReminder(models.AbstractModel):
                 record._name,
             ):
                 activity_type = call
-            reminder = self._for_salesperson(cycle)
+            summary, note = self._for_salesperson(cycle)._activity_texts(cycle)
             vals_list.append(
                 {
                     "res_model_id": self.env["ir.model"]._get_id(record._name),
@@ -303,8 +311,8 @@ class CustomerReplacementReminder(models.AbstractModel):
                     "activity_type_id": activity_type.id,
                     "automated": True,
                     "date_deadline": max(cycle.due_date, today),
-                    "summary": reminder._summary(cycle),
-                    "note": reminder._note(cycle),
+                    "summary": summary,
+                    "note": note,
                     "user_id": self._salesperson(cycle).id,
                 }
             )
@@ -344,10 +352,18 @@ class CustomerReplacementReminder(models.AbstractModel):
     def _for_salesperson(self, cycle):
         """The service in the language of the salesperson who reads the
         cycle's activities, opportunities and touchpoints."""
-        salesperson = self._salesperson(cycle)
-        return self.with_context(
-            lang=salesperson.lang or self.env.lang,
-            tz=salesperson.tz or cycle.company_id._followup_tz_name(),
+        reader = self.env["customer.followup.activity.text"]._for_reader(
+            self._salesperson(cycle), cycle.company_id
+        )
+        context = reader.env.context
+        return self.with_context(lang=context["lang"], tz=context["tz"])
+
+    @api.model
+    def _activity_texts(self, cycle):
+        """(summary, note) of the salesperson's activity or opportunity of
+        ``cycle``, by the activity text builder."""
+        return self.env["customer.followup.activity.text"]._texts(
+            summary=self._summary(cycle), text=self._note_text(cycle)
         )
 
     @api.model
@@ -380,33 +396,45 @@ class CustomerReplacementReminder(models.AbstractModel):
         )
 
     @api.model
+    def _unreachable_note(self, cycle, reason):
+        """Why the reminders of ``cycle`` stop before its next step."""
+        step = cycle.with_env(self.env)._step(cycle.reminder_step + 1)
+        return self.env._(
+            "Reminders stopped before step %(step)s (%(type)s): %(reason)s.",
+            step=cycle.reminder_step + 1,
+            type=step.touchpoint_type_id.display_name,
+            reason=reason,
+        )
+
+    @api.model
     def _note(self, cycle):
-        """The reminder for the salesperson, as HTML: names typed by users
-        (customer, products) are escaped."""
+        """The reminder for the salesperson, as HTML."""
+        return self._activity_texts(cycle)[1]
+
+    @api.model
+    def _note_text(self, cycle):
+        """The reminder for the salesperson, as text (the builder escapes
+        the names typed by users: customer, products)."""
         cycle = cycle.with_env(self.env)
         if cycle.source == "learned":
-            return escape(
-                self.env._(
-                    "%(customer)s last bought %(product)s on %(date)s and usually "
-                    "reorders it after about %(days)s days: expected on %(due)s. "
-                    "Quotation: %(quotation)s.",
-                    customer=cycle.partner_id.name,
-                    product=cycle.part_product_id.display_name,
-                    date=cycle.start_date,
-                    days=(cycle.due_date - cycle.start_date).days,
-                    due=cycle.due_date,
-                    quotation=cycle.quotation_id.name,
-                )
-            )
-        return escape(
-            self.env._(
-                "%(customer)s bought %(product)s on %(date)s; the %(part)s is due on "
-                "%(due)s. Quotation: %(quotation)s.",
+            return self.env._(
+                "%(customer)s last bought %(product)s on %(date)s and usually "
+                "reorders it after about %(days)s days: expected on %(due)s. "
+                "Quotation: %(quotation)s.",
                 customer=cycle.partner_id.name,
-                product=cycle.product_id.display_name,
-                date=cycle.registration_id.purchase_date,
-                part=cycle.part_product_id.display_name,
+                product=cycle.part_product_id.display_name,
+                date=cycle.start_date,
+                days=(cycle.due_date - cycle.start_date).days,
                 due=cycle.due_date,
                 quotation=cycle.quotation_id.name,
             )
+        return self.env._(
+            "%(customer)s bought %(product)s on %(date)s; the %(part)s is due on "
+            "%(due)s. Quotation: %(quotation)s.",
+            customer=cycle.partner_id.name,
+            product=cycle.product_id.display_name,
+            date=cycle.registration_id.purchase_date,
+            part=cycle.part_product_id.display_name,
+            due=cycle.due_date,
+            quotation=cycle.quotation_id.name,
         )

@@ -2,6 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.fields import Command
 
 from .customer_touchpoint_type import POSTAL_CHANNELS
 from .value_range import ValueRange
@@ -28,6 +29,8 @@ DELIVERY_DEFAULT_TYPES = {
     "activity": "customer_followup.touchpoint_type_call",
     "opportunity": "customer_followup.touchpoint_type_call",
 }
+# The rule's fields that are its first step's (step 1 of the ladder).
+FIRST_STEP_FIELDS = ("delivery", "touchpoint_type_id", "mail_template_id")
 
 
 def fitting_touchpoint_type(env, delivery, touchpoint_type):
@@ -107,35 +110,44 @@ class ProductConsumableRule(models.Model):
         help="How many days before the due date the customer is reminded.",
     )
     quantity = fields.Float(default=1.0, digits="Product Unit", required=True)
+    # The ladder of reminders: step 1 is the first reminder, each further
+    # step follows the previous one.
+    step_ids = fields.One2many(
+        "product.consumable.rule.step",
+        "rule_id",
+        string="Reminder Steps",
+        copy=True,
+        default=lambda self: [
+            Command.create({**self._default_first_step_vals(), "sequence": 0})
+        ],
+        help="The reminders of a cycle: the first step is sent the lead time "
+        "before the due date; each further step a number of days after the "
+        "previous one, as long as the customer has neither ordered the part "
+        "nor replied, nor opted out, and the window is open.",
+    )
+    # The first step's contact, for the rule lists and for code that creates
+    # rules with their first reminder (written to step 1, see create/write).
+    delivery = fields.Selection(
+        DELIVERIES,
+        string="Channel",
+        compute="_compute_first_step",
+        readonly=False,
+        help="The channel of the first reminder (step 1).",
+    )
     touchpoint_type_id = fields.Many2one(
         "customer.touchpoint.type",
-        required=True,
-        ondelete="restrict",
-        index=True,
-        default=lambda self: self.env.ref(
-            DELIVERY_DEFAULT_TYPES["mail"], raise_if_not_found=False
-        ),
-    )
-    delivery = fields.Selection(
-        DELIVERIES, string="Channel", required=True, default="mail"
+        compute="_compute_first_step",
+        readonly=False,
+        help="The touchpoint type of the first reminder (step 1).",
     )
     mail_template_id = fields.Many2one(
         "mail.template",
         string="Email Template",
+        compute="_compute_first_step",
+        readonly=False,
         domain="[('model', '=', 'customer.replacement')]",
-        default=lambda self: self.env.ref(
-            "customer_followup.mail_template_replacement_reminder",
-            raise_if_not_found=False,
-        ),
-    )
-    step_ids = fields.One2many(
-        "product.consumable.rule.step",
-        "rule_id",
-        string="Escalation Steps",
-        copy=True,
-        help="Further reminders after the first one, each a number of days "
-        "after the previous one, as long as the customer has neither ordered "
-        "the part nor replied, nor opted out, and the window is open.",
+        help="The mail of the first reminder (step 1), and of the further "
+        "mail steps without their own.",
     )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
@@ -156,6 +168,24 @@ class ProductConsumableRule(models.Model):
                 months=rule.interval_months,
                 product=rule.product_tmpl_id.display_name or "",
             )
+
+    @api.depends(
+        "step_ids.sequence",
+        "step_ids.delivery",
+        "step_ids.touchpoint_type_id",
+        "step_ids.mail_template_id",
+    )
+    def _compute_first_step(self):
+        for rule in self:
+            first = rule._steps()[:1]
+            rule.delivery = first.delivery
+            rule.touchpoint_type_id = first.touchpoint_type_id
+            rule.mail_template_id = first.mail_template_id
+
+    def _steps(self):
+        """The ladder of this rule, in order: step 1 first."""
+        self.ensure_one()
+        return self.step_ids.sorted(lambda step: (step.sequence, step.id or 0))
 
     @api.onchange("delivery")
     def _onchange_delivery(self):
@@ -193,15 +223,66 @@ class ProductConsumableRule(models.Model):
                     )
                 )
 
-    @api.constrains("delivery", "touchpoint_type_id")
-    def _check_touchpoint_type(self):
-        """An email logs an email contact, a printed reminder a postal one."""
-        check_delivery_touchpoint_type(self)
+    @api.constrains("step_ids")
+    def _check_first_step(self):
+        """A rule reminds at least once: its ladder has a first step."""
+        if any(not rule.step_ids for rule in self):
+            raise ValidationError(self._no_step_message())
+
+    def _no_step_message(self):
+        return self.env._(
+            "A replacement rule needs at least one reminder step: the first reminder."
+        )
+
+    @api.model
+    def _first_step_vals(self, vals):
+        """Take the first reminder's contact out of rule values ``vals``: the
+        values of step 1, or {} when none is given."""
+        return {key: vals.pop(key) for key in FIRST_STEP_FIELDS if key in vals}
+
+    @api.model
+    def _default_first_step_vals(self):
+        """The first reminder of a rule created without one: an email."""
+        email = self.env.ref(DELIVERY_DEFAULT_TYPES["mail"], raise_if_not_found=False)
+        template = self.env.ref(
+            "customer_followup.mail_template_replacement_reminder",
+            raise_if_not_found=False,
+        )
+        return {
+            "delivery": "mail",
+            "touchpoint_type_id": email.id,
+            "mail_template_id": template.id,
+        }
+
+    @api.model
+    def _complete_first_step_vals(self, given):
+        """Step 1 of ``given`` values, the email's defaults for the others
+        (the touchpoint type the delivery proposes when none is given)."""
+        first = {**self._default_first_step_vals(), **given}
+        if "touchpoint_type_id" not in given:
+            first["touchpoint_type_id"] = fitting_touchpoint_type(
+                self.env,
+                first["delivery"],
+                self.env["customer.touchpoint.type"].browse(
+                    first["touchpoint_type_id"]
+                ),
+            ).id
+        return first
 
     @api.model_create_multi
     def create(self, vals_list):
+        """Rule values may give the first reminder's contact (``delivery``,
+        ``touchpoint_type_id``, ``mail_template_id``): it becomes step 1,
+        before the ``step_ids`` given. Without it, ``step_ids`` is the whole
+        ladder; a rule without any step reminds by email."""
         for vals in vals_list:
             self._check_rule_values(vals)
+            first = self._first_step_vals(vals)
+            steps = list(vals.get("step_ids") or [])
+            if first or not steps:
+                first = self._complete_first_step_vals(first)
+                # sequence 0 and created first: before every other step
+                vals["step_ids"] = [Command.create({**first, "sequence": 0}), *steps]
         rules = super().create(vals_list)
         active = rules.filtered("active")
         active._owned_registrations()._plan_cycles(rules=active)
@@ -209,7 +290,19 @@ class ProductConsumableRule(models.Model):
 
     def write(self, vals):
         self._check_rule_values(vals)
-        res = super().write(vals)
+        vals = dict(vals)
+        first = self._first_step_vals(vals)
+        # its steps are changed in one go: the ladder is checked at the end
+        res = super(
+            ProductConsumableRule, self.with_context(followup_rule_write=True)
+        ).write(vals)
+        if first:
+            for rule in self:
+                if step := rule._steps()[:1]:
+                    step.write(first)
+                else:
+                    step_vals = self._complete_first_step_vals(first)
+                    rule.step_ids = [Command.create({**step_vals, "sequence": 0})]
         if vals.get("active") or "product_tmpl_id" in vals:
             active = self.filtered("active")
             active._owned_registrations()._plan_cycles(rules=active)

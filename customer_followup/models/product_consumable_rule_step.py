@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from .product_consumable_rule import (
     DELIVERIES,
@@ -10,9 +11,10 @@ from .value_range import ValueRange
 
 
 class ProductConsumableRuleStep(models.Model):
-    """A further reminder of a replacement rule: the rule's own channel is the
-    first reminder, its steps follow one after the other while the customer
-    has neither ordered the part nor replied."""
+    """A reminder of a replacement rule: step 1 is the first reminder, sent
+    the rule's lead time before the due date; the further steps follow one
+    after the other while the customer has neither ordered the part nor
+    replied."""
 
     _name = "product.consumable.rule.step"
     _inherit = ["customer.followup.guard"]
@@ -27,12 +29,18 @@ class ProductConsumableRuleStep(models.Model):
         ondelete="cascade",
     )
     sequence = fields.Integer(default=10)
+    number = fields.Integer(
+        string="Step",
+        compute="_compute_number",
+        help="1 is the first reminder, 2 the step after it, and so on.",
+    )
     delay_days = fields.Integer(
         string="Days After Previous",
         required=True,
         default=14,
         help="How many days after the previous reminder this one is sent, if "
-        "the customer has neither ordered the part nor replied.",
+        "the customer has neither ordered the part nor replied (the first "
+        "step is sent the rule's lead time before the due date instead).",
     )
     delivery = fields.Selection(
         DELIVERIES, string="Channel", required=True, default="print"
@@ -56,6 +64,24 @@ class ProductConsumableRuleStep(models.Model):
 
     _sequence_range = ValueRange("sequence", 0, 1000000)
     _delay_range = ValueRange("delay_days", 1, 365)
+
+    @api.depends("rule_id.step_ids.sequence")
+    def _compute_number(self):
+        for step in self:
+            steps = step.rule_id.step_ids.sorted(lambda s: (s.sequence, s.id or 0))
+            step.number = next(
+                (n for n, other in enumerate(steps, 1) if other == step), 0
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_last_step(self):
+        """A rule keeps its first reminder: its last step is not deleted
+        (deleting the rule deletes its steps; the rule's own write checks
+        its ladder once all its step changes are made)."""
+        if self.env.context.get("followup_rule_write"):
+            return
+        if any(not (rule.step_ids - self) for rule in self.rule_id):
+            raise ValidationError(self.rule_id._no_step_message())
 
     @api.depends("delivery", "delay_days")
     def _compute_display_name(self):

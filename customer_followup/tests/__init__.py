@@ -30,6 +30,7 @@ from . import test_cadence_contacts
 from . import test_migration_cadence
 from . import test_activity_schedule_next
 from . import test_replacement_escalation
+from . import test_replacement_ladder
 from . import test_campaign
 from . import test_campaign_bad_input
 from . import test_campaign_concurrency

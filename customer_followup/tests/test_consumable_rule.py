@@ -80,27 +80,30 @@ class TestConsumableRule(FollowupCase):
 
     def test_delivery_proposes_its_touchpoint_type(self):
         ref = self.env.ref
-        form = Form(self.env["product.consumable.rule"])
-        self.assertEqual(form.delivery, "mail")
-        self.assertEqual(
-            form.touchpoint_type_id, ref("customer_followup.touchpoint_type_email")
-        )
-        form.delivery = "print"
-        self.assertEqual(
-            form.touchpoint_type_id,
-            ref("customer_followup.touchpoint_type_printed_mail"),
-        )
-        form.touchpoint_type_id = ref("customer_followup.touchpoint_type_postcard")
-        form.delivery = "activity"
-        self.assertEqual(
-            form.touchpoint_type_id,
-            ref("customer_followup.touchpoint_type_postcard"),
-            "an activity may ask for any contact, e.g. a handwritten postcard",
-        )
-        form.delivery = "mail"
-        self.assertEqual(
-            form.touchpoint_type_id, ref("customer_followup.touchpoint_type_email")
-        )
+        # a new rule's form shows its first reminder as step 1
+        rule_form = Form(self.env["product.consumable.rule"])
+        self.assertEqual(len(rule_form.step_ids), 1)
+        with rule_form.step_ids.edit(0) as form:
+            self.assertEqual(form.delivery, "mail")
+            self.assertEqual(
+                form.touchpoint_type_id, ref("customer_followup.touchpoint_type_email")
+            )
+            form.delivery = "print"
+            self.assertEqual(
+                form.touchpoint_type_id,
+                ref("customer_followup.touchpoint_type_printed_mail"),
+            )
+            form.touchpoint_type_id = ref("customer_followup.touchpoint_type_postcard")
+            form.delivery = "activity"
+            self.assertEqual(
+                form.touchpoint_type_id,
+                ref("customer_followup.touchpoint_type_postcard"),
+                "an activity may ask for any contact, e.g. a handwritten postcard",
+            )
+            form.delivery = "mail"
+            self.assertEqual(
+                form.touchpoint_type_id, ref("customer_followup.touchpoint_type_email")
+            )
 
     def test_touchpoint_type_fits_delivery(self):
         ref = self.env.ref

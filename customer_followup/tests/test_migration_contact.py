@@ -35,9 +35,7 @@ class TestMigrationContact(FollowupCase):
         cr.execute(
             """
             ALTER TABLE product_consumable_rule
-                ADD COLUMN channel varchar NOT NULL DEFAULT 'email',
-                DROP COLUMN touchpoint_type_id CASCADE,
-                DROP COLUMN delivery;
+                ADD COLUMN channel varchar NOT NULL DEFAULT 'email';
             ALTER TABLE customer_replacement
                 ADD COLUMN channel varchar,
                 DROP COLUMN touchpoint_type_id CASCADE,
@@ -54,7 +52,15 @@ class TestMigrationContact(FollowupCase):
             [reminded.id],
         )
 
+        # 19.0.1.1.0 had no reminder steps
+        cr.execute(
+            "DELETE FROM product_consumable_rule_step WHERE rule_id = ANY(%s)",
+            [[rule.id for rule in rules.values()]],
+        )
+
         load_migration("19.0.1.2.0", "pre-migrate").migrate(cr, "19.0.1.1.0")
+        # the first reminder is step 1 since 19.0.1.5.0
+        load_migration("19.0.1.5.0", "pre-first-step").migrate(cr, "19.0.1.1.0")
         self.env.invalidate_all()
 
         ref = self.env.ref

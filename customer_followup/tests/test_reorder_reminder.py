@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo import sql_db
 from odoo.tests import tagged
 
-from ..models.customer_replacement import LEARNED_PLANNING_LOCK
+from ..models.customer_replacement_generator import LEARNED_PLANNING_LOCK
 from .common import FollowupCase
 
 INTERVALS_CRON = "customer_followup.ir_cron_reorder_intervals"

@@ -204,6 +204,7 @@ class TestReplacementEscalation(FollowupCase):
                 "part_product_id": self.valve.id,
                 "interval_months": 24,
                 "lead_days": 30,
+                "delivery": "mail",
                 "step_ids": [
                     fields.Command.create(
                         {
@@ -400,7 +401,7 @@ class TestReplacementEscalation(FollowupCase):
     # ------------------------------------------------------------------
 
     def test_rule_without_steps_sends_one_reminder(self):
-        self.gasket_rule.step_ids.unlink()
+        (self.step_postcard | self.step_call).unlink()
         cycle = self._cycles()
         self._run_cron("2025-12-20 06:00:00")
         self.assertEqual(cycle.reminder_step, 1)
@@ -410,7 +411,7 @@ class TestReplacementEscalation(FollowupCase):
         self.assertEqual(len(self._touchpoints()), 1)
 
     def test_steps_added_later_follow_the_reminded_cycles(self):
-        self.gasket_rule.step_ids.unlink()
+        (self.step_postcard | self.step_call).unlink()
         cycle = self._cycles()
         self._run_cron("2025-12-20 06:00:00")
         self.assertFalse(cycle.next_step_date)
@@ -483,12 +484,14 @@ class TestReplacementEscalation(FollowupCase):
 
     def test_steps_are_copied_with_the_rule(self):
         copy = self.gasket_rule.copy({"active": False})
-        self.assertEqual(copy.step_ids.mapped("delivery"), ["print", "activity"])
+        self.assertEqual(
+            copy._steps().mapped("delivery"), ["mail", "print", "activity"]
+        )
 
     def test_salesman_reads_steps_manager_edits_them(self):
         self.assertEqual(
-            self.gasket_rule.with_user(self.salesman).step_ids.mapped("delay_days"),
-            [14, 14],
+            self.gasket_rule.with_user(self.salesman).step_ids.mapped("delivery"),
+            ["mail", "print", "activity"],
         )
         with self.assertRaises(AccessError):
             self.step_call.with_user(self.salesman).delay_days = 21

@@ -1,0 +1,168 @@
+# One model, one file per concept (see the base model's docstring).
+# pylint: disable=consider-merging-classes-inherited
+from odoo import api, models
+from odoo.fields import Domain
+
+
+class CustomerReplacement(models.Model):
+    """The scheduler of the replacement cycles: the nightly job expires the
+    cycles past their window, plans the learned ones, then sends the due
+    first reminders and the due later steps, in locked batches within the
+    cron's time budget."""
+
+    _inherit = "customer.replacement"
+
+    @api.model
+    def _commit_batch(self, processed, remaining):
+        """Commit a batch and tell whether time is left, in a cron run only:
+        called from anywhere else (a test, a shell, another method), the work
+        stays in the caller's transaction and nothing stops it."""
+        if not self.env.context.get("ir_cron_progress_id"):
+            return True
+        return self.env["ir.cron"]._commit_progress(processed, remaining=remaining)
+
+    @api.model
+    def _open_cycle_domain(self, today):
+        """Cycles still worth a reminder: within their window, of an active
+        registration, rule and customer."""
+        rule_cycles = Domain(
+            [
+                ("source", "=", "rule"),
+                ("registration_id.state", "=", "active"),
+                ("rule_id.active", "=", True),
+            ]
+        )
+        learned_cycles = Domain(
+            [
+                ("source", "=", "learned"),
+                ("part_product_id.followup_replenishable", "=", True),
+            ]
+        )
+        return Domain(
+            [("expiry_date", ">=", today), ("partner_id.active", "=", True)]
+        ) & (rule_cycles | learned_cycles)
+
+    @api.model
+    def _reminder_domain(self, today):
+        return self._open_cycle_domain(today) & Domain(
+            [
+                ("state", "=", "planned"),
+                ("remind_date", "<=", today),
+                ("partner_id.followup_no_replacement_reminder", "=", False),
+            ]
+        )
+
+    @api.model
+    def _escalation_domain(self, today):
+        return self._open_cycle_domain(today) & Domain(
+            [("state", "=", "reminded"), ("next_step_date", "<=", today)]
+        )
+
+    @api.model
+    def _cron_send_reminders(self, batch_size=200, expiry_batch_size=1000):
+        """Expire the cycles past their window, remind the due ones, then send
+        the due escalation steps, in batches within the cron's time budget.
+        Another worker's locked cycles are left to it."""
+        today = self.env.company._followup_today()
+        self = self.sudo()  # noqa: PLW0642
+        if not self._expire_due_cycles(today, batch_size=expiry_batch_size):
+            return
+        if not self._plan_learned_cycles(today):
+            return
+        reminders = self._reminder_domain(today)
+        escalations = self._escalation_domain(today)
+        if not self._process_locked(
+            reminders,
+            lambda cycle: cycle.state == "planned",
+            lambda cycles: cycles._send_reminders(),
+            batch_size,
+            order="remind_date, id",
+            later=[escalations],
+        ):
+            return
+        self._process_locked(
+            escalations,
+            lambda cycle: cycle.next_step_date and cycle.next_step_date <= today,
+            lambda cycles: cycles._send_escalations(),
+            batch_size,
+            order="next_step_date, id",
+        )
+
+    @api.model
+    def _process_locked(self, domain, is_due, process, batch_size, order, later=()):
+        """Process the cycles of ``domain`` in batches, each cycle once: a
+        batch is locked first, and the cycles another worker holds, or has
+        processed since our search (``is_due`` is False once they are read
+        again under the lock), are left out. Returns False when the cron's
+        time is used up (the ``later`` domains count as remaining work)."""
+        seen_ids = []
+        while True:
+            batch = self.search(
+                domain & Domain("id", "not in", seen_ids), limit=batch_size, order=order
+            )
+            if not batch:
+                return True
+            seen_ids += batch.ids
+            locked = batch.try_lock_for_update()
+            locked.invalidate_recordset()
+            todo = locked.filtered(is_due)
+            process(todo)
+            remaining = self.search_count(
+                domain & Domain("id", "not in", seen_ids)
+            ) + sum(self.search_count(later_domain) for later_domain in later)
+            if not self._commit_batch(len(todo), remaining):
+                return False
+
+    def _find_parts_bought(self):
+        """Return {cycle: confirmed order} for the cycles whose customer already
+        bought the part since the cycle started."""
+        if not self:
+            return {}
+        lines = (
+            self.env["sale.order.line"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("state", "=", "sale"),
+                    (
+                        "order_id.partner_id.commercial_partner_id",
+                        "in",
+                        self.partner_id.ids,
+                    ),
+                    ("product_id", "in", self.part_product_id.ids),
+                    ("order_id.date_order", ">", min(self.mapped("start_date"))),
+                ],
+                ["order_id", "product_id"],
+                order="id",
+            )
+        )
+        orders_by_key = {}
+        for line in lines:
+            order = line.order_id
+            key = (order.partner_id.commercial_partner_id, line.product_id)
+            orders_by_key.setdefault(key, self.env["sale.order"])
+            orders_by_key[key] |= order
+        result = {}
+        for cycle in self:
+            orders = orders_by_key.get((cycle.partner_id, cycle.part_product_id))
+            if not orders:
+                continue
+            orders = orders.filtered(
+                lambda o, c=cycle: (
+                    o.company_id._followup_date(o.date_order) > c.start_date
+                )
+            )
+            if orders:
+                result[cycle] = orders.sorted("date_order")[0]
+        return result
+
+    def _send_reminders(self):
+        """Remind the customers of these due cycles, unless they bought the
+        part already: the cycle is then ordered."""
+        if not self:
+            return
+        bought = self._find_parts_bought()
+        for cycle, order in bought.items():
+            cycle._mark_ordered(order)
+        cycles = self - self.browse([c.id for c in bought])
+        self.env["customer.replacement.reminder"]._send_step(cycles)

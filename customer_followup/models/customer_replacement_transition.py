@@ -1,0 +1,118 @@
+# One model, one file per concept (see the base model's docstring).
+# pylint: disable=consider-merging-classes-inherited
+from odoo import api, models
+from odoo.fields import Domain
+
+
+class CustomerReplacement(models.Model):
+    """The transitions of a cycle: ordered (the next cycle from the order
+    date), expired (the next one from its due date, caught up)."""
+
+    _inherit = "customer.replacement"
+
+    # ------------------------------------------------------------------
+    # Cycle transitions
+    # ------------------------------------------------------------------
+
+    def _plan_next_cycles(self, start_dates):
+        """Plan the cycle after each of these (ordered or expired) cycles,
+        from ``start_dates[cycle]``. A learned cycle has no next one here:
+        the nightly job learns the next expected date from the new order."""
+        cycles = self.filtered(lambda c: c.source == "rule")
+        return self._plan_rule_cycles(
+            {
+                (cycle.registration_id, cycle.rule_id): start_dates[cycle]
+                for cycle in cycles
+            }
+        )
+
+    def _mark_ordered(self, order):
+        """The customer bought the part in ``order``: close the cycles and plan
+        the next ones from the order date."""
+        if not self:
+            return
+        order_date = order.company_id._followup_date(order.date_order)
+        part_lines = order.order_line.filtered(
+            lambda line: line.product_id in self.part_product_id
+        )
+        amounts = {
+            part: sum(lines.mapped("price_subtotal"))
+            for part, lines in part_lines.grouped("product_id").items()
+        }
+        for record in self:
+            record.write(
+                {
+                    "state": "ordered",
+                    "order_id": order.id,
+                    "order_amount": amounts.get(record.part_product_id, 0.0),
+                }
+            )
+        stale_quotations = self.quotation_id.filtered(
+            lambda q: q != order and q.state in ("draft", "sent")
+        )
+        if stale_quotations:
+            stale_quotations._action_cancel()
+        self._plan_next_cycles(dict.fromkeys(self, order_date))
+
+    @api.model
+    def _on_order_confirmed(self, orders):
+        """Close the open cycles whose part is in a confirmed order."""
+        orders = orders.filtered(lambda o: o.state == "sale")
+        parts = orders.order_line.product_id
+        if not parts:
+            return
+        cycles = self.sudo().search(
+            [
+                ("state", "in", ("planned", "reminded")),
+                ("partner_id", "in", orders.partner_id.commercial_partner_id.ids),
+                ("part_product_id", "in", parts.ids),
+            ]
+        )
+        for order in orders:
+            order_date = order.company_id._followup_date(order.date_order)
+            order_cycles = cycles.filtered(
+                lambda c, o=order, d=order_date: (
+                    c.partner_id == o.partner_id.commercial_partner_id
+                    and c.part_product_id in o.order_line.product_id
+                    and c.start_date <= d
+                )
+            )
+            order_cycles._mark_ordered(order)
+            cycles -= order_cycles
+
+    @api.model
+    def _expiry_domain(self, today):
+        return Domain(
+            [
+                ("state", "in", ("planned", "reminded")),
+                ("expiry_date", "<", today),
+            ]
+        )
+
+    @api.model
+    def _expire_due_cycles(self, today, batch_size=1000):
+        """Expire every open cycle past its window and plan the next one from
+        its due date, or from the first due date whose cycle is still open
+        (a product registered long ago skips the cycles it missed).
+
+        Returns False when the cron's time is used up: the runner calls the
+        job again, and it goes on with the cycles still to expire (and then
+        the reminders, counted as remaining too)."""
+        domain = self._expiry_domain(today)
+        while expired := self.search(domain, limit=batch_size, order="id"):
+            expired.write({"state": "expired"})
+            expired._plan_next_cycles(
+                {
+                    record: record.rule_id._catch_up_start(record.due_date, today)
+                    for record in expired
+                    if record.source == "rule"
+                }
+            )
+            remaining = (
+                self.search_count(domain)
+                + self.search_count(self._reminder_domain(today))
+                + self.search_count(self._escalation_domain(today))
+            )
+            if not self._commit_batch(len(expired), remaining):
+                return False
+        return True
