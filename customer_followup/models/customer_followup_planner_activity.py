@@ -5,6 +5,7 @@ from collections import defaultdict
 from odoo import api, models
 from odoo.tools import SQL
 
+from .customer_followup_orders import confirmed_orders_sql
 from .customer_followup_plan_line import PlanAction
 
 
@@ -57,16 +58,17 @@ class CustomerFollowupPlanner(models.AbstractModel):
                         SELECT so.name, so.date_order
                           FROM res_partner p
                           JOIN LATERAL (
-                                SELECT name, date_order, id
-                                  FROM sale_order
-                                 WHERE partner_id = p.id AND state = 'sale'
-                              ORDER BY date_order DESC, id DESC
+                                SELECT so.name, so.date_order, so.id
+                                  FROM (%s) so
+                                 WHERE so.buyer_id = p.id
+                              ORDER BY so.date_order DESC, so.id DESC
                                  LIMIT 1) so ON TRUE
                          WHERE p.commercial_partner_id = c.id
                       ORDER BY so.date_order DESC, so.id DESC
                          LIMIT 1) so ON TRUE
                 """,
                 id_list,
+                confirmed_orders_sql("name"),
             )
         ):
             data[pid]["order"] = (name, date)

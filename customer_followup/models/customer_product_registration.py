@@ -295,11 +295,12 @@ class CustomerProductRegistration(models.Model):
                 )
             )
         bought = self.env["sale.order.line"].search_count(
-            [
-                ("state", "=", "sale"),
-                ("order_id.partner_id", "child_of", partner.id),
-                ("product_id", "=", vals["product_id"]),
-            ],
+            Domain(
+                "order_id",
+                "any",
+                self.env["sale.order"]._followup_confirmed_domain(partner),
+            )
+            & Domain("product_id", "=", vals["product_id"]),
             limit=1,
         )
         to_confirm = company.followup_confirm_portal_registrations and not bought

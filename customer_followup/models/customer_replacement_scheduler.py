@@ -122,16 +122,14 @@ class CustomerReplacement(models.Model):
             self.env["sale.order.line"]
             .sudo()
             .search_fetch(
-                [
-                    ("state", "=", "sale"),
-                    (
-                        "order_id.partner_id.commercial_partner_id",
-                        "in",
-                        self.partner_id.ids,
+                Domain(
+                    "order_id",
+                    "any",
+                    self.env["sale.order"]._followup_confirmed_domain(
+                        self.partner_id, since=min(self.mapped("start_date"))
                     ),
-                    ("product_id", "in", self.part_product_id.ids),
-                    ("order_id.date_order", ">", min(self.mapped("start_date"))),
-                ],
+                )
+                & Domain("product_id", "in", self.part_product_id.ids),
                 ["order_id", "product_id"],
                 order="id",
             )
