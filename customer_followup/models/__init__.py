@@ -28,6 +28,13 @@ from . import customer_replacement
 from . import customer_replacement_reminder
 from . import customer_followup_campaign_piece
 from . import customer_followup_campaign_line
+from . import customer_followup_campaign_audience
+from . import customer_followup_campaign_allocation
+from . import customer_followup_campaign_greeting
+from . import customer_followup_campaign_anniversary
+from . import customer_followup_campaign_preview
+from . import customer_followup_campaign_delivery
+from . import customer_followup_campaign_mailing
 from . import customer_followup_campaign
 from . import customer_followup_campaign_season
 from . import customer_followup_planner_campaign
