@@ -4,7 +4,7 @@
     "name": "Customer Follow-up",
     "summary": "Touchpoint ledger, ABCD customer tiers, capacity-aware follow-up "
     "planning and replacement-part reminders for repeat customers",
-    "version": "19.0.1.4.0",
+    "version": "19.0.1.5.0",
     "category": "Sales/CRM",
     "website": "https://github.com/customer-followup/customer_followup",
     "author": "customer_followup contributors",
@@ -13,7 +13,7 @@
     "development_status": "Beta",
     "application": True,
     "installable": True,
-    "depends": ["sale_management", "crm", "mail", "mass_mailing", "digest"],
+    "depends": ["sale_management", "crm", "mail", "portal", "utm", "digest"],
     "data": [
         "security/customer_followup_security.xml",
         "security/ir.model.access.csv",

@@ -34,11 +34,10 @@ from . import customer_followup_campaign_greeting
 from . import customer_followup_campaign_anniversary
 from . import customer_followup_campaign_preview
 from . import customer_followup_campaign_delivery
-from . import customer_followup_campaign_mailing
+from . import customer_followup_campaign_email
 from . import customer_followup_campaign
 from . import customer_followup_campaign_season
 from . import customer_followup_planner_campaign
-from . import mailing_trace
 from . import product_consumable_rule_suggestion
 from . import customer_followup_control
 from . import ir_http

@@ -47,12 +47,12 @@ class CustomerFollowupCampaign(models.Model):
         "customer.followup.campaign.anniversary",
         "customer.followup.campaign.preview",
         "customer.followup.campaign.delivery",
-        "customer.followup.campaign.mailing",
+        "customer.followup.campaign.email",
     ]
     _description = "Follow-up Campaign"
     _order = "send_date desc, id desc"
 
-    _followup_system_fields = ("state", "mailing_id", "utm_campaign_id")
+    _followup_system_fields = ("state", "utm_campaign_id")
 
     name = fields.Char(required=True, tracking=True)
     occasion = fields.Selection(

@@ -22,7 +22,7 @@ class CustomerFollowupCampaignDelivery(models.AbstractModel):
             self._create_activities(personal, today)
         emails = pieces.filtered(lambda piece: piece.kind == "email")
         if emails:
-            self._create_mailing(emails, send_date)
+            self._send_emails(emails, send_date)
         return pieces
 
     def _insert_pieces(self, lines, send_date):

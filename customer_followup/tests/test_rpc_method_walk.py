@@ -53,10 +53,6 @@ CALLS = {
         "campaign",
         "write",
     ),
-    ("customer.followup.campaign.mailing", "action_view_mailing"): (
-        "campaign",
-        "read",
-    ),
     ("mail.activity", "action_feedback_schedule_next"): ("activity", "write"),
     ("customer.tier", "action_view_partners"): ("tier", "read"),
     ("customer.product.registration", "action_confirm_registration"): (
@@ -78,7 +74,6 @@ CALLS = {
         "campaign",
         "read",
     ),
-    ("customer.followup.campaign", "action_view_mailing"): ("campaign", "read"),
     ("customer.followup.campaign", "action_view_response"): ("campaign", "read"),
     ("customer.followup.campaign", "action_view_pieces"): ("campaign", "read"),
     ("customer.followup.campaign.template", "action_create_campaign"): (

@@ -1,20 +1,21 @@
-from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-EMAIL_BATCH = 10000
-CAMPAIGN_CRON = "customer_followup.ir_cron_campaigns"
+from odoo.addons.customer_followup.models.customer_followup_campaign_email import (
+    CAMPAIGN_CRON,
+)
 
 
-class CustomerFollowupCampaignMailing(models.AbstractModel):
+class CustomerFollowupCampaign(models.Model):
     """The campaign's emails through Email Marketing: one mailing per
-    language, its UTM campaign, the mailings' statistics, and the sent
-    emails logged as touchpoints."""
+    language, its UTM campaign, the mailings' statistics, and the emails the
+    mailings sent logged as touchpoints."""
 
-    _name = "customer.followup.campaign.mailing"
-    _description = "Follow-up Campaign Email Marketing"
+    _inherit = "customer.followup.campaign"
+
+    _followup_system_fields = ("state", "utm_campaign_id", "mailing_id")
 
     mailing_id = fields.Many2one(
         "mailing.mailing",
@@ -30,35 +31,17 @@ class CustomerFollowupCampaignMailing(models.AbstractModel):
     mailing_clicked = fields.Integer(string="Clicked", compute="_compute_mailing_stats")
     mailing_replied = fields.Integer(string="Replied", compute="_compute_mailing_stats")
     mailing_bounced = fields.Integer(string="Bounced", compute="_compute_mailing_stats")
-    utm_campaign_id = fields.Many2one(
-        "utm.campaign",
-        string="UTM Campaign",
-        readonly=True,
-        copy=False,
-        ondelete="set null",
-    )
 
-    def _create_mailing(self, pieces, send_date=None):
+    def _send_emails(self, pieces, send_date=None):
         """The campaign's mailings in Email Marketing, one per language of the
         recipients (its subject and message in that language), all of the
         campaign's UTM campaign, scheduled at the send date (an anniversary
         campaign has mailings each day)."""
         utm_campaign = self._utm_campaign()
-        schedule = max(
-            self.company_id._followup_moment(
-                send_date or self.send_date, self.send_hour
-            ),
-            fields.Datetime.now(),
-        )
-        default_lang = self.env.lang or "en_US"
-        by_lang = defaultdict(list)
-        for piece in pieces:
-            by_lang[piece.partner_id.lang or default_lang].append(piece.id)
-        piece_model = self.env["customer.followup.campaign.piece"]
+        schedule = self._email_moment(send_date)
         main = None
-        for lang, piece_ids in sorted(by_lang.items()):
+        for lang, lang_pieces in self._email_pieces_by_lang(pieces).items():
             campaign = self.with_context(lang=lang)
-            lang_pieces = piece_model.browse(piece_ids)
             message = campaign.message
             mailing = self.env["mailing.mailing"].create(
                 {
@@ -77,8 +60,8 @@ class CustomerFollowupCampaignMailing(models.AbstractModel):
             )
             mailing.action_put_in_queue()
             lang_pieces.write({"mailing_id": mailing.id})
-            if main is None or len(piece_ids) > main[0]:
-                main = (len(piece_ids), mailing)
+            if main is None or len(lang_pieces) > main[0]:
+                main = (len(lang_pieces), mailing)
         self.write({"mailing_id": main[1].id})
 
     def _utm_campaign(self):
@@ -104,9 +87,11 @@ class CustomerFollowupCampaignMailing(models.AbstractModel):
 
     def _cancel_emails(self):
         """The campaign is cancelled: its mailings not sent yet are removed."""
+        result = super()._cancel_emails()
         self._mailings().filtered(
             lambda mailing: mailing.state in ("draft", "in_queue")
         ).unlink()
+        return result
 
     @api.depends("mailing_id")
     def _compute_mailing_stats(self):
@@ -168,12 +153,10 @@ class CustomerFollowupCampaignMailing(models.AbstractModel):
             cron.sudo()._trigger(now + timedelta(minutes=1))
 
     @api.model
-    def _log_sent_emails(self, batch_size=EMAIL_BATCH, cron=False):
-        """Log the campaigns' emails that their mailing sent, one touchpoint
-        each, set-based, in batches; the pieces another worker holds are
-        left to it. Returns False when the cron's time is used up."""
-        piece_model = self.env["customer.followup.campaign.piece"].sudo()
-        self.env.flush_all()
+    def _sent_email_piece_ids(self):
+        """The waiting email pieces whose mailing sent the email, besides
+        those of the mail composer."""
+        piece_ids = super()._sent_email_piece_ids()
         # the waiting emails per mailing (the pieces of campaigns confirmed
         # before the pieces knew their mailing: the campaign's), then the sent
         # traces of each mailing: two index scans each, whatever the
@@ -192,7 +175,6 @@ class CustomerFollowupCampaignMailing(models.AbstractModel):
                 """
             )
         )
-        piece_ids = []
         for mailing_id, ids, partner_ids in waiting:
             sent = {
                 row[0]
@@ -212,13 +194,4 @@ class CustomerFollowupCampaignMailing(models.AbstractModel):
                 for piece_id, partner_id in zip(ids, partner_ids, strict=True)
                 if partner_id in sent
             ]
-        piece_ids.sort()
-        for start in range(0, len(piece_ids), batch_size):
-            batch = piece_ids[start : start + batch_size]
-            piece_model._log_done(piece_model.browse(batch))
-            remaining = max(0, len(piece_ids) - start - len(batch))
-            if cron and not self.env["ir.cron"]._commit_progress(
-                len(batch), remaining=remaining
-            ):
-                return False
-        return True
+        return piece_ids
