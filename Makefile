@@ -31,9 +31,9 @@ run:
 lint:
 	python3 -m ruff check --no-fix .
 	python3 -m ruff format --check .
-	python3 -m pylint --rcfile=.pylintrc customer_followup
-	python3 -m oca_pre_commit_hooks.cli customer_followup/__manifest__.py
-	python3 -m oca_pre_commit_hooks.cli_po customer_followup/i18n/*.po customer_followup/i18n/*.pot
+	python3 -m pylint --rcfile=.pylintrc customer_followup customer_followup_mass_mailing
+	python3 -m oca_pre_commit_hooks.cli customer_followup/__manifest__.py customer_followup_mass_mailing/__manifest__.py
+	python3 -m oca_pre_commit_hooks.cli_po customer_followup/i18n/*.po customer_followup/i18n/*.pot customer_followup_mass_mailing/i18n/*.po customer_followup_mass_mailing/i18n/*.pot
 
 bench:  ## benchmarks at 1k/10k customers; BENCH_ARGS="--scales 100000" for the target scale
 	eval "$$(bash scripts/pg.sh)" && python3 benchmarks/run.py $(BENCH_ARGS)

@@ -140,7 +140,7 @@ def make_template(reuse):
             f"--addons-path={addons_path()}",
             "--http-interface=127.0.0.1",
             "-i",
-            "customer_followup",
+            "customer_followup,customer_followup_mass_mailing",
             "--stop-after-init",
             "--log-level=warn",
             "--max-cron-threads=0",

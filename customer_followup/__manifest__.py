@@ -13,7 +13,7 @@
     "development_status": "Beta",
     "application": True,
     "installable": True,
-    "depends": ["sale_management", "crm", "mail", "mass_mailing", "digest"],
+    "depends": ["sale_management", "crm", "mail", "portal", "utm", "digest"],
     "data": [
         "security/customer_followup_security.xml",
         "security/ir.model.access.csv",
@@ -39,6 +39,7 @@
         "data/customer_followup_suggestion_cron_data.xml",
         "report/customer_replacement_reports.xml",
         "report/customer_followup_campaign_reports.xml",
+        "views/customer_followup_campaign_preview_templates.xml",
         "views/customer_followup_campaign_views.xml",
         "views/customer_followup_campaign_report_views.xml",
         "views/product_consumable_rule_views.xml",

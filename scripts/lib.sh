@@ -93,7 +93,7 @@ ODOO_BAD_LOG_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2},[0-9]{3}
 # the demo customers get Japanese mails, postcards and portal; English stays
 # active for the administrator), then the addon's scheduled actions run once.
 # Usage: create_demo_db CONFIG DB [LOG_LEVEL]
-DEMO_MODULES=customer_followup,payment_demo
+DEMO_MODULES=customer_followup,customer_followup_mass_mailing,payment_demo
 create_demo_db() {
     local config=$1 db=$2 level=${3:-warn}
     "${ODOO_CMD[@]}" -c "$config" -d "$db" -i "$DEMO_MODULES" --with-demo \

@@ -114,7 +114,7 @@ def create_database(options, data_dir):
         "-d",
         options.db,
         "-i",
-        "customer_followup",
+        "customer_followup,customer_followup_mass_mailing",
         "--stop-after-init",
         f"--addons-path={addons_path()}",
         f"--data-dir={data_dir}",

@@ -34,12 +34,15 @@ fi
 start_pg
 
 ADDON=customer_followup
+# Email Marketing's bridge (it would install itself with mass_mailing)
+BRIDGE=customer_followup_mass_mailing
 # Odoo's demo payment provider (test mode), for the tour that signs and pays a
 # reminder quotation; the addon itself does not depend on it.
-EXTRA_MODULES=payment_demo
+EXTRA_MODULES=$BRIDGE,payment_demo
 RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/${ADDON}-test.XXXXXX")"
 DB="cf_test_$(date +%Y%m%d_%H%M%S)_$$"
 DEMO_DB="${DB}_demo"
+CORE_DB="${DB}_core"
 # Logs of the last run stay in var/last-test/ (ignored by git).
 LOG_DIR="$ROOT/var/last-test"
 rm -rf "$LOG_DIR"
@@ -53,6 +56,7 @@ cleanup() {
     fi
     dropdb --if-exists "$DB" >/dev/null 2>&1 || true
     dropdb --if-exists "$DEMO_DB" >/dev/null 2>&1 || true
+    dropdb --if-exists "$CORE_DB" >/dev/null 2>&1 || true
     rm -rf "$RUN_DIR"
     if [ -n "${TEST_NOW:-}" ]; then
         # a cluster on a moved clock is not kept for the next run
@@ -90,11 +94,11 @@ lint() {
 if [ "${SKIP_LINT:-0}" != 1 ]; then
     lint "ruff check" "$PYTHON" -m ruff check --no-fix .
     lint "ruff format --check" "$PYTHON" -m ruff format --check .
-    lint "pylint-odoo" "$PYTHON" -m pylint --rcfile=.pylintrc "$ADDON"
+    lint "pylint-odoo" "$PYTHON" -m pylint --rcfile=.pylintrc "$ADDON" "$BRIDGE"
     # OCA's odoo-pre-commit-hooks, given the files its pre-commit hooks
     # receive: the manifest (the whole addon is checked) and the catalogs.
-    lint "oca-checks-odoo-module" "$PYTHON" -m oca_pre_commit_hooks.cli "$ADDON/__manifest__.py"
-    lint "oca-checks-po" "$PYTHON" -m oca_pre_commit_hooks.cli_po "$ADDON"/i18n/*.po "$ADDON"/i18n/*.pot
+    lint "oca-checks-odoo-module" "$PYTHON" -m oca_pre_commit_hooks.cli "$ADDON/__manifest__.py" "$BRIDGE/__manifest__.py"
+    lint "oca-checks-po" "$PYTHON" -m oca_pre_commit_hooks.cli_po "$ADDON"/i18n/*.po "$ADDON"/i18n/*.pot "$BRIDGE"/i18n/*.po "$BRIDGE"/i18n/*.pot
 fi
 
 # --- 2. install without demo data ----------------------------------------------
@@ -161,6 +165,33 @@ if [ -f "$TEST_LOG" ] && grep -Eq "$ODOO_BAD_LOG_RE" "$TEST_LOG"; then
     echo "Odoo logged WARNING/ERROR records during the pytest run (full log: var/last-test/tests.log):"
     grep -E "$ODOO_BAD_LOG_RE" "$TEST_LOG" | cut -c1-300 | head -n 40
     failures+=("pytest: Odoo logged WARNING/ERROR")
+fi
+
+# --- 3b. without Email Marketing: the core addon alone ------------------------
+# (its tests tagged customer_followup_core: the campaign emails through the
+# mail composer; the other tests run above, with the bridge)
+if [ -z "${PYTEST_ARGS:-}" ] || [ "${CORE_CHECK:-0}" = 1 ]; then
+    CORE_LOG="$LOG_DIR/core.log"
+    log "install $ADDON alone on $CORE_DB (no mass_mailing) and run its core tests"
+    start=$SECONDS
+    CORE_TESTS=$(grep -l '"customer_followup_core"' "$TEST_DIR"/test_*.py)
+    if ! "${ODOO_CMD[@]}" -c "$CONFIG" -d "$CORE_DB" -i "$ADDON" --stop-after-init \
+        --http-interface=127.0.0.1 --log-level=warn >"$CORE_LOG" 2>&1 ||
+        grep -Eq "$ODOO_BAD_LOG_RE" "$CORE_LOG"; then
+        tail -n 40 "$CORE_LOG"
+        failures+=("core: install without mass_mailing failed (var/last-test/core.log)")
+    elif psql -d "$CORE_DB" -Atc "select 1 from ir_module_module where name in ('mass_mailing', '$BRIDGE') and state='installed'" | grep -q 1; then
+        failures+=("core: mass_mailing was installed with $ADDON")
+    elif ! PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" \
+        "$PYTHON" -m pytest -p no:cacheprovider -p no:warnings -p pytest_odoo_logcheck \
+        --odoo-config="$CONFIG" --odoo-database="$CORE_DB" \
+        --odoo-addons-path="$ADDONS_PATH" --odoo-log-level=warn \
+        --rootdir="$ROOT" -q $CORE_TESTS >>"$CORE_LOG" 2>&1; then
+        tail -n 40 "$CORE_LOG"
+        failures+=("core: tests without mass_mailing failed (var/last-test/core.log)")
+    else
+        echo "    core without mass_mailing: ok in $((SECONDS - start)) s"
+    fi
 fi
 
 # --- 4. uninstall, then reinstall, the addon on the tested database -------------

@@ -39,10 +39,16 @@ from . import customer_replacement_escalation
 from . import customer_replacement_reminder
 from . import customer_followup_campaign_piece
 from . import customer_followup_campaign_line
+from . import customer_followup_campaign_audience
+from . import customer_followup_campaign_allocation
+from . import customer_followup_campaign_greeting
+from . import customer_followup_campaign_anniversary
+from . import customer_followup_campaign_preview
+from . import customer_followup_campaign_delivery
+from . import customer_followup_campaign_email
 from . import customer_followup_campaign
 from . import customer_followup_campaign_season
 from . import customer_followup_planner_campaign
-from . import mailing_trace
 from . import product_consumable_rule_suggestion
 from . import customer_followup_control
 from . import ir_http

@@ -47,7 +47,7 @@ class CustomerFollowupCampaignPiece(models.Model):
         "touchpoint_id",
         "note",
         "send_date",
-        "mailing_id",
+        "mail_message_id",
     )
 
     campaign_id = fields.Many2one(
@@ -89,12 +89,13 @@ class CustomerFollowupCampaignPiece(models.Model):
         help="The day the customer should receive the piece: the campaign's "
         "send date, or the customer's anniversary.",
     )
-    mailing_id = fields.Many2one(
-        "mailing.mailing",
+    mail_message_id = fields.Many2one(
+        "mail.message",
+        string="Email",
         index="btree_not_null",
         ondelete="set null",
         readonly=True,
-        help="The mailing of Email Marketing that sends the email.",
+        help="The email of the mail composer that sends the piece.",
     )
     state = fields.Selection(
         PIECE_STATES, required=True, default="planned", readonly=True, index=True
@@ -226,7 +227,7 @@ class CustomerFollowupCampaignPiece(models.Model):
         """The customers' New Year cards still to make, once their mourning
         notice is received (a notice comes in November or early December,
         often after the greeting was planned): cancelled, their activities
-        removed and their email taken out of the mailing not sent yet; the
+        removed and their email withdrawn when not sent yet; the
         campaign's chatter says so. Returns the cancelled pieces."""
         partner_ids = (partners | partners.commercial_partner_id).ids
         pieces = self.sudo().search(
@@ -243,23 +244,8 @@ class CustomerFollowupCampaignPiece(models.Model):
             return pieces
         pieces.activity_id.unlink()
         pieces.write({"state": "cancelled"})
+        pieces.filtered(lambda p: p.kind == "email")._withdraw_emails()
         for campaign, campaign_pieces in pieces.grouped("campaign_id").items():
-            emails = campaign_pieces.filtered(lambda p: p.kind == "email")
-            for mailing in (emails.mailing_id | campaign.mailing_id).filtered(
-                lambda m: m.state in ("draft", "in_queue")
-            ):
-                still = self.sudo().search(
-                    [
-                        "|",
-                        ("mailing_id", "=", mailing.id),
-                        "&",
-                        ("mailing_id", "=", False),
-                        ("campaign_id.mailing_id", "=", mailing.id),
-                        ("kind", "=", "email"),
-                        ("state", "=", "planned"),
-                    ]
-                )
-                mailing.mailing_domain = repr([("id", "in", still.partner_id.ids)])
             campaign.message_post(
                 body=self.env._(
                     "Mourning notice received: the New Year greeting to "
@@ -269,6 +255,20 @@ class CustomerFollowupCampaignPiece(models.Model):
             )
         pieces.campaign_id._update_progress()
         return pieces
+
+    def _withdraw_emails(self):
+        """The emails of these pieces, not sent yet, are not sent."""
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id", "in", self.mail_message_id.ids),
+                    ("state", "=", "outgoing"),
+                ]
+            )
+        )
+        mails.unlink()
 
     @api.model
     def _mark_done_by(self, touchpoints):

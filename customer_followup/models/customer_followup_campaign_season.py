@@ -97,6 +97,39 @@ class CustomerFollowupCampaign(models.Model):
             )
         return campaign
 
+    def action_plan_next_year(self):
+        """The same campaign a year later (the New Year greeting of next
+        year), as a draft to check and confirm."""
+        self.ensure_one()
+        self.check_access("write")
+        years = 1
+        today = self.env.company._followup_today()
+        while fields.Date.add(self.send_date, years=years) < today:
+            years += 1
+        send_date = fields.Date.add(self.send_date, years=years)
+        campaign = self._season_draft(send_date)
+        if campaign:
+            return campaign._form_action()
+        campaign = self._season_copy(
+            {
+                "send_date": send_date,
+                # the posting window moves with the send date
+                "post_date_start": self.post_date_start
+                and fields.Date.add(self.post_date_start, years=years),
+                "post_date_end": self.post_date_end
+                and fields.Date.add(self.post_date_end, years=years),
+                "name": self.env._(
+                    "%(name)s (%(year)s)", name=self.name, year=send_date.year
+                ),
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": campaign.id,
+            "view_mode": "form",
+        }
+
     def _has_posting_window(self):
         return bool(
             self.timing == "date" and self.post_date_start and self.post_date_end

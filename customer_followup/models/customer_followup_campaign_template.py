@@ -3,7 +3,8 @@ import datetime
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .customer_followup_campaign import CARD_WRITINGS, GREETINGS, OCCASIONS
+from .customer_followup_campaign import CARD_WRITINGS, OCCASIONS
+from .customer_followup_campaign_greeting import GREETINGS
 from .value_range import MaxLength, ValueRange
 
 

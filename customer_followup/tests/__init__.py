@@ -47,6 +47,7 @@ from . import test_reorder_interval
 from . import test_slipping
 from . import test_campaign_anniversary
 from . import test_campaign_calendar
+from . import test_campaign_email
 from . import test_reorder_reminder
 from . import test_rpc_method_walk
 from . import test_partner_privacy

@@ -36,6 +36,23 @@ CALLS = {
     ("crm.lead", "action_view_touchpoints"): ("lead", "read"),
     ("customer.touchpoint.mixin", "action_log_touchpoint"): ("order", "read"),
     ("customer.touchpoint.mixin", "action_view_touchpoints"): ("order", "read"),
+    # the campaign's concepts are mixins of the campaign: walked through it
+    ("customer.followup.campaign.delivery", "action_mark_posted"): (
+        "campaign",
+        "write",
+    ),
+    ("customer.followup.campaign.delivery", "action_print_batch"): (
+        "campaign",
+        "read",
+    ),
+    ("customer.followup.campaign.delivery", "action_print_cards_to_write"): (
+        "campaign",
+        "read",
+    ),
+    ("customer.followup.campaign.greeting", "action_plan_midwinter"): (
+        "campaign",
+        "write",
+    ),
     ("mail.activity", "action_feedback_schedule_next"): ("activity", "write"),
     ("customer.tier", "action_view_partners"): ("tier", "read"),
     ("customer.product.registration", "action_confirm_registration"): (
@@ -57,7 +74,6 @@ CALLS = {
         "campaign",
         "read",
     ),
-    ("customer.followup.campaign", "action_view_mailing"): ("campaign", "read"),
     ("customer.followup.campaign", "action_view_response"): ("campaign", "read"),
     ("customer.followup.campaign", "action_view_pieces"): ("campaign", "read"),
     ("customer.followup.campaign.template", "action_create_campaign"): (

@@ -1,0 +1,125 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+# Sent emails logged at once by the campaign cron.
+EMAIL_BATCH = 10000
+CAMPAIGN_CRON = "customer_followup.ir_cron_campaigns"
+
+
+class CustomerFollowupCampaignEmail(models.AbstractModel):
+    """The campaign's emails: one mass mail of Odoo's mail composer per
+    language of the recipients, scheduled at the send date, and the sent
+    emails logged as touchpoints. The Email Marketing bridge
+    (customer_followup_mass_mailing) sends them as mailings instead."""
+
+    _name = "customer.followup.campaign.email"
+    _description = "Follow-up Campaign Emails"
+
+    utm_campaign_id = fields.Many2one(
+        "utm.campaign",
+        string="UTM Campaign",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+    )
+
+    def _email_moment(self, send_date=None):
+        """When the emails leave: the send hour of the send date in the
+        shop's timezone, never in the past."""
+        return max(
+            self.company_id._followup_moment(
+                send_date or self.send_date, self.send_hour
+            ),
+            fields.Datetime.now(),
+        )
+
+    def _email_pieces_by_lang(self, pieces):
+        """{language: the email pieces of its customers}, sorted."""
+        default_lang = self.env.lang or "en_US"
+        by_lang = defaultdict(list)
+        for piece in pieces:
+            by_lang[piece.partner_id.lang or default_lang].append(piece.id)
+        piece_model = self.env["customer.followup.campaign.piece"]
+        return {lang: piece_model.browse(ids) for lang, ids in sorted(by_lang.items())}
+
+    def _send_emails(self, pieces, send_date=None):
+        """Schedule the emails of ``pieces``: one mass mail of the mail
+        composer per language (its subject and message in that language),
+        each mail left in the queue until the send moment."""
+        moment = self._email_moment(send_date)
+        for lang, lang_pieces in self._email_pieces_by_lang(pieces).items():
+            campaign = self.with_context(lang=lang)
+            composer = (
+                self.env["mail.compose.message"]
+                .with_context(lang=lang)
+                .create(
+                    {
+                        "composition_mode": "mass_mail",
+                        "model": "res.partner",
+                        "res_ids": repr(lang_pieces.partner_id.ids),
+                        "subject": campaign._email_subject(),
+                        "body": campaign.message,
+                        "force_send": False,
+                        "auto_delete": True,
+                        "auto_delete_keep_log": True,
+                    }
+                )
+            )
+            mails, _messages = composer._action_send_mail()
+            mails.write({"scheduled_date": moment})
+            by_partner = {mail.res_id: mail.mail_message_id for mail in mails}
+            for piece in lang_pieces:
+                piece.mail_message_id = by_partner.get(piece.partner_id.id)
+        cron = self.env.ref(CAMPAIGN_CRON, raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger(moment + timedelta(hours=1))
+
+    def _cancel_emails(self):
+        """The campaign is cancelled: its emails not sent yet are withdrawn."""
+        self.piece_ids.filtered(
+            lambda p: p.kind == "email" and p.state == "planned"
+        )._withdraw_emails()
+
+    @api.model
+    def _sent_email_piece_ids(self):
+        """The waiting email pieces whose email was sent."""
+        return [
+            row[0]
+            for row in self.env.execute_query(
+                SQL(
+                    """
+                    SELECT piece.id
+                      FROM customer_followup_campaign_piece piece
+                     WHERE piece.state = 'planned' AND piece.kind = 'email'
+                       AND piece.mail_message_id IS NOT NULL
+                       AND EXISTS (
+                            SELECT 1 FROM mail_notification notification
+                             WHERE notification.mail_message_id
+                                   = piece.mail_message_id
+                               AND notification.res_partner_id = piece.partner_id
+                               AND notification.notification_status = 'sent')
+                    """
+                )
+            )
+        ]
+
+    @api.model
+    def _log_sent_emails(self, batch_size=EMAIL_BATCH, cron=False):
+        """Log the campaigns' emails that were sent, one touchpoint each,
+        set-based, in batches; the pieces another worker holds are left to
+        it. Returns False when the cron's time is used up."""
+        piece_model = self.env["customer.followup.campaign.piece"].sudo()
+        self.env.flush_all()
+        piece_ids = sorted(set(self._sent_email_piece_ids()))
+        for start in range(0, len(piece_ids), batch_size):
+            batch = piece_ids[start : start + batch_size]
+            piece_model._log_done(piece_model.browse(batch))
+            remaining = max(0, len(piece_ids) - start - len(batch))
+            if cron and not self.env["ir.cron"]._commit_progress(
+                len(batch), remaining=remaining
+            ):
+                return False
+        return True
