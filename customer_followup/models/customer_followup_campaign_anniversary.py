@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import SQL, format_date
 
-from .shop_day import shop_date_sql
+from .customer_followup_orders import confirmed_orders_sql
 
 # The customer's date offered for anniversaries besides res.partner's own
 # Date fields: the first confirmed order.
@@ -79,16 +79,12 @@ class CustomerFollowupCampaignAnniversary(models.AbstractModel):
         if fname == CUSTOMER_SINCE:
             source = SQL(
                 """
-                SELECT buyer.commercial_partner_id AS partner_id,
-                       MIN(%(day)s) AS day
-                  FROM sale_order sale
-                  JOIN res_partner buyer ON buyer.id = sale.partner_id
-                  JOIN res_company shop ON shop.id = sale.company_id
-                 WHERE sale.state = 'sale'
-                   AND buyer.commercial_partner_id IN (%(audience)s)
-              GROUP BY buyer.commercial_partner_id
+                SELECT sale.customer_id AS partner_id, MIN(sale.day) AS day
+                  FROM (%(confirmed)s) sale
+                 WHERE sale.customer_id IN (%(audience)s)
+              GROUP BY sale.customer_id
                 """,
-                day=shop_date_sql(SQL("sale.date_order"), SQL("shop.followup_tz")),
+                confirmed=confirmed_orders_sql(),
                 audience=audience.subselect(),
             )
         else:

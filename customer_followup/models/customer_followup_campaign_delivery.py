@@ -1,10 +1,8 @@
 from collections import defaultdict
 
-from markupsafe import Markup, escape
-
 from odoo import models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL
 
 
 class CustomerFollowupCampaignDelivery(models.AbstractModel):
@@ -67,28 +65,23 @@ class CustomerFollowupCampaignDelivery(models.AbstractModel):
         self.invalidate_recordset(["piece_ids"])
         return piece_model.browse([piece_ids[line.partner.id] for line in lines])
 
-    def _activity_note(self, piece, data, products, phrases):
-        parts = [phrases["campaign"] % {"name": self._label()}]
+    def _activity_facts(self, piece, data, products, phrases, date_text):
+        """What the salesperson needs to write the card, in their language."""
+        facts = [phrases["campaign"] % {"name": self._label()}]
         order = data.get("order")
         if order:
-            parts.append(
-                phrases["last_order"]
-                % {"order": order[0], "date": format_date(self.env, order[1])}
+            facts.append(
+                phrases["last_order"] % {"order": order[0], "date": date_text(order[1])}
             )
         else:
-            parts.append(phrases["no_order"])
+            facts.append(phrases["no_order"])
         if products:
-            parts.append(phrases["products"] % {"products": ", ".join(products)})
+            facts.append(phrases["products"] % {"products": ", ".join(products)})
         if piece.note:
-            parts.append(piece.note)
+            facts.append(piece.note)
         if phrases.get("posting"):
-            parts.append(phrases["posting"])
-        note = Markup("<ul>%s</ul>") % Markup("").join(
-            Markup("<li>%s</li>") % escape(part) for part in parts
-        )
-        # the message the customer reads: in the customer's language
-        message = self.with_context(lang=piece.partner_id.lang or self.env.lang).message
-        return note + Markup("<div>%s</div>") % (message or "")
+            facts.append(phrases["posting"])
+        return facts
 
     def _create_activities(self, pieces, today):
         """One activity per personal piece for its salesperson, in their
@@ -109,21 +102,38 @@ class CustomerFollowupCampaignDelivery(models.AbstractModel):
         # the activities' document names, at once rather than one by one
         self.env["res.partner"].browse(pieces.partner_id.ids).mapped("display_name")
         vals_list = []
+        builder = self.env["customer.followup.activity.text"]
         for piece in pieces:
-            # written for the salesperson who reads it: their language and
-            # timezone
-            campaign = self.with_context(
-                lang=piece.user_id.lang or self.env.lang,
-                tz=piece.user_id.tz or self.company_id._followup_tz_name(),
-            )
+            reader = builder._for_reader(piece.user_id, self.company_id)
+            campaign = self.with_env(reader.env)
             phrases = {
                 "campaign": campaign.env._("Campaign %(name)s"),
                 "last_order": campaign.env._("last order %(order)s on %(date)s"),
                 "no_order": campaign.env._("no order yet"),
                 "products": campaign.env._("owns %(products)s"),
-                "summary": campaign.env._("%(campaign)s: %(contact)s"),
                 "posting": campaign._posting_phrase(),
             }
+            # the message the customer reads: in the customer's language
+            message = self.with_context(
+                lang=piece.partner_id.lang or self.env.lang
+            ).message
+            summary, note = reader._texts(
+                campaign._activity_facts(
+                    piece,
+                    data.get(piece.partner_id.id, {}),
+                    products[piece.partner_id.id],
+                    phrases,
+                    reader._date_formatter(),
+                ),
+                summary=campaign.env._("%(campaign)s: %(contact)s")
+                % {
+                    "campaign": campaign._label(),
+                    "contact": piece.touchpoint_type_id.with_context(
+                        lang=campaign.env.lang
+                    ).name,
+                },
+                body=message or "",
+            )
             vals_list.append(
                 {
                     "res_model_id": model_id,
@@ -133,19 +143,8 @@ class CustomerFollowupCampaignDelivery(models.AbstractModel):
                     ).id,
                     "user_id": piece.user_id.id,
                     "date_deadline": piece.plan_date,
-                    "summary": phrases["summary"]
-                    % {
-                        "campaign": campaign._label(),
-                        "contact": piece.touchpoint_type_id.with_context(
-                            lang=campaign.env.lang
-                        ).name,
-                    },
-                    "note": campaign._activity_note(
-                        piece,
-                        data.get(piece.partner_id.id, {}),
-                        products[piece.partner_id.id],
-                        phrases,
-                    ),
+                    "summary": summary,
+                    "note": note,
                 }
             )
         activities = (

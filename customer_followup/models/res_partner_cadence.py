@@ -1,3 +1,5 @@
+# One model, one file per concept (see the base model's file).
+# pylint: disable=consider-merging-classes-inherited
 from collections import defaultdict
 
 from odoo import api, fields, models
