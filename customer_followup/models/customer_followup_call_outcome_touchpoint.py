@@ -19,7 +19,6 @@ class CustomerTouchpoint(models.Model):
 
     outcome_id = fields.Many2one(
         "customer.followup.call.outcome",
-        string="Outcome",
         index="btree_not_null",
         ondelete="restrict",
         help="What came of the call or visit; it decides whether the contact "
@@ -134,9 +133,7 @@ class CustomerTouchpoint(models.Model):
             )
             return
         policy = self.env["customer.followup.policy"]
-        unanswered = self.env._(
-            "%(count)s unanswered in a row", count=tries
-        )
+        unanswered = self.env._("%(count)s unanswered in a row", count=tries)
         next_type, _reasons = policy._choose(
             self.partner_id,
             self.type_id,
@@ -199,11 +196,15 @@ class CustomerTouchpoint(models.Model):
             if partner[OPT_OUT_FIELDS[self.channel]]:
                 return False, False
             text = (
-                self.env._("%(customer)s is not interested: no more calls?",
-                           customer=partner.display_name)
+                self.env._(
+                    "%(customer)s is not interested: no more calls?",
+                    customer=partner.display_name,
+                )
                 if self.channel == "call"
-                else self.env._("%(customer)s is not interested: no more visits?",
-                                customer=partner.display_name)
+                else self.env._(
+                    "%(customer)s is not interested: no more visits?",
+                    customer=partner.display_name,
+                )
             )
             return "opt_out", text
         if step == "archive" and partner.active:

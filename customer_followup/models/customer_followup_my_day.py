@@ -34,23 +34,40 @@ class CustomerFollowupMyDay(models.Model):
     # what the query reads: flushed before it runs
     _depends = {
         "mail.activity": [
-            "active", "date_deadline", "res_model", "res_id", "user_id",
-            "activity_type_id", "summary", "followup_planned",
+            "active",
+            "date_deadline",
+            "res_model",
+            "res_id",
+            "user_id",
+            "activity_type_id",
+            "summary",
+            "followup_planned",
         ],
         "customer.followup.campaign.piece": ["activity_id"],
         "customer.replacement": ["quotation_id", "lead_id", "state"],
         "customer.touchpoint.type": ["activity_type_id", "active"],
         "customer.reorder.interval": [
-            "partner_id", "reorder_state", "late_date", "company_id",
+            "partner_id",
+            "reorder_state",
+            "late_date",
+            "company_id",
         ],
         "res.partner": [
-            "active", "user_id", "company_id", "commercial_partner_id",
-            "followup_tier_id", "followup_strategic",
+            "active",
+            "user_id",
+            "company_id",
+            "commercial_partner_id",
+            "followup_tier_id",
+            "followup_strategic",
         ],
         "customer.tier": ["sequence"],
         "sale.order": [
-            "partner_id", "state", "amount_untaxed", "currency_rate",
-            "date_order", "company_id",
+            "partner_id",
+            "state",
+            "amount_untaxed",
+            "currency_rate",
+            "date_order",
+            "company_id",
         ],
         "crm.lead": ["partner_id"],
     }
@@ -60,13 +77,11 @@ class CustomerFollowupMyDay(models.Model):
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     activity_id = fields.Many2one("mail.activity", readonly=True)
-    activity_type_id = fields.Many2one(
-        "mail.activity.type", "Activity Type", readonly=True
-    )
+    activity_type_id = fields.Many2one("mail.activity.type", readonly=True)
     summary = fields.Char(readonly=True)
     date_due = fields.Date("Due", readonly=True)
     overdue_days = fields.Integer("Days Overdue", readonly=True, aggregator="max")
-    tier_id = fields.Many2one("customer.tier", "Tier", readonly=True)
+    tier_id = fields.Many2one("customer.tier", readonly=True)
     tier_sequence = fields.Integer(readonly=True, aggregator=None)
     strategic = fields.Boolean("Strategic Customer", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -208,9 +223,10 @@ class CustomerFollowupMyDay(models.Model):
         )
         channel = {t.activity_type_id.id: t.channel for t in types}
         for line in self:
-            line.outcome_asked = line.kind == "reorder" or channel.get(
-                line.activity_type_id.id
-            ) in OUTCOME_CHANNELS
+            line.outcome_asked = (
+                line.kind == "reorder"
+                or channel.get(line.activity_type_id.id) in OUTCOME_CHANNELS
+            )
 
     def action_log_outcome(self):
         self.ensure_one()

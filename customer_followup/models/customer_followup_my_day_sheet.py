@@ -17,10 +17,12 @@ class CustomerFollowupMyDay(models.Model):
 
     phone = fields.Char(compute="_compute_sheet")
     tier_reason = fields.Char("Why This Tier", compute="_compute_sheet")
-    last_contact_date = fields.Datetime("Last Contact That Counts", compute="_compute_sheet")
+    last_contact_date = fields.Datetime(
+        "Last Contact That Counts", compute="_compute_sheet"
+    )
     last_contact_note = fields.Char("Last Contact", compute="_compute_sheet")
     last_order_date = fields.Date("Last Order", compute="_compute_sheet")
-    last_order_amount = fields.Monetary("Last Order Amount", compute="_compute_sheet")
+    last_order_amount = fields.Monetary(compute="_compute_sheet")
     owned_products = fields.Text("Owned, Parts Due", compute="_compute_sheet")
     late_products = fields.Text("Late to Reorder", compute="_compute_sheet")
     quotation_count = fields.Integer("Open Quotations", compute="_compute_sheet")
@@ -81,11 +83,19 @@ class CustomerFollowupMyDay(models.Model):
     def _sheet_last_contacts(self, partners):
         """The last contact that counts of each customer: its type and what
         was said."""
-        touchpoints = self.env["customer.touchpoint"].sudo().search(
-            [
-                ("partner_id", "in", partners.ids),
-                ("date", "in", [d for d in partners.mapped("last_cadence_contact_date") if d]),
-            ]
+        touchpoints = (
+            self.env["customer.touchpoint"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", partners.ids),
+                    (
+                        "date",
+                        "in",
+                        [d for d in partners.mapped("last_cadence_contact_date") if d],
+                    ),
+                ]
+            )
         )
         notes = {}
         for touchpoint in touchpoints:
@@ -94,7 +104,9 @@ class CustomerFollowupMyDay(models.Model):
             said = touchpoint.summary or ""
             if touchpoint.feedback:
                 said = " · ".join(
-                    filter(None, [said, fields.Html.html2plaintext(touchpoint.feedback)])
+                    filter(
+                        None, [said, fields.Html.html2plaintext(touchpoint.feedback)]
+                    )
                 )
             notes.setdefault(
                 touchpoint.partner_id.id,
@@ -118,8 +130,8 @@ class CustomerFollowupMyDay(models.Model):
                        ) last ON TRUE
              LEFT JOIN LATERAL (
                        SELECT COUNT(*) AS count,
-                              SUM(q.amount_untaxed / COALESCE(NULLIF(q.currency_rate, 0), 1))
-                                  AS amount
+                              SUM(q.amount_untaxed
+                                  / COALESCE(NULLIF(q.currency_rate, 0), 1)) AS amount
                          FROM sale_order q
                          JOIN res_partner buyer ON buyer.id = q.partner_id
                         WHERE buyer.commercial_partner_id = p.id
@@ -144,15 +156,21 @@ class CustomerFollowupMyDay(models.Model):
     def _sheet_owned(self, partners):
         """What each customer owns, with the parts of it due by the horizon."""
         horizon = partners._followup_horizon_date()
-        registrations = self.env["customer.product.registration"].sudo().search(
-            [("partner_id", "in", partners.ids), ("state", "=", "active")]
+        registrations = (
+            self.env["customer.product.registration"]
+            .sudo()
+            .search([("partner_id", "in", partners.ids), ("state", "=", "active")])
         )
-        cycles = self.env["customer.replacement"].sudo().search(
-            [
-                ("partner_id", "in", partners.ids),
-                ("state", "in", ("planned", "reminded")),
-                ("due_date", "<=", horizon),
-            ]
+        cycles = (
+            self.env["customer.replacement"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("state", "in", ("planned", "reminded")),
+                    ("due_date", "<=", horizon),
+                ]
+            )
         )
         parts = defaultdict(list)
         for cycle in cycles:
@@ -177,9 +195,13 @@ class CustomerFollowupMyDay(models.Model):
 
     def _sheet_late(self, partners):
         """The regular products each customer is late to reorder."""
-        intervals = self.env["customer.reorder.interval"].sudo().search(
-            [("partner_id", "in", partners.ids), ("reorder_state", "=", "late")],
-            order="late_date, id",
+        intervals = (
+            self.env["customer.reorder.interval"]
+            .sudo()
+            .search(
+                [("partner_id", "in", partners.ids), ("reorder_state", "=", "late")],
+                order="late_date, id",
+            )
         )
         late = defaultdict(list)
         for interval in intervals:

@@ -26,11 +26,15 @@ class TestMyDay(FollowupTierCase):
         cls.late = customer("Late Cafe", followup_tier_id=cls.tier_c.id)
         cls.late_planned = customer("Late But Planned", followup_tier_id=cls.tier_c.id)
         cls.other = customer("Other Seller Shop", user_id=cls.salesman_2.id)
-        cls.customer.write({"followup_tier_id": cls.tier_b.id, "followup_no_visit": True})
+        cls.customer.write(
+            {"followup_tier_id": cls.tier_b.id, "followup_no_visit": True}
+        )
 
         today = fields.Date.to_date("2026-11-16")
         cls.a_planned = cls._activity(
-            cls.planned, "customer_followup.mail_activity_type_postcard", "2026-11-11",
+            cls.planned,
+            "customer_followup.mail_activity_type_postcard",
+            "2026-11-11",
             followup_planned=True,
             followup_touchpoint_type_id=cls.type_postcard.id,
             followup_plan_date="2026-11-11",
@@ -98,7 +102,10 @@ class TestMyDay(FollowupTierCase):
             }
         )
         intervals = cls.env["customer.reorder.interval"].sudo()
-        for partner, late_date in ((cls.late, "2026-11-06"), (cls.late_planned, "2026-11-01")):
+        for partner, late_date in (
+            (cls.late, "2026-11-06"),
+            (cls.late_planned, "2026-11-01"),
+        ):
             intervals.create(
                 {
                     "partner_id": partner.id,
@@ -142,11 +149,7 @@ class TestMyDay(FollowupTierCase):
         return cycle, activity
 
     def _lines(self, user):
-        return (
-            self.env["customer.followup.my.day"]
-            .with_user(user)
-            .search([])
-        )
+        return self.env["customer.followup.my.day"].with_user(user).search([])
 
     def test_order_and_content(self):
         cycle, reminder = self._remind()
@@ -173,7 +176,9 @@ class TestMyDay(FollowupTierCase):
         called = lines[4]
         self.assertEqual(called.phone, "+81 3-1234-5678")
         self.assertIn("TA", called.tier_reason)
-        self.assertIn("Face-to-face visit · Asked about the new knives", called.last_contact_note)
+        self.assertIn(
+            "Face-to-face visit · Asked about the new knives", called.last_contact_note
+        )
         self.assertEqual(str(called.last_order_date), "2026-09-01")
         self.assertEqual(called.last_order_amount, 800.0)
         self.assertEqual(called.quotation_count, 1)
@@ -181,7 +186,9 @@ class TestMyDay(FollowupTierCase):
         self.assertTrue(called.outcome_asked)
 
         household = lines[3]
-        self.assertIn("Pressure Cooker 6 L: Rubber Gasket PC-600 due", household.owned_products)
+        self.assertIn(
+            "Pressure Cooker 6 L: Rubber Gasket PC-600 due", household.owned_products
+        )
         self.assertEqual(household.opt_outs, "no visits")
         self.assertEqual(household.quotation_count, 1, "the reminder's quotation")
         self.assertFalse(lines[1].outcome_asked, "a postcard has no outcome")
@@ -206,7 +213,7 @@ class TestMyDay(FollowupTierCase):
 
         load_japanese(self.env)
         self.salesman.lang = "ja_JP"
-        line = self._lines(self.salesman).filtered(lambda l: l.kind == "reorder")
+        line = self._lines(self.salesman).filtered(lambda line: line.kind == "reorder")
         self.assertIn("日", line.with_context(lang="ja_JP").late_products)
         kinds = dict(
             self.env["customer.followup.my.day"]

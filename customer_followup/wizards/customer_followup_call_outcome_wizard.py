@@ -12,7 +12,9 @@ class CustomerFollowupCallOutcomeWizard(models.TransientModel):
     _name = "customer.followup.call.outcome.wizard"
     _description = "Log a Call or Visit"
 
-    partner_id = fields.Many2one("res.partner", "Customer", required=True, readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", "Customer", required=True, readonly=True
+    )
     activity_id = fields.Many2one("mail.activity", readonly=True)
     type_id = fields.Many2one(
         "customer.touchpoint.type",
@@ -20,7 +22,7 @@ class CustomerFollowupCallOutcomeWizard(models.TransientModel):
         required=True,
         domain=[("channel", "in", OUTCOME_CHANNELS)],
     )
-    outcome_id = fields.Many2one("customer.followup.call.outcome", "Outcome")
+    outcome_id = fields.Many2one("customer.followup.call.outcome")
     next_step = fields.Selection(related="outcome_id.next_step")
     callback_date = fields.Date("Call Back On")
     summary = fields.Char()
@@ -38,7 +40,9 @@ class CustomerFollowupCallOutcomeWizard(models.TransientModel):
         """The wizard for a contact with ``partner``, completing ``activity``."""
         touchpoint_type = self.env["customer.touchpoint.type"]
         if activity:
-            touchpoint_type = touchpoint_type._for_activity_type(activity.activity_type_id)
+            touchpoint_type = touchpoint_type._for_activity_type(
+                activity.activity_type_id
+            )
         if touchpoint_type.channel not in OUTCOME_CHANNELS:
             touchpoint_type = touchpoint_type._for_channel("call")
         wizard = self.create(
