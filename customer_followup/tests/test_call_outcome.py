@@ -174,3 +174,18 @@ class TestCallOutcome(FollowupTierCase):
         self.assertEqual(str(self._open_activities().date_deadline), "2026-11-19")
         self.assertFalse(Touchpoint.new({"type_id": self.type_email.id}).outcome_asked)
         self.assertEqual(fields.Date.to_string(touchpoint.callback_date), "2026-11-19")
+
+    def test_reached_rate_in_the_effect_report(self):
+        self._log("no_answer")
+        self._log("no_answer")
+        self._log("ordered")
+        self._log("no_need")
+        report = self.env["customer.followup.effect.report"]
+        report._refresh()
+        groups = report._read_group(
+            [("contacted", "=", "contacted")],
+            ["contact_user_id", "touchpoint_type_id"],
+            ["outcome_count:sum", "reached_count:sum", "reached_rate:avg"],
+        )
+        by_type = {(user, kind): rest for user, kind, *rest in groups}
+        self.assertEqual(by_type[self.salesman, self.type_call], [4, 2, 50.0])
