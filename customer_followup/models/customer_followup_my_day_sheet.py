@@ -17,7 +17,7 @@ class CustomerFollowupMyDay(models.Model):
 
     phone = fields.Char(compute="_compute_sheet")
     tier_reason = fields.Char("Why This Tier", compute="_compute_sheet")
-    last_contact_date = fields.Datetime(
+    last_contact_date = fields.Date(
         "Last Contact That Counts", compute="_compute_sheet"
     )
     last_contact_note = fields.Char("Last Contact", compute="_compute_sheet")
@@ -41,7 +41,9 @@ class CustomerFollowupMyDay(models.Model):
             order = orders.get(partner.id, {})
             line.phone = partner.phone or False
             line.tier_reason = line._sheet_tier_reason(partner)
-            line.last_contact_date = partner.last_cadence_contact_date
+            line.last_contact_date = (
+                line.company_id or self.env.company
+            )._followup_date(partner.last_cadence_contact_date)
             line.last_contact_note = contact or False
             line.last_order_date = order.get("last_day") or False
             line.last_order_amount = order.get("last_amount") or 0.0

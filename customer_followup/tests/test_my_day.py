@@ -1,7 +1,7 @@
 from odoo import Command, fields
 from odoo.tests import tagged
 
-from .common import FollowupTierCase
+from .common import FollowupTierCase, load_japanese
 
 
 @tagged("post_install", "-at_install")
@@ -149,7 +149,17 @@ class TestMyDay(FollowupTierCase):
         return cycle, activity
 
     def _lines(self, user):
-        return self.env["customer.followup.my.day"].with_user(user).search([])
+        # the fixture's customers only (the database may hold others)
+        return (
+            self.env["customer.followup.my.day"]
+            .with_user(user)
+            .search([("partner_id", "in", self._fixture().ids)])
+        )
+
+    def _fixture(self):
+        return (self.planned | self.card | self.called | self.strategic | self.late) | (
+            self.late_planned | self.other | self.customer
+        )
 
     def test_order_and_content(self):
         cycle, reminder = self._remind()
@@ -203,22 +213,25 @@ class TestMyDay(FollowupTierCase):
         groups = dict(
             self.env["customer.followup.my.day"]
             .with_user(self.manager)
-            ._read_group([], ["user_id"], ["__count"])
+            ._read_group(
+                [("partner_id", "in", self._fixture().ids)], ["user_id"], ["__count"]
+            )
         )
         self.assertEqual(groups[self.salesman], 6)
         self.assertEqual(groups[self.salesman_2], 1)
 
     def test_japanese(self):
-        from .common import load_japanese
-
+        """The Japanese salesperson reads the lines in Japanese."""
         load_japanese(self.env)
+        self._remind()
         self.salesman.lang = "ja_JP"
-        line = self._lines(self.salesman).filtered(lambda line: line.kind == "reorder")
-        self.assertIn("日", line.with_context(lang="ja_JP").late_products)
-        kinds = dict(
-            self.env["customer.followup.my.day"]
-            .with_context(lang="ja_JP")
-            ._fields["kind"]
-            ._description_selection(self.env(context={"lang": "ja_JP"}))
-        )
-        self.assertNotEqual(kinds["reorder"], "Late to reorder")
+        lines = self._lines(self.salesman).with_context(lang="ja_JP")
+        late = lines.filtered(lambda line: line.kind == "reorder")
+        self.assertIn("60日ごと", late.late_products)
+        household = lines.filtered(lambda line: line.kind == "reminder")
+        self.assertEqual(household.opt_outs, "訪問不可")
+        self.assertIn("交換時期", household.owned_products)
+        self.assertIn("スコア", household.tier_reason)
+        kinds = dict(lines._fields["kind"]._description_selection(lines.env))
+        self.assertEqual(kinds["reorder"], "再注文遅れ")
+        self.assertEqual(kinds["followup"], "計画フォロー")
