@@ -189,3 +189,18 @@ class TestCallOutcome(FollowupTierCase):
         )
         by_type = {(user, kind): rest for user, kind, *rest in groups}
         self.assertEqual(by_type[self.salesman, self.type_call], [4, 2, 50.0])
+
+    def test_overview(self):
+        self._log("no_answer")
+        self._log("no_need")
+        overview = (
+            self.env["customer.followup.overview"]
+            .with_user(self.salesman)
+            .get_overview()
+        )
+        titles = [section["title"] for section in overview["sections"]]
+        self.assertEqual(titles[1], "My Day")
+        outcomes = overview["sections"][-1]
+        self.assertEqual(outcomes["title"], "Calls and visits this month")
+        row = next(r for r in outcomes["rows"] if r["title"] == self.salesman.name)
+        self.assertEqual([f["value"] for f in row["figures"]], ["2", "50 %"])
