@@ -20,10 +20,12 @@ class CustomerFollowupOverview(models.AbstractModel):
     def _section_my_day(self):
         MyDay = self.env["customer.followup.my.day"]
         views = [(False, "kanban"), (False, "list")]
+        overdue = [("overdue_days", ">", 0)]
+        due_today = [("overdue_days", "=", 0)]
         figures = []
         for label, domain, decoration in (
-            (self.env._("Overdue"), [("overdue_days", ">", 0)], "danger"),
-            (self.env._("Due today"), [("overdue_days", "=", 0)], None),
+            (self.env._("Overdue"), overdue, "danger"),
+            (self.env._("Due today"), due_today, None),
         ):
             figure = self._figure(
                 label,
