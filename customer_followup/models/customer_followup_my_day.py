@@ -230,12 +230,14 @@ class CustomerFollowupMyDay(models.Model):
 
     def action_log_outcome(self):
         self.ensure_one()
+        self.check_access("read")
         return self.env["customer.followup.call.outcome.wizard"]._action_open(
             self.partner_id, self.activity_id
         )
 
     def action_open_customer(self):
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "res.partner",
@@ -247,6 +249,7 @@ class CustomerFollowupMyDay(models.Model):
     def action_open_document(self):
         """The record the activity is on (quotation, opportunity, customer)."""
         self.ensure_one()
+        self.check_access("read")
         activity = self.activity_id
         if not activity:
             return self.action_open_customer()

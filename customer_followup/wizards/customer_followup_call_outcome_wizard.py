@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.customer_followup_call_outcome_touchpoint import OUTCOME_CHANNELS
+from ..models.customer_touchpoint import SUMMARY_LENGTH
+from ..models.value_range import DATE_MAX, DATE_MIN, MaxLength, ValueRange
 
 
 class CustomerFollowupCallOutcomeWizard(models.TransientModel):
@@ -10,6 +12,7 @@ class CustomerFollowupCallOutcomeWizard(models.TransientModel):
     and an opt-out or archiving is proposed when the outcome says so."""
 
     _name = "customer.followup.call.outcome.wizard"
+    _inherit = ["customer.followup.guard"]
     _description = "Log a Call or Visit"
 
     partner_id = fields.Many2one(
@@ -34,6 +37,9 @@ class CustomerFollowupCallOutcomeWizard(models.TransientModel):
         [("opt_out", "Opt-out"), ("archive", "Archive")], readonly=True
     )
     proposal_text = fields.Char(readonly=True)
+
+    _summary_length = MaxLength("summary", SUMMARY_LENGTH)
+    _callback_date_range = ValueRange("callback_date", DATE_MIN, DATE_MAX)
 
     @api.model
     def _action_open(self, partner, activity=None):
@@ -68,6 +74,7 @@ class CustomerFollowupCallOutcomeWizard(models.TransientModel):
 
     def action_log(self):
         self.ensure_one()
+        self.check_access("write")
         if not self.outcome_id:
             raise UserError(self.env._("What came of the contact? Choose its outcome."))
         asked = {
@@ -107,5 +114,6 @@ class CustomerFollowupCallOutcomeWizard(models.TransientModel):
 
     def action_apply_proposal(self):
         self.ensure_one()
+        self.check_access("write")
         self.touchpoint_id._followup_apply_proposal(self.proposal)
         return {"type": "ir.actions.act_window_close"}
