@@ -204,3 +204,16 @@ class TestCallOutcome(FollowupTierCase):
         self.assertEqual(outcomes["title"], "Calls and visits this month")
         row = next(r for r in outcomes["rows"] if r["title"] == self.salesman.name)
         self.assertEqual([f["value"] for f in row["figures"]], ["2", "50 %"])
+
+    def test_from_the_customer_form(self):
+        """*Log a Call or Visit* on the customer: the wizard opens on it."""
+        Wizard = self.env["customer.followup.call.outcome.wizard"].with_user(
+            self.salesman
+        )
+        wizard = Wizard.with_context(default_partner_id=self.shop.id).create(
+            {"outcome_id": self.outcomes["no_need"].id}
+        )
+        self.assertEqual(wizard.type_id, self.type_call)
+        wizard.action_log()
+        self.assertEqual(wizard.touchpoint_id.partner_id, self.shop)
+        self.assertEqual(wizard.touchpoint_id.outcome_id, self.outcomes["no_need"])

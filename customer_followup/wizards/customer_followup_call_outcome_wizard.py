@@ -23,6 +23,7 @@ class CustomerFollowupCallOutcomeWizard(models.TransientModel):
         "customer.touchpoint.type",
         "Contact",
         required=True,
+        default=lambda self: self.env["customer.touchpoint.type"]._for_channel("call"),
         domain=[("channel", "in", OUTCOME_CHANNELS)],
     )
     outcome_id = fields.Many2one("customer.followup.call.outcome")
