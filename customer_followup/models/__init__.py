@@ -49,3 +49,4 @@ from . import customer_followup_call_outcome_touchpoint
 from . import customer_followup_my_day
 from . import customer_followup_my_day_sheet
 from . import customer_followup_overview_my_day
+from . import customer_followup_call_outcome_activity

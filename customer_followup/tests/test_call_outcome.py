@@ -217,3 +217,16 @@ class TestCallOutcome(FollowupTierCase):
         wizard.action_log()
         self.assertEqual(wizard.touchpoint_id.partner_id, self.shop)
         self.assertEqual(wizard.touchpoint_id.outcome_id, self.outcomes["no_need"])
+
+    def test_from_the_chatter(self):
+        """*Log Outcome* in a call's *Mark Done* popover: the wizard on the
+        call's customer, completing the activity."""
+        call = self.shop.with_user(self.salesman).activity_schedule(
+            "mail.mail_activity_data_call", user_id=self.salesman.id
+        )
+        action = call.action_followup_log_outcome()
+        wizard = self.env["customer.followup.call.outcome.wizard"].browse(
+            action["res_id"]
+        )
+        self.assertEqual((wizard.partner_id, wizard.activity_id), (self.shop, call))
+        self.assertEqual(wizard.type_id, self.type_call)

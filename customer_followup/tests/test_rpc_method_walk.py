@@ -80,6 +80,7 @@ CALLS = {
     ("product.consumable.rule.suggestion", "action_accept"): ("suggestion", "write"),
     ("product.consumable.rule.suggestion", "action_dismiss"): ("suggestion", "write"),
     ("product.consumable.rule.suggestion", "action_reset"): ("suggestion", "write"),
+    ("mail.activity", "action_followup_log_outcome"): ("activity", "write"),
     ("customer.followup.my.day", "action_log_outcome"): ("my_day", "read"),
     ("customer.followup.my.day", "action_open_customer"): ("my_day", "read"),
     ("customer.followup.my.day", "action_open_document"): ("my_day", "read"),
