@@ -24,6 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import generate as gen
 import hooks
+import my_day_step
 import naive
 
 from odoo import SUPERUSER_ID, api
@@ -497,6 +498,9 @@ def step_slipping(registry, args):
 
 
 STEPS = {
+    "my_day": lambda registry, args: my_day_step.step_my_day(
+        registry, args, Measure, env_of, spec_from_arch
+    ),
     "generate": step_generate,
     "tiers": step_tiers,
     "tiers_floor": step_tiers_floor,

@@ -73,6 +73,7 @@ STEPS = [
     ("campaign_preview", "campaign preview (every customer)", None),
     ("campaign_plan", "campaign confirmed (every customer)", 20),
     ("campaign_emails", "campaign cron: emails sent logged (half)", 10),
+    ("my_day", "My Day, salesperson with most customers (issue 26)", 1),
 ]
 # step -> the step measuring its floor (the least work the step must do)
 FLOORS = {

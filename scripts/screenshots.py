@@ -60,6 +60,23 @@ def backend_shot(page, base, path, out, wait=".o_action_manager .o_action", clic
     print("saved", out)
 
 
+def my_day_shots(browser, page, base, out, sfx):
+    """My Day on the desktop and on a phone (390x844), as the logged-in user."""
+    path = "/odoo/action-customer_followup.action_customer_followup_my_day"
+    wait = ".o_kanban_renderer"
+    backend_shot(page, base, path, out / f"my_day{sfx}.png", wait=wait)
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        storage_state=page.context.storage_state(),
+    )
+    backend_shot(
+        phone.new_page(), base, path, out / f"my_day_phone{sfx}.png", wait=wait
+    )
+    phone.close()
+
+
 def workload_shot(page, base, out, days):
     """The workload preview computed over ``days`` days ahead."""
     page.goto(f"{base}/odoo/action-customer_followup.action_customer_followup_workload")
@@ -395,6 +412,7 @@ def main():
         )
 
         reorder_and_slipping_shots(page, base, out, sfx)
+        my_day_shots(browser, page, base, out, sfx)
 
         rpc(page, base, "res.users", "write", me, {"lang": my_lang})
 

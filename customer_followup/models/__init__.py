@@ -58,3 +58,9 @@ from . import res_users
 from . import digest_digest
 from . import customer_followup_campaign_template
 from . import ir_cron
+from . import customer_followup_call_outcome
+from . import customer_followup_call_outcome_touchpoint
+from . import customer_followup_my_day
+from . import customer_followup_my_day_sheet
+from . import customer_followup_overview_my_day
+from . import customer_followup_call_outcome_activity

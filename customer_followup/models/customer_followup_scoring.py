@@ -350,6 +350,10 @@ class CustomerFollowupScoring(models.AbstractModel):
                               AND tp.weight >= t.cadence_min_weight
                               AND (tp.direction = 'outbound'
                                    OR c.followup_inbound_counts)
+                              AND NOT EXISTS (
+                                  SELECT 1 FROM customer_followup_call_outcome o
+                                   WHERE o.id = tp.outcome_id
+                                     AND NOT o.counts_as_contact)
                        ) END AS last_contact,
                        NOT s.locked
                            AND (s.score > 0 OR s.strategic

@@ -70,6 +70,7 @@ class ResPartner(models.Model):
         "touchpoint_ids.weight",
         "touchpoint_ids.direction",
         "touchpoint_ids.company_id.followup_inbound_counts",
+        "touchpoint_ids.outcome_id.counts_as_contact",
         "followup_tier_id.cadence_min_weight",
         "followup_no_visit",
         "followup_no_call",
@@ -104,6 +105,10 @@ class ResPartner(models.Model):
                     & (
                         Domain("direction", "=", "outbound")
                         | Domain("company_id.followup_inbound_counts", "=", True)
+                    )
+                    & (
+                        Domain("outcome_id", "=", False)
+                        | Domain("outcome_id.counts_as_contact", "=", True)
                     ),
                     ["partner_id"],
                     ["date:max"],

@@ -105,6 +105,24 @@ class CustomerFollowupEffectReport(models.Model):
         aggregator="avg",
         help="Shared revenue divided by the points of the contacts.",
     )
+    outcome_count = fields.Integer(
+        "Calls and Visits with an Outcome",
+        readonly=True,
+        aggregator="sum",
+        help="Contacts logged with their outcome (calls and visits).",
+    )
+    reached_count = fields.Integer(
+        "Reached",
+        readonly=True,
+        aggregator="sum",
+        help="Contacts whose outcome says the customer was reached.",
+    )
+    reached_rate = fields.Float(
+        "Reached Rate (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Reached contacts per hundred contacts logged with an outcome.",
+    )
     revenue_per_customer = fields.Float(
         "Revenue per Customer",
         readonly=True,
@@ -118,11 +136,19 @@ class CustomerFollowupEffectReport(models.Model):
             "customer_count:sum",
             "revenue_per_point:avg",
             "revenue_per_customer:avg",
+            "reached_rate:avg",
         ):
             return super()._read_group_select(aggregate_spec, query)
 
         def column(name):
             return self._field_to_sql(self._table, name, query)
+
+        if aggregate_spec == "reached_rate:avg":
+            return SQL(
+                "COALESCE(100.0 * SUM(%s) / NULLIF(SUM(%s), 0), 0.0)",
+                column("reached_count"),
+                column("outcome_count"),
+            )
 
         customers = SQL(
             "(COUNT(DISTINCT %(partner)s) + COALESCE(SUM(%(count)s) "
@@ -253,10 +279,15 @@ class CustomerFollowupEffectReport(models.Model):
                    COALESCE(credit.order_share, 0.0) AS order_share,
                    COALESCE(credit.revenue_share, 0.0) AS revenue_share,
                    0.0 AS revenue_per_point,
-                   0.0 AS revenue_per_customer
+                   0.0 AS revenue_per_customer,
+                   (outcome.id IS NOT NULL)::int AS outcome_count,
+                   COALESCE(outcome.reached, FALSE)::int AS reached_count,
+                   0.0 AS reached_rate
               FROM customer_touchpoint tp
               JOIN res_partner partner ON partner.id = tp.partner_id
          LEFT JOIN credit ON credit.contact_id = tp.id
+         LEFT JOIN customer_followup_call_outcome outcome
+                ON outcome.id = tp.outcome_id
              WHERE tp.direction = 'outbound'
          UNION ALL
             SELECT -ROW_NUMBER() OVER (
@@ -281,7 +312,10 @@ class CustomerFollowupEffectReport(models.Model):
                    COALESCE(month_group.order_count, 0) AS order_share,
                    COALESCE(month_group.revenue, 0.0) AS revenue_share,
                    0.0 AS revenue_per_point,
-                   0.0 AS revenue_per_customer
+                   0.0 AS revenue_per_customer,
+                   0 AS outcome_count,
+                   0 AS reached_count,
+                   0.0 AS reached_rate
               FROM tier_group
         CROSS JOIN month
          LEFT JOIN month_group

@@ -56,3 +56,6 @@ from . import test_mail_optout
 from . import test_migration_lengths
 from . import test_rpc_over_http
 from . import test_order_history
+from . import test_my_day
+from . import test_call_outcome
+from . import test_my_day_tour

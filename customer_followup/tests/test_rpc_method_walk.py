@@ -96,6 +96,18 @@ CALLS = {
     ("product.consumable.rule.suggestion", "action_accept"): ("suggestion", "write"),
     ("product.consumable.rule.suggestion", "action_dismiss"): ("suggestion", "write"),
     ("product.consumable.rule.suggestion", "action_reset"): ("suggestion", "write"),
+    ("mail.activity", "action_followup_log_outcome"): ("activity", "write"),
+    ("customer.followup.my.day", "action_log_outcome"): ("my_day", "read"),
+    ("customer.followup.my.day", "action_open_customer"): ("my_day", "read"),
+    ("customer.followup.my.day", "action_open_document"): ("my_day", "read"),
+    ("customer.followup.call.outcome.wizard", "action_log"): (
+        "outcome_wizard",
+        "write",
+    ),
+    ("customer.followup.call.outcome.wizard", "action_apply_proposal"): (
+        "outcome_wizard",
+        "write",
+    ),
 }
 
 
@@ -147,6 +159,14 @@ class TestRpcMethodWalk(FollowupCase):
             {"name": "Walk campaign", "send_date": "2026-12-01"}
         )
         workload = env["customer.followup.workload"].with_user(cls.manager).create({})
+        call = partner.activity_schedule(
+            "mail.mail_activity_data_call", user_id=other.id, summary="Call back"
+        )
+        outcome_wizard = (
+            env["customer.followup.call.outcome.wizard"]
+            .with_user(other)
+            .create({"partner_id": partner.id, "type_id": cls.type_call.id})
+        )
         cls.records = {
             "partner": partner,
             "order": order,
@@ -162,6 +182,10 @@ class TestRpcMethodWalk(FollowupCase):
             "campaign": campaign,
             "template": env["customer.followup.campaign.template"].search([], limit=1),
             "workload": workload,
+            "my_day": env["customer.followup.my.day"].search(
+                [("activity_id", "=", call.id)]
+            ),
+            "outcome_wizard": outcome_wizard.sudo(False),
             "workload_line": env["customer.followup.workload.line"]
             .with_user(cls.manager)
             .create({"wizard_id": workload.id, "partner_ids": partner.ids}),

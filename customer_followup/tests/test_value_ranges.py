@@ -30,6 +30,8 @@ NOT_WRITABLE = {
     "customer.followup.campaign.report",
     "customer.followup.effect.report",
     "customer.followup.control",
+    # a view over the activities, orders and customers (My Day)
+    "customer.followup.my.day",
     # written by the short link's route, never by users
     "customer.followup.short.link.attempt",
 }
