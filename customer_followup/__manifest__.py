@@ -68,6 +68,7 @@
         ],
     },
     "demo": [
+        "demo/customer_followup_company_demo.xml",
         "demo/customer_followup_consumables_demo.xml",
         "demo/customer_followup_demo.xml",
     ],
