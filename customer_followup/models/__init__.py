@@ -41,3 +41,4 @@ from . import res_users
 from . import digest_digest
 from . import customer_followup_campaign_template
 from . import ir_cron
+from . import customer_followup_slipping_manual
