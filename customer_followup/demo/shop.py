@@ -310,7 +310,10 @@ class DemoShop:
             "fallback_type_ids": [
                 fields.Command.set([types["printed_mail"].id, types["email"].id])
             ],
-            "partner_domain": repr([("id", "in", partners.ids)]),
+            # the shop's customers as a rule: next season's campaign keeps it
+            "partner_domain": repr(
+                [("company_id", "=", env.company.id), ("customer_rank", ">", 0)]
+            ),
             "user_id": ref("base.user_admin").id,
         }
 
