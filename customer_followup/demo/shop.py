@@ -312,7 +312,7 @@ class DemoShop:
             ],
             # the shop's customers as a rule: next season's campaign keeps it
             "partner_domain": repr(
-                [("company_id", "=", env.company.id), ("customer_rank", ">", 0)]
+                [("company_id", "=", env.company.id), ("sale_order_ids", "!=", False)]
             ),
             "user_id": ref("base.user_admin").id,
         }
