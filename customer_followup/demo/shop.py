@@ -52,6 +52,9 @@ class DemoShop:
         env.company.partner_id.write({"lang": self._lang("ja_JP"), "tz": "Asia/Tokyo"})
         if not self.japanese:
             return
+        # the addon's catalog is loaded after its demo data: the campaigns
+        # built below copy the templates' Japanese messages from it
+        env["ir.module.module"]._load_module_terms(["customer_followup"], ["ja_JP"])
         for xmlid, name in PRODUCT_NAMES_JA.items():
             product = env.ref(f"customer_followup.{xmlid}")
             product.product_tmpl_id.update_field_translations("name", {"ja_JP": name})
