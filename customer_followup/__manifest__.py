@@ -51,6 +51,7 @@
         "views/customer_reorder_interval_views.xml",
         "data/customer_followup_slipping_data.xml",
         "data/customer_followup_slipping_cron_data.xml",
+        "data/customer_followup_slipping_action_data.xml",
         "views/digest_views.xml",
         "data/digest_data.xml",
         "data/customer_followup_campaign_template_data.xml",
@@ -73,6 +74,7 @@
         ],
     },
     "demo": [
+        "demo/customer_followup_company_demo.xml",
         "demo/customer_followup_consumables_demo.xml",
         "demo/customer_followup_demo.xml",
     ],

@@ -170,14 +170,13 @@ def portal_shots(browser, page, base, out, sfx):
         english.close()
 
 
-def hagaki_pages(page, base, cycle_id):
-    """The address side and the message side of a cycle's postcard, side by
-    side in one image."""
+def hagaki_pages(page, base, cycle_id, report="report_replacement_hagaki"):
+    """The address side and the message side of a postcard (a cycle's, or a
+    campaign piece's with ``report="report_campaign_batch"``), side by side in
+    one image."""
     from PIL import Image  # noqa: PLC0415 - Odoo's dependency, only needed here
 
-    pdf = page.request.get(
-        f"{base}/report/pdf/customer_followup.report_replacement_hagaki/{cycle_id}"
-    )
+    pdf = page.request.get(f"{base}/report/pdf/customer_followup.{report}/{cycle_id}")
     with tempfile.TemporaryDirectory() as tmp:
         pdf_path = Path(tmp) / "hagaki.pdf"
         pdf_path.write_bytes(pdf.body())
@@ -232,6 +231,49 @@ def hagaki_shots(page, base, out, sfx):
         ) or rpc(page, base, "customer.replacement", "search", domain, limit=1)
         if cycle:
             hagaki_pages(page, base, cycle[0]).save(out / f"{name}{sfx}.png")
+            print("saved", out / f"{name}{sfx}.png")
+
+
+def greeting_card_shots(page, base, out, sfx):
+    """Both sides of a New Year and of a summer greeting card to a Japanese
+    customer of the demo shop (hagaki_new_year.png, hagaki_summer.png): a
+    printed card, else a handwritten one (printed with a blank for the
+    salesperson's line)."""
+    for name, greeting in (
+        ("hagaki_new_year", "new_year"),
+        ("hagaki_summer", "summer"),
+    ):
+        campaigns = rpc(
+            page,
+            base,
+            "customer.followup.campaign",
+            "search",
+            [["greeting", "=", greeting]],
+            order="send_date desc",
+        )
+        domain = [
+            ["campaign_id", "in", campaigns],
+            ["partner_id.lang", "=", "ja_JP"],
+            ["partner_id.country_id.code", "=", "JP"],
+        ]
+        piece = rpc(
+            page,
+            base,
+            "customer.followup.campaign.piece",
+            "search",
+            [*domain, ["kind", "=", "printed"]],
+            limit=1,
+        ) or rpc(
+            page,
+            base,
+            "customer.followup.campaign.piece",
+            "search",
+            [*domain, ["kind", "=", "personal"]],
+            limit=1,
+        )
+        if piece:
+            image = hagaki_pages(page, base, piece[0], report="report_campaign_batch")
+            image.save(out / f"{name}{sfx}.png")
             print("saved", out / f"{name}{sfx}.png")
 
 
@@ -320,6 +362,7 @@ def main():
                 portal_shots(browser, page, base, out, sfx)
             if args.only_hagaki:
                 hagaki_shots(page, base, out, sfx)
+                greeting_card_shots(page, base, out, sfx)
             browser.close()
             return
         rpc(page, base, "res.users", "write", me, {"lang": args.lang})
@@ -395,6 +438,7 @@ def main():
             print("saved", out / f"reminder_mail{sfx}.png")
 
         hagaki_shots(page, base, out, sfx)
+        greeting_card_shots(page, base, out, sfx)
 
         backend_shot(
             page,

@@ -5,59 +5,20 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import fields
 
-# (name, kind, city) - kinds drive order rhythm and contact history.
-DEMO_CUSTOMERS = [
-    ("Sakura Hotel Group", "key", "Tokyo"),
-    ("Hanamaru Ramen", "fan", "Osaka"),
-    ("Kissa Komorebi", "fan", "Kyoto"),
-    ("Bistro Aozora", "fan", "Yokohama"),
-    ("Tanaka Catering", "fan", "Nagoya"),
-    ("Izakaya Tsuki", "fan", "Fukuoka"),
-    ("Midori Bakery", "regular", "Sapporo"),
-    ("Umi Sushi", "regular", "Kobe"),
-    ("Cafe Hidamari", "regular", "Sendai"),
-    ("Yamamoto Family Kitchen", "regular", "Hiroshima"),
-    ("Green Leaf Deli", "regular", "Chiba"),
-    ("Soba Kobayashi", "regular", "Nagano"),
-    ("Osteria Luce", "regular", "Tokyo"),
-    ("Nakamura Bento", "regular", "Saitama"),
-    ("Kaze Curry House", "regular", "Kawasaki"),
-    ("Tea Room Shizuku", "regular", "Nara"),
-    ("Morning Glory Diner", "regular", "Kanazawa"),
-    ("Hoshino Tempura", "regular", "Kumamoto"),
-    ("Ito Home Cooking School", "dormant", "Matsuyama"),
-    ("Lucky Dumpling", "dormant", "Naha"),
-    ("Suzuki Guesthouse", "dormant", "Hakodate"),
-    ("Ogawa Noodle Bar", "dormant", "Okayama"),
-    ("Fujii Family", "dormant", "Niigata"),
-    ("Kobe Steak Aoi", "new", "Kobe"),
-]
-# city -> (postal code, prefecture code, city and ward, street): fictitious
-# addresses in the order a Japanese postcard prints them
-DEMO_ADDRESSES = {
-    "Tokyo": ("150-0001", "13", "渋谷区", "神宮前1-2-3"),
-    "Osaka": ("530-0001", "27", "大阪市北区", "梅田2-4-9"),
-    "Kyoto": ("604-8005", "26", "京都市中京区", "恵比須町427"),
-    "Yokohama": ("231-0023", "14", "横浜市中区", "山下町10"),
-    "Nagoya": ("460-0008", "23", "名古屋市中区", "栄3-5-12"),
-    "Fukuoka": ("810-0001", "40", "福岡市中央区", "天神2-8-1"),
-    "Sapporo": ("060-0061", "01", "札幌市中央区", "南一条西4-5"),
-    "Kobe": ("650-0021", "28", "神戸市中央区", "三宮町1-3-2"),
-    "Sendai": ("980-0811", "04", "仙台市青葉区", "一番町3-7-1"),
-    "Hiroshima": ("730-0035", "34", "広島市中区", "本通6-11"),
-    "Chiba": ("260-0028", "12", "千葉市中央区", "新町1000"),
-    "Nagano": ("380-0823", "20", "長野市", "南千歳1-22-6"),
-    "Saitama": ("330-0063", "11", "さいたま市浦和区", "高砂2-6-18"),
-    "Kawasaki": ("210-0007", "14", "川崎市川崎区", "駅前本町11-2"),
-    "Nara": ("630-8215", "29", "奈良市", "東向中町28"),
-    "Kanazawa": ("920-0981", "17", "金沢市", "片町2-2-15"),
-    "Kumamoto": ("860-0801", "43", "熊本市中央区", "安政町1-2"),
-    "Matsuyama": ("790-0004", "38", "松山市", "大街道2-5-1"),
-    "Naha": ("900-0014", "47", "那覇市", "松尾2-1-10"),
-    "Hakodate": ("040-0063", "01", "函館市", "若松町12-13"),
-    "Okayama": ("700-0023", "33", "岡山市北区", "駅前町1-8-1"),
-    "Niigata": ("951-8068", "15", "新潟市中央区", "上大川前通7-1243"),
-}
+from .shop_data import (
+    AREA_CODES,
+    CONTROL,
+    DEMO_ADDRESSES,
+    DEMO_CUSTOMERS,
+    DEMO_MESSAGES_JA,
+    MOURNING,
+    NO_POSTAL,
+    NO_VISIT,
+    PERSONS,
+    PRODUCT_NAMES_JA,
+    SUMMARIES,
+)
+
 # months between orders, order size factor
 RHYTHM = {"key": (1, 6.0), "fan": (2, 2.0), "regular": (5, 1.0), "dormant": (0, 0.7)}
 # touchpoint types (xml id suffix) by kind, most frequent first
@@ -70,16 +31,6 @@ CONTACT_MIX = {
 }
 
 
-# The demo campaigns' messages as the Japanese customers read them.
-DEMO_MESSAGES_JA = {
-    "Thank you for another year with us.": "お取引を始めていただいてから、また一年が"
-    "経ちました。変わらぬご愛顧に心より感謝申し上げます。",
-    "Trade in your old rice cooker before the New Year and get 20% off the "
-    "RC-10.": "年内に古い炊飯器をお下取りに出していただくと、RC-10 を 20% 引きで"
-    "ご提供いたします。",
-}
-
-
 class DemoShop:
     """Builds the demo story relative to the day the demo is installed: a key
     account, loyal fans, ordinary users, dormant one-time buyers and a new
@@ -87,25 +38,52 @@ class DemoShop:
     with the demo data only (``res.company._followup_populate_demo``)."""
 
     def __init__(self, env):
-        self.env = env
+        company = env.ref("customer_followup.demo_company_jp")
+        # everything the story creates belongs to the Japanese shop
+        self.env = env(context=dict(env.context, allowed_company_ids=[company.id]))
+        self.japanese = bool(env["res.lang"]._get_data(code="ja_JP"))
+
+    def _lang(self, lang):
+        return lang if lang == "en_US" or self.japanese else "en_US"
+
+    def _translate_names(self):
+        """The products' Japanese names, the shop's Japanese address book."""
+        env = self.env
+        env.company.partner_id.write({"lang": self._lang("ja_JP"), "tz": "Asia/Tokyo"})
+        if not self.japanese:
+            return
+        # the addon's catalog is loaded after its demo data: the campaigns
+        # built below copy the templates' Japanese messages from it
+        env["ir.module.module"]._load_module_terms(["customer_followup"], ["ja_JP"])
+        for xmlid, name in PRODUCT_NAMES_JA.items():
+            product = env.ref(f"customer_followup.{xmlid}")
+            product.product_tmpl_id.update_field_translations("name", {"ja_JP": name})
 
     def populate(self):
         rng = random.Random(19)
         env = self.env
+        self._translate_names()
         products = [
             env.ref("customer_followup.demo_product_rice_cooker"),
             env.ref("customer_followup.demo_product_pot_set"),
             env.ref("customer_followup.demo_product_knife"),
             env.ref("customer_followup.demo_product_towels"),
         ]
-        users = [env.ref("base.user_admin"), env.ref("base.user_demo")]
+        users = [
+            env.ref("base.user_admin"),
+            env.ref("base.user_demo"),
+            env.ref("customer_followup.demo_user_suzuki"),
+        ]
         today = self.env.company._followup_today()
         now = fields.Datetime.now()
         partners = env["res.partner"].create(
             [
                 {
                     "name": name,
-                    "is_company": True,
+                    "is_company": slug not in PERSONS,
+                    "company_id": env.company.id,
+                    "lang": self._lang(lang),
+                    "phone": f"{AREA_CODES[city]}-{1200 + 37 * i:04d}-{5100 + i:04d}",
                     "zip": DEMO_ADDRESSES[city][0],
                     "state_id": env.ref(
                         f"base.state_jp_jp-{DEMO_ADDRESSES[city][1]}"
@@ -113,20 +91,20 @@ class DemoShop:
                     "city": DEMO_ADDRESSES[city][2],
                     "street": DEMO_ADDRESSES[city][3],
                     "country_id": env.ref("base.jp").id,
-                    "email": "contact@{}.example.com".format(
-                        name.lower().replace(" ", "-")
-                    ),
-                    "user_id": users[i % 2].id,
-                    "followup_no_visit": name == "Tea Room Shizuku",
-                    "followup_no_postal": name == "Green Leaf Deli",
+                    "email": f"contact@{slug}.example.com",
+                    "user_id": users[i % len(users)].id,
+                    "followup_no_visit": slug == NO_VISIT,
+                    "followup_no_postal": slug == NO_POSTAL,
                     "followup_strategic": kind == "key",
                 }
-                for i, (name, kind, city) in enumerate(DEMO_CUSTOMERS)
+                for i, (name, slug, kind, city, lang) in enumerate(DEMO_CUSTOMERS)
             ]
         )
         order_vals, order_dates = [], []
         touchpoint_vals = []
-        for partner, (_name, kind, _city) in zip(partners, DEMO_CUSTOMERS, strict=True):
+        for partner, (_name, _slug, kind, _city, _lang) in zip(
+            partners, DEMO_CUSTOMERS, strict=True
+        ):
             if kind == "new":
                 dates = [today - relativedelta(days=12)]
             elif kind == "dormant":
@@ -170,7 +148,7 @@ class DemoShop:
                         ).id,
                         "date": when,
                         "user_id": partner.user_id.id,
-                        "summary": self._demo_summary(type_xmlid),
+                        "summary": self._demo_summary(type_xmlid, partner.user_id),
                     }
                 )
         orders = env["sale.order"].create(order_vals)
@@ -180,7 +158,7 @@ class DemoShop:
                 hours=10
             )
         env["customer.touchpoint"].create(touchpoint_vals)
-        self._populate_installed_base(partners[:12], rng, today)
+        self._populate_installed_base(partners, rng, today)
         self._populate_durable_history(partners[3:11], orders)
         self._populate_control_draws(partners, today)
         self._populate_campaigns(partners, today)
@@ -230,28 +208,44 @@ class DemoShop:
             order.date_order = day
         env["product.consumable.rule.suggestion"]._suggest_for_company(env.company)
 
-    def _populate_installed_base(self, partners, rng, today):
+    def _populate_installed_base(self, customers, rng, today):
         """Pressure cookers bought over the last five years, some gaskets
-        already re-ordered: the replacement pipeline has a history."""
+        already re-ordered: the replacement pipeline has a history. Two
+        cookers bought elsewhere were registered by hand; one sold through a
+        confirmed order registers itself."""
         env = self.env
         cooker = env.ref("customer_followup.product_pressure_cooker")
         gasket = env.ref("customer_followup.product_pressure_cooker_gasket")
+        partners = customers[:12]
         # 59 months: the safety valve (every 60 months) is due, by postcard
         months_ago = [30, 26, 25, 23, 14, 40, 50, 27, 22, 59, 61, 12]
-        env["customer.product.registration"].create(
-            [
-                {
-                    "partner_id": partner.id,
-                    "product_id": cooker.id,
-                    "serial": f"PC600-{rng.randint(1000, 9999)}",
-                    "purchase_date": today - relativedelta(months=months, days=3),
-                }
-                for partner, months in zip(partners, months_ago, strict=True)
-            ]
-        )
+        registrations = [
+            {
+                "partner_id": partner.id,
+                "product_id": cooker.id,
+                "serial": f"PC600-{rng.randint(1000, 9999)}",
+                "purchase_date": today - relativedelta(months=months, days=3),
+            }
+            for partner, months in zip(partners, months_ago, strict=True)
+        ]
+        registrations += [
+            {
+                "partner_id": customers[13].id,
+                "product_id": cooker.id,
+                "serial": "PC600-2301-0042",
+                "purchase_date": today - relativedelta(months=23, days=10),
+                "note": "百貨店で購入、お電話で登録。",
+            },
+            {
+                "partner_id": customers[14].id,
+                "product_id": cooker.id,
+                "purchase_date": today - relativedelta(months=59, days=5),
+            },
+        ]
         portal_partner = env.ref("base.partner_demo_portal", raise_if_not_found=False)
         if portal_partner:
-            env["customer.product.registration"].create(
+            portal_partner.company_id = env.company
+            registrations.append(
                 {
                     "partner_id": portal_partner.id,
                     "product_id": cooker.id,
@@ -259,6 +253,15 @@ class DemoShop:
                     "purchase_date": today - relativedelta(months=23, days=10),
                 }
             )
+        env["customer.product.registration"].create(registrations)
+        sold = env["sale.order"].create(
+            {
+                "partner_id": customers[16].id,
+                "user_id": customers[16].user_id.id,
+                "order_line": [fields.Command.create({"product_id": cooker.id})],
+            }
+        )
+        sold.action_confirm()
         reorders = env["sale.order"].create(
             [
                 {
@@ -310,7 +313,10 @@ class DemoShop:
             "fallback_type_ids": [
                 fields.Command.set([types["printed_mail"].id, types["email"].id])
             ],
-            "partner_domain": repr([("id", "in", partners.ids)]),
+            # the shop's customers as a rule: next season's campaign keeps it
+            "partner_domain": repr(
+                [("company_id", "=", env.company.id), ("sale_order_ids", "!=", False)]
+            ),
             "user_id": ref("base.user_admin").id,
         }
 
@@ -364,14 +370,14 @@ class DemoShop:
         )
         self._demo_translate_message(anniversary)
         anniversary.action_confirm()
-        partners.filtered(lambda p: p.name == "Izakaya Tsuki").write(
+        partners.filtered(lambda p: p.email == f"contact@{MOURNING}.example.com").write(
             {"followup_mourning_date": today - timedelta(days=10)}
         )
         new_year.action_create_campaign()
 
     def _demo_translate_message(self, campaign):
         """The demo's customers read Japanese: their text of the campaign."""
-        if not self.env["res.lang"]._get_data(code="ja_JP"):
+        if not self.japanese:
             return
         source = campaign.with_context(lang="en_US").message or ""
         terms = {
@@ -445,15 +451,9 @@ class DemoShop:
             )
         return campaign
 
-    def _demo_summary(self, kind):
-        return {
-            "visit": "Visited the kitchen, checked the equipment",
-            "call": "Courtesy call: how is everything going?",
-            "letter": "Personal thank-you letter",
-            "postcard": "Handwritten seasonal postcard",
-            "printed_mail": "Seasonal card and newsletter",
-            "email": "Newsletter by email",
-        }[kind]
+    def _demo_summary(self, kind, user):
+        english, japanese = SUMMARIES[kind]
+        return japanese if user.lang == "ja_JP" else english
 
     def _populate_control_draws(self, partners, today):
         """Last spring's control group: the fans and regulars due then, two
@@ -464,7 +464,7 @@ class DemoShop:
         period_start = Control._period_start(drawn_on, 90)
         customers = [
             partner
-            for partner, (_name, kind, _city) in zip(
+            for partner, (_name, _slug, kind, _city, _lang) in zip(
                 partners, DEMO_CUSTOMERS, strict=True
             )
             if kind in ("fan", "regular")
@@ -477,7 +477,8 @@ class DemoShop:
                     "date": drawn_on,
                     "date_to": drawn_on + relativedelta(days=89),
                     "period_start": period_start,
-                    "in_control": partner.name in ("Cafe Hidamari", "Osteria Luce"),
+                    "in_control": partner.email
+                    in {f"contact@{slug}.example.com" for slug in CONTROL},
                 }
                 for partner in customers
             ]

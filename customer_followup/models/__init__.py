@@ -64,3 +64,4 @@ from . import customer_followup_my_day
 from . import customer_followup_my_day_sheet
 from . import customer_followup_overview_my_day
 from . import customer_followup_call_outcome_activity
+from . import customer_followup_slipping_manual

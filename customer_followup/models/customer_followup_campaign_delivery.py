@@ -208,9 +208,11 @@ class CustomerFollowupCampaignDelivery(models.AbstractModel):
         pieces -= pieces.sudo()._cancel_refused()
         if not pieces:
             raise UserError(self.env._("The campaign has no printed piece."))
+        # config=False: the cards do not use the company's document layout,
+        # a company without one gets the PDF, not the layout wizard
         return self.env.ref(
             "customer_followup.action_report_campaign_batch"
-        ).report_action(pieces)
+        ).report_action(pieces, config=False)
 
     def action_print_cards_to_write(self):
         """The salespeople's postcards, printed with the design and the
@@ -228,6 +230,8 @@ class CustomerFollowupCampaignDelivery(models.AbstractModel):
             raise UserError(
                 self.env._("No handwritten card of the campaign is waiting.")
             )
+        # config=False: the cards do not use the company's document layout,
+        # a company without one gets the PDF, not the layout wizard
         return self.env.ref(
             "customer_followup.action_report_campaign_batch"
-        ).report_action(pieces)
+        ).report_action(pieces, config=False)

@@ -184,3 +184,14 @@ class TestCustomerPath(BrowserCase, HttpCaseWithUserPortal):
         )
         self.assertEqual(cycle.state, "ordered")
         self.assertEqual(cycle.order_id, quotation)
+
+    def test_tour_english_browser_sees_no_english_on_a_japanese_quotation(self):
+        """The whole page, chatter and sign dialog included, follows the
+        customer's language: the JavaScript translations too."""
+        self._providers_off()
+        self._japanese()
+        self.env["ir.module.module"]._load_module_terms(
+            ["web", "mail", "payment", "sale_management"], ["ja_JP"], overwrite=True
+        )
+        _cycle, quotation = self._remind()
+        self.start_tour(quotation.get_portal_url(), "customer_followup_portal_language")

@@ -185,6 +185,20 @@ class TestHagakiMessageSide(CampaignCase):
         self.assertAlmostEqual(heading.centre_x, 50.0, delta=3.0)
         self.assertIn("令和九年", "".join(words))
 
+    def test_print_opens_the_pdf_in_a_company_without_document_layout(self):
+        ja_printed, _en_printed, ja_card = self._new_year_cards()
+        self.env.company.external_report_layout_id = False
+        campaign = ja_printed.campaign_id
+        self.assertEqual(ja_card.campaign_id, campaign)
+        for action in (
+            campaign.action_print_batch(),
+            campaign.action_print_cards_to_write(),
+        ):
+            self.assertEqual(action["type"], "ir.actions.report")
+            self.assertEqual(
+                action["report_name"], "customer_followup.report_campaign_batch"
+            )
+
     def test_print_cards_to_write(self):
         _ja_printed, _en_printed, ja_card = self._new_year_cards()
         action = ja_card.campaign_id.with_context(

@@ -141,6 +141,33 @@ class TestSlipping(FollowupTierCase):
         subject, body = slipping._render_slipping_mail(self.manager, TODAY, True)
         self.assertIn("Past their cadence by half again", body)
 
+    def test_manual_run_says_why_nothing_was_sent_and_forces_one_reader(self):
+        Mail = self.env["mail.mail"]
+        cron = self.env.ref(CRON)
+        with freeze_time(MONDAY), self.enter_registry_test_mode():
+            first = cron.method_direct_trigger()
+            self.assertEqual(first["params"]["type"], "success")
+            before = Mail.search([])
+            again = cron.method_direct_trigger()
+            self.assertEqual(Mail.search([]), before, "one mail a week")
+            self.assertEqual(again["tag"], "display_notification")
+            self.assertEqual(again["params"]["type"], "warning")
+            self.assertIn("already received this week", again["params"]["message"])
+            # forced for one reader: that reader only gets it again
+            forced = self.salesman.with_user(
+                self.manager
+            ).action_followup_send_slipping_now()
+            self.assertEqual(forced["params"]["type"], "success")
+            mails = Mail.search([]) - before
+            self.assertEqual(mails.recipient_ids, self.salesman.partner_id)
+            self.assertIn("Silent Sushi", mails.body_html)
+            # a salesperson cannot force it
+            nothing = self.salesman_2.with_user(
+                self.salesman
+            ).action_followup_send_slipping_now()
+            self.assertEqual(nothing["params"]["type"], "warning")
+            self.assertEqual(Mail.search([]) - before, mails)
+
     def test_no_mail_when_nothing_slips(self):
         self.assertIsNone(
             self.env["customer.followup.slipping"]._render_slipping_mail(
