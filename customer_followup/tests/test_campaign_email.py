@@ -61,6 +61,20 @@ class TestCampaignEmailComposer(CampaignCase):
         self.env.invalidate_all()
         self.assertEqual(set(emails.mapped("state")), {"done"})
         self.assertEqual(set(emails.touchpoint_id.mapped("type_id")), {self.type_email})
+        # logging twice logs nothing more
+        self.env["customer.followup.campaign.piece"]._log_done(emails)
+        self._run_cron(
+            moment + timedelta(hours=2), "customer_followup.ir_cron_campaigns"
+        )
+        self.assertEqual(
+            self.env["customer.touchpoint"].search_count(
+                [
+                    ("campaign_id", "=", campaign.id),
+                    ("type_id", "=", self.type_email.id),
+                ]
+            ),
+            len(emails),
+        )
 
     def test_cancel_withdraws_the_emails(self):
         with freeze_time(NOW):
