@@ -8,7 +8,7 @@ from odoo.tests import tagged
 from .test_campaign import NOW, CampaignCase
 
 
-@tagged("post_install", "-at_install", "customer_followup_core")
+@tagged("post_install", "-at_install")
 class TestCampaignEmailComposer(CampaignCase):
     """Without Email Marketing (the bridge customer_followup_mass_mailing not
     installed) the campaign's emails go out through Odoo's mail composer in
