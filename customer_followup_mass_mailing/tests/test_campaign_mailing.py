@@ -57,7 +57,8 @@ class TestCampaignMailing(MailingCase):
         self.assertFalse(nobody._mailings())
 
     def test_confirm_puts_the_mailing_in_the_queue(self):
-        campaign = self._confirm(self._campaign())
+        with freeze_time(NOW):
+            campaign = self._confirm(self._campaign())
         mailing = campaign.mailing_id
         emails = self._emails(campaign)
         self.assertTrue(emails)
@@ -80,7 +81,8 @@ class TestCampaignMailing(MailingCase):
         self.assertEqual(action["res_id"], mailing.id)
 
     def test_the_mailing_sends_and_each_email_is_logged_once(self):
-        campaign = self._confirm(self._campaign())
+        with freeze_time(NOW):
+            campaign = self._confirm(self._campaign())
         emails = self._emails(campaign)
         self._send_mailing(campaign.mailing_id)
         self.assertEqual(set(emails.mapped("state")), {"done"})
@@ -108,7 +110,8 @@ class TestCampaignMailing(MailingCase):
         )
 
     def test_cancel_removes_the_mailing(self):
-        campaign = self._confirm(self._campaign())
+        with freeze_time(NOW):
+            campaign = self._confirm(self._campaign())
         mailing = campaign.mailing_id
         self.assertTrue(mailing)
         with freeze_time(NOW):
@@ -120,11 +123,12 @@ class TestCampaignMailing(MailingCase):
         """An order carrying the UTM campaign of the campaign's mailing (a
         customer who followed its link) counts as the email's response."""
         customer = self.customers["TD"][0]
-        campaign = self._confirm(
-            self._campaign(
-                partner_domain=repr([("id", "=", customer.id)]), response_days=30
+        with freeze_time(NOW):
+            campaign = self._confirm(
+                self._campaign(
+                    partner_domain=repr([("id", "=", customer.id)]), response_days=30
+                )
             )
-        )
         self.assertEqual(self._emails(campaign).partner_id, customer)
         self._order(
             customer, "2027-01-10 10:00:00", 70.0
