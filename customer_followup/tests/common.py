@@ -1,3 +1,4 @@
+from collections import namedtuple
 from contextlib import closing, contextmanager
 from datetime import datetime
 
@@ -14,6 +15,9 @@ REMINDER_CRON = "customer_followup.ir_cron_replacement_reminders"
 STORY_NOW = "2026-11-16 01:00:00"
 SHOP_TZ = "Asia/Tokyo"
 
+# A campaign's email waiting to leave: when, its subject and its body.
+CampaignEmail = namedtuple("CampaignEmail", "moment subject body")
+
 
 def load_japanese(env):
     """Activate Japanese with the addon's catalog."""
@@ -21,6 +25,38 @@ def load_japanese(env):
     env["ir.module.module"]._load_module_terms(
         ["customer_followup"], ["ja_JP"], overwrite=True
     )
+
+
+def campaign_emails(pieces):
+    """{piece id: its scheduled email} of the email pieces of ``pieces``
+    whose email is waiting to leave: the mails of Odoo's mail composer, or
+    the mailings of the Email Marketing bridge when it is installed (its own
+    tests check the mailings' UTM campaign and statistics)."""
+    pieces = pieces.filtered(lambda piece: piece.kind == "email")
+    if "mailing_id" in pieces._fields:
+        emails = {
+            piece.id: piece.mailing_id or piece.campaign_id.mailing_id
+            for piece in pieces
+        }
+        return {
+            piece_id: CampaignEmail(
+                mailing.schedule_date, mailing.subject, mailing.body_html
+            )
+            for piece_id, mailing in emails.items()
+            if mailing
+        }
+    mails = (
+        pieces.env["mail.mail"]
+        .sudo()
+        .search([("mail_message_id", "in", pieces.mail_message_id.ids)])
+    )
+    by_message = {mail.mail_message_id.id: mail for mail in mails}
+    emails = {piece.id: by_message.get(piece.mail_message_id.id) for piece in pieces}
+    return {
+        piece_id: CampaignEmail(mail.scheduled_date, mail.subject, mail.body_html)
+        for piece_id, mail in emails.items()
+        if mail
+    }
 
 
 class FollowupCase(TransactionCase):

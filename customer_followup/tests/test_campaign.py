@@ -1,6 +1,4 @@
 from collections import Counter
-from datetime import timedelta
-from unittest.mock import MagicMock, patch
 
 from freezegun import freeze_time
 
@@ -8,7 +6,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
-from .common import FollowupTierCase, load_japanese
+from .common import FollowupTierCase, campaign_emails, load_japanese
 
 NOW = "2026-10-01 09:00:00"
 
@@ -105,35 +103,17 @@ class CampaignCase(FollowupTierCase):
             campaign.action_confirm()
         return campaign
 
+    def _queued_mails(self):
+        """The mails queued to the campaign's customers."""
+        return self.env["mail.mail"].search(
+            [("model", "=", "res.partner"), ("res_id", "in", self.all_customers.ids)]
+        )
+
     def _pieces(self, campaign, touchpoint_type=None):
         pieces = campaign.piece_ids
         if touchpoint_type:
             pieces = pieces.filtered(lambda p: p.touchpoint_type_id == touchpoint_type)
         return pieces
-
-    def _send_mailing(self, mailing):
-        """Email Marketing sends the mailing (its queue cron at the send
-        date), the mail queue sends the mails through a working server, and
-        the campaign cron, woken up by the sent mails, logs them."""
-        mail_server = type(self.env["ir.mail_server"])
-        with (
-            patch.object(mail_server, "_disable_send", return_value=False),
-            patch.object(mail_server, "_connect__", return_value=MagicMock()),
-            patch.object(mail_server, "send_email", return_value="<c@example.com>"),
-        ):
-            sent_at = mailing.schedule_date + timedelta(hours=8)
-            self._run_cron(sent_at, "mass_mailing.ir_cron_mass_mailing_queue")
-            with freeze_time(sent_at):
-                self.env["mail.mail"].sudo().search(
-                    [("mailing_id", "=", mailing.id)]
-                ).send()
-        cron = self.env.ref("customer_followup.ir_cron_campaigns")
-        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
-        self.assertTrue(triggers, "the sent mails wake the campaign cron up")
-        self._run_cron(
-            max(triggers.mapped("call_at")), "customer_followup.ir_cron_campaigns"
-        )
-        self.env.invalidate_all()
 
 
 @tagged("post_install", "-at_install")
@@ -150,7 +130,7 @@ class TestCampaignPlan(CampaignCase):
         self.assertFalse(
             self.env["mail.activity"].search([("res_id", "in", self.all_customers.ids)])
         )
-        self.assertFalse(campaign.mailing_id)
+        self.assertFalse(self._queued_mails())
 
     def test_the_best_get_handwritten_within_budget_and_capacity(self):
         with freeze_time(NOW):
@@ -367,7 +347,7 @@ class TestCampaignPlan(CampaignCase):
 
 @tagged("post_install", "-at_install")
 class TestCampaignPieces(CampaignCase):
-    def test_confirm_creates_activities_batch_and_mailing(self):
+    def test_confirm_creates_activities_batch_and_emails(self):
         self.env["customer.product.registration"].create(
             {
                 "partner_id": self.customers["TA"][0].id,
@@ -397,19 +377,16 @@ class TestCampaignPieces(CampaignCase):
         )
         self.assertEqual(html.count("Thank you for this year."), len(printed))
         self.assertIn(printed[0].partner_id.name, html)
-        # the mailing of Email Marketing, scheduled, on the email recipients
-        mailing = campaign.mailing_id
+        # each email recipient's email, scheduled at the send hour of the
+        # send date
         emails = campaign.piece_ids.filtered(lambda p: p.kind == "email")
-        self.assertEqual(mailing.state, "in_queue")
-        self.assertEqual(mailing.schedule_type, "scheduled")
-        self.assertEqual(
-            mailing.schedule_date.date(), fields.Date.to_date("2026-10-30")
+        self.assertTrue(emails)
+        moment = campaign.company_id._followup_moment(
+            fields.Date.to_date("2026-10-30"), campaign.send_hour
         )
-        self.assertEqual(mailing.campaign_id, campaign.utm_campaign_id)
-        self.assertEqual(
-            set(self.env["res.partner"].search(mailing._get_recipients_domain()).ids),
-            set(emails.partner_id.ids),
-        )
+        scheduled = campaign_emails(emails)
+        self.assertEqual(set(scheduled), set(emails.ids))
+        self.assertEqual({email.moment for email in scheduled.values()}, {moment})
 
     def test_each_piece_logs_one_touchpoint_when_done(self):
         with freeze_time(NOW):
@@ -449,31 +426,8 @@ class TestCampaignPieces(CampaignCase):
             ),
             len(printed),
         )
-        # the emails, when the mailing sends them; twice logs nothing more
-        emails = campaign.piece_ids.filtered(lambda p: p.kind == "email")
-        self._send_mailing(campaign.mailing_id)
-        self.assertEqual(set(emails.mapped("state")), {"done"})
-        email_touchpoints = campaign.touchpoint_ids.filtered(
-            lambda t: t.type_id == self.type_email
-        )
-        self.assertEqual(len(email_touchpoints), len(emails))
-        self.assertEqual(campaign.mailing_sent, len(emails))
-        self.assertEqual(email_touchpoints.partner_id, emails.partner_id)
-        traces = self.env["mailing.trace"].search(
-            [("mass_mailing_id", "=", campaign.mailing_id.id)]
-        )
-        traces.set_sent()
-        self.env["customer.followup.campaign.piece"]._log_done(emails)
-        self._run_cron("2026-10-31 09:00:00", "customer_followup.ir_cron_campaigns")
-        self.assertEqual(
-            self.env["customer.touchpoint"].search_count(
-                [
-                    ("campaign_id", "=", campaign.id),
-                    ("type_id", "=", self.type_email.id),
-                ]
-            ),
-            len(emails),
-        )
+        # the emails are logged when they are sent: test_campaign_email
+        # (the mail composer) and the Email Marketing bridge's tests
 
     def test_plan_next_year(self):
         with freeze_time(NOW):
@@ -498,13 +452,14 @@ class TestCampaignPieces(CampaignCase):
     def test_cancel_leaves_nothing_open(self):
         with freeze_time(NOW):
             campaign = self._confirm(self._campaign())
-            mailing = campaign.mailing_id
+            emails = campaign.piece_ids.filtered(lambda p: p.kind == "email")
+            self.assertTrue(campaign_emails(emails))
             activities = campaign.piece_ids.activity_id
             self.assertTrue(activities)
             campaign.action_cancel()
         self.assertEqual(campaign.state, "cancelled")
         self.assertFalse(activities.exists())
-        self.assertFalse(mailing.exists())
+        self.assertFalse(campaign_emails(emails), "no email leaves")
         self.assertFalse(
             self.env["mail.activity"].search([("res_id", "in", self.all_customers.ids)])
         )

@@ -14,7 +14,7 @@ class TestCampaignBadInput(CampaignCase):
     def _assert_nothing_written(self, campaign):
         self.assertEqual(campaign.state, "draft")
         self.assertFalse(campaign.piece_ids)
-        self.assertFalse(campaign.mailing_id)
+        self.assertFalse(self._queued_mails())
         self.assertFalse(
             self.env["mail.activity"].search([("res_id", "in", self.all_customers.ids)])
         )

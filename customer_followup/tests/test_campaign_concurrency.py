@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, fields
 from odoo.tests import tagged
 
-from .common import TwoWorkersCase
+from .common import TwoWorkersCase, campaign_emails
 
 
 @tagged("post_install", "-at_install")
@@ -173,4 +173,7 @@ class TestAnniversaryTwoWorkers(TwoWorkersCase):
             set(pieces.mapped("send_date")),
             {first_order.date() + relativedelta(years=2)},
         )
-        self.assertEqual(len(pieces.mailing_id), 1)
+        # one email each, all leaving at the same moment
+        emails = campaign_emails(pieces)
+        self.assertEqual(set(emails), set(pieces.ids))
+        self.assertEqual(len({email.moment for email in emails.values()}), 1)

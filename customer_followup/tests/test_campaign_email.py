@@ -8,7 +8,7 @@ from odoo.tests import tagged
 from .test_campaign import NOW, CampaignCase
 
 
-@tagged("post_install", "-at_install", "customer_followup_core")
+@tagged("post_install", "-at_install")
 class TestCampaignEmailComposer(CampaignCase):
     """Without Email Marketing (the bridge customer_followup_mass_mailing not
     installed) the campaign's emails go out through Odoo's mail composer in
@@ -61,6 +61,20 @@ class TestCampaignEmailComposer(CampaignCase):
         self.env.invalidate_all()
         self.assertEqual(set(emails.mapped("state")), {"done"})
         self.assertEqual(set(emails.touchpoint_id.mapped("type_id")), {self.type_email})
+        # logging twice logs nothing more
+        self.env["customer.followup.campaign.piece"]._log_done(emails)
+        self._run_cron(
+            moment + timedelta(hours=2), "customer_followup.ir_cron_campaigns"
+        )
+        self.assertEqual(
+            self.env["customer.touchpoint"].search_count(
+                [
+                    ("campaign_id", "=", campaign.id),
+                    ("type_id", "=", self.type_email.id),
+                ]
+            ),
+            len(emails),
+        )
 
     def test_cancel_withdraws_the_emails(self):
         with freeze_time(NOW):

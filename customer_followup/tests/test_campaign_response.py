@@ -30,7 +30,12 @@ class TestCampaignResponse(CampaignCase):
         with freeze_time("2026-10-28 10:00:00"):
             campaign.action_mark_posted()
         # responses: within the 30 days after the send date (30 October), or
-        # carrying the campaign's UTM campaign
+        # carrying the campaign's UTM campaign (the Email Marketing bridge
+        # makes it for the mailings; any UTM campaign of the campaign counts)
+        if not campaign.utm_campaign_id:
+            campaign.utm_campaign_id = self.env["utm.campaign"].create(
+                {"title": campaign.name}
+            )
         self._order(a0, "2026-11-05 10:00:00", 100.0)
         self._order(c0, "2026-11-29 10:00:00", 50.0)
         self._order(c1, "2026-12-15 10:00:00", 40.0)  # too late

@@ -1,7 +1,7 @@
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
-from .common import BrowserCase
+from .common import BrowserCase, campaign_emails
 
 
 @tagged("post_install", "-at_install")
@@ -41,4 +41,6 @@ class TestCampaignTour(BrowserCase, HttpCase):
         )
         self.assertEqual(campaign.state, "planned")
         self.assertEqual(campaign.piece_ids.partner_id, customers)
-        self.assertEqual(campaign.mailing_id.state, "in_queue")
+        self.assertEqual(
+            set(campaign_emails(campaign.piece_ids)), set(campaign.piece_ids.ids)
+        )

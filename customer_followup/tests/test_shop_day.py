@@ -6,7 +6,7 @@ from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common import FollowupTierCase
+from .common import FollowupTierCase, campaign_emails
 from .test_followup_overview import WORKLOAD
 from .test_migration_ranges import load_migration
 
@@ -158,7 +158,8 @@ class TestShopDay(FollowupTierCase):
         self.assertEqual(campaign.piece_ids.send_date, date(2027, 1, 1))
         # the email leaves at the campaign's send hour, 09:00 in Tokyo
         self.assertEqual(
-            campaign.piece_ids.mailing_id.schedule_date, utc("2027-01-01", "09:00")
+            campaign_emails(campaign.piece_ids)[campaign.piece_ids.id].moment,
+            utc("2027-01-01", "09:00"),
         )
 
     def test_a_send_date_is_past_by_the_shops_day(self):

@@ -236,7 +236,8 @@ class TestTierScoringCompanies(FollowupTierCase):
         with (
             patch.object(scoring_class, "_write_followup_scores", counted),
             patch(
-                "odoo.addons.customer_followup.models.customer_followup_scoring"
+                # the tier changes' batches, read where they are applied
+                "odoo.addons.customer_followup.models.customer_followup_tiering"
                 ".SCORE_BATCH_SIZE",
                 1,
             ),
