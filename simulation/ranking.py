@@ -19,14 +19,16 @@ def rank(values):
 
 
 def spearman(ranks_a, ranks_b):
-    """Spearman's rank correlation of two rankings of the same keys."""
+    """Spearman's rank correlation of two rankings of the same keys (None
+    when one of them ranks them all equal: no true effect to rank)."""
     keys = sorted(ranks_a.keys() & ranks_b.keys())
     count = len(keys)
     if count < 2:
         return None
-    mean = (count + 1) / 2
-    a = [ranks_a[key] - mean for key in keys]
-    b = [ranks_b[key] - mean for key in keys]
+    mean_a = sum(ranks_a[key] for key in keys) / count
+    mean_b = sum(ranks_b[key] for key in keys) / count
+    a = [ranks_a[key] - mean_a for key in keys]
+    b = [ranks_b[key] - mean_b for key in keys]
     norm = (sum(x * x for x in a) * sum(y * y for y in b)) ** 0.5
     return sum(x * y for x, y in zip(a, b, strict=True)) / norm if norm else None
 
@@ -76,7 +78,9 @@ def effect_ranking(sim, env):
     return {
         "rows": ranked,
         "spearman": spearman(report_rank, true_rank),
-        "top_agrees": bool(ranked) and ranked[0]["true_rank"] == 1,
+        "top_agrees": bool(ranked)
+        and ranked[0]["true_rank"] == 1
+        and any(r["true_revenue_per_point"] for r in ranked),
     }
 
 
@@ -99,7 +103,7 @@ def ranking_lines(ranking):
     lines += [
         "",
         "Spearman's rank correlation of the report's ranking with the true one: "
-        + (f"{correlation:.2f}" if correlation is not None else "n/a")
+        + (f"{correlation:.2f}" if correlation is not None else "n/a (no true effect)")
         + "; the report's best contact type is "
         + ("also the true best." if ranking["top_agrees"] else "not the true best."),
     ]
