@@ -41,6 +41,14 @@ def parse_args(argv=None):
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--history-days",
+        type=int,
+        default=400,
+        help="days of order history placed before the start (default 400, "
+        "all); fewer for a cost measure at a large size (every pressure "
+        "cooker is still bought)",
+    )
+    parser.add_argument(
         "--effect",
         type=float,
         default=1.0,

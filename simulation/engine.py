@@ -18,17 +18,10 @@ from odoo import SUPERUSER_ID, Command, api
 from odoo.sql_db import BaseCursor
 
 from . import shop as shop_module
+from .customers import CustomersMixin
 from .invariants import Checker
-from .world import (
-    MOURNING_DAYS,
-    MOURNING_SHARE,
-    P_ACCEPT_QUOTE,
-    P_BLACKLIST,
-    P_GO_QUIET,
-    P_OPT_OUT,
-    P_REPLY,
-    World,
-)
+from .truth import control_snapshot, needed
+from .world import World
 
 _logger = logging.getLogger("simulation")
 
@@ -53,11 +46,6 @@ SEASONS = ("new_year", "summer", "late_summer", "summer_gift", "year_end_gift")
 PLAN_DAYS_BEFORE_POSTING = 21
 P_DONE_TODAY = 0.75
 P_DONE_LATE = 0.45
-OPT_OUTS = {
-    "followup_no_visit": "visit",
-    "followup_no_call": "call",
-    "followup_no_postal": "postal",
-}
 
 
 def wall():
@@ -87,7 +75,7 @@ class LogCapture(logging.Handler):
         self.records.append((self.day, record.levelname, record.name, record.msg))
 
 
-class Simulation:
+class Simulation(CustomersMixin):
     def __init__(self, registry, options):
         self.registry = registry
         self.options = options
@@ -99,6 +87,13 @@ class Simulation:
         self.ledger = []  # (partner id, day, [product ids], amount, planned-free)
         self.stats = defaultdict(lambda: defaultdict(float))
         self.day_seconds = []
+        # {channel: {orders, revenue}} due to the contacts of the channel
+        self.caused = defaultdict(lambda: defaultdict(float))
+        # {(contact type, year, budget): {day: used at the end of the day}}
+        self.budget_used = defaultdict(dict)
+        # the control group's comparison as the owner reads it on the first
+        # of each month (and the last day)
+        self.control_series = []
         self.cron_seconds = defaultdict(float)
         self.products = {}
         self.users = []
@@ -153,6 +148,7 @@ class Simulation:
                     )
             self.at(start + datetime.timedelta(days=self.options.days), 0.5)
             self.final = self.step(self._final_figures)
+            self.final["needed"] = needed(self)
         logging.getLogger().removeHandler(self.logs)
 
     def _setup(self, env):
@@ -169,9 +165,21 @@ class Simulation:
 
     def _history(self):
         plan = shop_module.history_plan(self.world, self.options.start, self.products)
+        # --history-days shortens the history for a cost measure at a large
+        # size: the same draws, only the orders of its last days are placed,
+        # and every pressure cooker (their replacement cycles fall due)
+        since = self.options.start - datetime.timedelta(
+            days=getattr(self.options, "history_days", shop_module.HISTORY_DAYS)
+        )
         for day in sorted(plan):
-            self.at(day, 13.0)
-            self.step(self._place_orders, day, plan[day], True)
+            items = [
+                item
+                for item in plan[day]
+                if day >= since or item[1] == [("durable", 1)]
+            ]
+            if items:
+                self.at(day, 13.0)
+                self.step(self._place_orders, day, items, True)
 
     def _one_day(self, day):
         for xmlid, hour, weekday, month_day in NIGHTLY:
@@ -199,6 +207,11 @@ class Simulation:
         self.step(self._customers, day)
         self.at(day, 23.5)
         self.step(self.checker.end_of_day, day)
+        last = day == self.options.start + datetime.timedelta(self.options.days - 1)
+        if day.day == 1 or last:
+            self.control_series.append(
+                self.step(lambda env: control_snapshot(self, env))
+            )
 
     # ------------------------------------------------------------------
     # Scheduled actions
@@ -238,8 +251,10 @@ class Simulation:
     # ------------------------------------------------------------------
 
     def _place_orders(self, env, day, items, history=False):
-        """Create and confirm one order per (customer, lines, free) item;
-        ``free``: it would have been placed without the planner's contacts."""
+        """Create and confirm one order per (customer, lines, free[, caused])
+        item; ``free``: it would have been placed without the planner's
+        contacts; ``caused``: {channel: share} of an order due to the
+        contacts (the true revenue by channel)."""
         if not items:
             return
         vals_list = []
@@ -260,9 +275,16 @@ class Simulation:
                     ],
                 }
             )
+        # the orders come from outside the addon (the shop, the e-shop): no
+        # chatter tracking nor followers for them, which the addon never reads
         orders = (
             env["sale.order"]
-            .with_context(mail_auto_subscribe_no_notify=True, mail_create_nolog=True)
+            .with_context(
+                mail_auto_subscribe_no_notify=True,
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+                tracking_disable=True,
+            )
             .create(vals_list)
         )
         orders.action_confirm()
@@ -282,6 +304,9 @@ class Simulation:
             if not history:
                 self.stats[day]["orders"] += 1
                 self.stats[day]["revenue"] += order.amount_untaxed
+                for channel, share in (item[3] if len(item) > 3 else {}).items():
+                    self.caused[channel]["orders"] += share
+                    self.caused[channel]["revenue"] += share * order.amount_untaxed
 
     def _product(self, role):
         return self.products[role]
@@ -353,10 +378,17 @@ class Simulation:
         )
         done_by_user = defaultdict(lambda: env["mail.activity"])
         cancelled = env["mail.activity"]
+        # the customers read together (one query, not one per activity)
+        partners = {
+            partner.id: partner
+            for partner in env["res.partner"].browse(
+                {a.res_id for a in activities if a.res_model == "res.partner"}
+            )
+        }
         for activity in activities:
             channel = self._activity_channel(env, activity)
             partner = (
-                env["res.partner"].browse(activity.res_id)
+                partners.get(activity.res_id)
                 if activity.res_model == "res.partner"
                 else None
             )
@@ -409,102 +441,11 @@ class Simulation:
         self.planned_done = set()
 
     # ------------------------------------------------------------------
-    # Customers
-    # ------------------------------------------------------------------
-
-    def _customers(self, env, day):
-        world = self.world
-        decisions = world.decide_orders(day)
-        items = [
-            (
-                d.customer,
-                shop_module.order_lines(world, d.customer),
-                d.would_have_ordered,
-            )
-            for d in decisions
-        ]
-        self._place_orders(env, day, items)
-        self._answer_reminders(env, day)
-        self._life_events(env, day)
-
-    def _answer_reminders(self, env, day):
-        rng = self.world.rng
-        cycles = env["customer.replacement"].search(
-            [
-                ("state", "=", "reminded"),
-                ("quotation_id.state", "in", ("draft", "sent")),
-                ("partner_id", "in", self.customer_ids),
-            ]
-        )
-        accepted = env["sale.order"]
-        for cycle in cycles:
-            customer = self.world.customers[cycle.partner_id.id]
-            if customer.quiet:
-                continue
-            if rng.random() < P_ACCEPT_QUOTE:
-                accepted |= cycle.quotation_id
-            elif (
-                not cycle.escalation_stop
-                and cycle.reminder_step_date
-                and (day - cycle.reminder_step_date.date()).days <= 14
-                and rng.random() < P_REPLY
-            ):
-                cycle.message_post(
-                    body="Thank you, we will think about it.",
-                    author_id=cycle.partner_id.id,
-                    message_type="email",
-                    subtype_xmlid="mail.mt_comment",
-                )
-                self.stats[day]["replies"] += 1
-        if accepted:
-            accepted.action_confirm()
-            self.stats[day]["conversions"] += len(accepted)
-            for order in accepted:
-                customer = self.world.customers[order.partner_id.id]
-                customer.last_order = day
-                self.ledger.append(
-                    (
-                        customer.partner_id,
-                        day,
-                        order.order_line.product_id.ids,
-                        order.amount_untaxed,
-                        True,
-                    )
-                )
-                self.stats[day]["orders"] += 1
-                self.stats[day]["revenue"] += order.amount_untaxed
-
-    def _life_events(self, env, day):
-        world = self.world
-        rng = world.rng
-        partners = env["res.partner"]
-        now = datetime.datetime.now()
-        mourning_season = (
-            datetime.date(day.year, 11, 1) <= day <= datetime.date(day.year, 12, 10)
-        )
-        for customer in world.customers.values():
-            partner = partners.browse(customer.partner_id)
-            if world.chance(P_OPT_OUT):
-                opt_out = rng.choice(sorted(OPT_OUTS))
-                partner.write({opt_out: True})
-                self.refusals[partner.id].setdefault(OPT_OUTS[opt_out], now)
-                self.stats[day]["opt_outs"] += 1
-            if world.chance(P_BLACKLIST):
-                env["mail.blacklist"]._add(partner.email)
-                self.refusals[partner.id].setdefault("email", now)
-                self.stats[day]["blacklisted"] += 1
-            if not customer.quiet and world.chance(P_GO_QUIET):
-                customer.quiet = True
-                self.stats[day]["went_quiet"] += 1
-            if mourning_season and world.chance(MOURNING_SHARE / MOURNING_DAYS):
-                partner.followup_mourning_date = day
-                self.stats[day]["mourning"] += 1
-
-    # ------------------------------------------------------------------
     # The end
     # ------------------------------------------------------------------
 
     def _final_figures(self, env):
+        from .ranking import effect_ranking  # noqa: PLC0415
         from .report import collect  # noqa: PLC0415
         from .truth import control_comparison  # noqa: PLC0415
 
@@ -514,6 +455,12 @@ class Simulation:
             "db_size": size,
             "control": control_comparison(self, env),
             "figures": collect(self, env),
+            "ranking": effect_ranking(self, env),
+            "control_series": self.control_series,
+            "budget_used": {
+                f"{name} {year}|{budget}": days
+                for (name, year, budget), days in self.budget_used.items()
+            },
         }
 
     def totals(self):

@@ -269,10 +269,13 @@ class Checker:
                  FROM used u
                  JOIN customer_touchpoint_type t ON t.id = u.type_id
                 WHERE t.yearly_budget > 0
-                GROUP BY 1, 2, 3, 4
-               HAVING COUNT(*) > t.yearly_budget""",
+                GROUP BY 1, 2, 3, 4""",
         )
         for type_id, name, year, budget, used, pieces, activities in rows:
+            # the budget used so far, for the report's chart
+            self.sim.budget_used[(name, year, budget)][day] = used
+            if used <= budget:
+                continue
             self.record(
                 "yearly_budget",
                 day,

@@ -1,16 +1,13 @@
 """The summary printed at the end of a run and the Markdown report with its
 charts (matplotlib, from scripts/requirements-dev.txt)."""
 
-import datetime
 import os
 import statistics
 from collections import defaultdict
 
+from .charts import draw_all, week_of
 from .invariants import CHECKS
-
-
-def week_of(day):
-    return day - datetime.timedelta(days=day.weekday())
+from .ranking import ranking_lines
 
 
 def collect(sim, env):
@@ -34,8 +31,10 @@ def collect(sim, env):
         [start],
     )
     workload = defaultdict(lambda: defaultdict(int))
+    workload_days = defaultdict(lambda: defaultdict(int))
     for user_id, type_name, day, count in env.cr.fetchall():
         workload[(user_id, type_name)][week_of(day)] += count
+        workload_days[(user_id, type_name)][day] += count
     env.cr.execute(
         """SELECT t.date, c.order_id IS NOT NULL
              FROM customer_touchpoint t
@@ -57,6 +56,9 @@ def collect(sim, env):
     return {
         "workload": {
             f"{names.get(k[0], k[0])}|{k[1]}": dict(v) for k, v in workload.items()
+        },
+        "workload_days": {
+            f"{names.get(k[0], k[0])}|{k[1]}": dict(v) for k, v in workload_days.items()
         },
         "reminders": dict(reminders),
         "capacities": capacities,
@@ -95,6 +97,36 @@ def print_summary(sim):
     )
     for line in control_lines(sim):
         print(f"==> {line}" if not line.startswith(" ") else line)
+    for line in needed_lines(sim):
+        print(f"==> {line}")
+    print("==> effect report: revenue per point by contact type")
+    for line in ranking_lines(sim.final["ranking"]):
+        print(f"    {line}")
+
+
+def needed_lines(sim):
+    """How many customers and days the control group needs, in words."""
+    found = sim.final.get("needed", {})
+    lines = []
+    for key, what in (("order_rate", "order rate"), ("revenue", "revenue")):
+        figures = found.get(key)
+        if not figures:
+            continue
+        text = (
+            f"to see the true {what} uplift (95 % interval clear of zero in 4 "
+            f"runs out of 5) the comparison needs about "
+            f"{figures['customers']:,.0f} customers (this run compared "
+            f"{found['compared']:,})"
+        )
+        if "days" in figures:
+            text += f": reached on {figures['day']}, {figures['days']} days in"
+        else:
+            text += (
+                f": not reached in {sim.options.days} days; a shop of about "
+                f"{figures['shop_size']:,.0f} customers reaches it in as many days"
+            )
+        lines.append(text)
+    return lines or ["no true uplift to see (or not enough data)"]
 
 
 def control_lines(sim):
@@ -158,92 +190,6 @@ def control_lines(sim):
     return lines
 
 
-def _charts(sim, directory):
-    import matplotlib  # noqa: PLC0415
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot  # noqa: PLC0415
-
-    figures = sim.final["figures"]
-    charts = []
-    # workload per salesperson and week against the weekly share of the
-    # monthly capacity
-    by_type = defaultdict(dict)
-    for key, weeks in figures["workload"].items():
-        user, type_name = key.split("|")
-        by_type[type_name][user] = weeks
-    for type_name, users in sorted(by_type.items()):
-        if type_name not in figures["capacities"]:
-            continue
-        fig, axis = pyplot.subplots(figsize=(9, 4))
-        for user, weeks in sorted(users.items()):
-            days = sorted(weeks)
-            axis.plot(days, [weeks[d] for d in days], marker=".", label=user)
-        capacity = figures["capacities"].get(type_name)
-        if capacity:
-            axis.axhline(
-                capacity * 12 / 52,
-                color="red",
-                linestyle="--",
-                label=f"capacity {capacity}/month",
-            )
-        axis.set_title(f"Planned {type_name} per salesperson and week")
-        axis.set_ylabel("planned contacts")
-        axis.legend(fontsize="small")
-        fig.autofmt_xdate()
-        name = f"workload_{len(charts)}.png"
-        fig.savefig(os.path.join(directory, name), dpi=80)
-        pyplot.close(fig)
-        charts.append((f"Workload: {type_name}", name))
-    # reminders and conversions per week
-    weekly = defaultdict(lambda: defaultdict(float))
-    for day, values in sim.stats.items():
-        if isinstance(day, tuple):
-            continue
-        for key in ("conversions", "orders", "replies"):
-            weekly[week_of(day)][key] += values.get(key, 0)
-    for week, count in figures["reminders"].items():
-        weekly[week]["reminders"] += count
-    weeks = sorted(weekly)
-    fig, axis = pyplot.subplots(figsize=(9, 4))
-    for key in ("reminders", "conversions", "replies"):
-        axis.plot(weeks, [weekly[w][key] for w in weeks], marker=".", label=key)
-    axis.set_title("Replacement and reorder reminders, replies and conversions")
-    axis.legend()
-    fig.autofmt_xdate()
-    fig.savefig(os.path.join(directory, "reminders.png"), dpi=80)
-    pyplot.close(fig)
-    charts.append(("Reminders and conversions per week", "reminders.png"))
-    # control vs contacted
-    control = sim.final["control"]
-    estimate, truth = control["estimate"], control["truth"]
-    labels = ["contacted", "control"]
-    values = [estimate["contacted_order_rate"], estimate["control_order_rate"]]
-    if "rate_without" in truth:
-        labels.append("contacted,\nwithout the contacts\n(truth)")
-        values.append(truth["rate_without"])
-    fig, axis = pyplot.subplots(figsize=(7, 4))
-    axis.bar(labels, values, color=["tab:blue", "tab:gray", "tab:green"][: len(values)])
-    axis.set_ylabel("order rate in the observed period (%)")
-    axis.set_title(
-        "Control group: order rate %s"
-        % (
-            "difference %.1f points (95%% %.1f to %.1f)"
-            % (
-                estimate["order_rate_diff"],
-                estimate["order_rate_low"],
-                estimate["order_rate_high"],
-            )
-            if estimate["enough_data"]
-            else "(not enough data)"
-        )
-    )
-    fig.savefig(os.path.join(directory, "control.png"), dpi=80)
-    pyplot.close(fig)
-    charts.append(("Control vs contacted order rates", "control.png"))
-    return charts
-
-
 def write_report(sim, directory, charts=True):
     os.makedirs(directory, exist_ok=True)
     options = sim.options
@@ -275,11 +221,39 @@ def write_report(sim, directory, charts=True):
         )
     lines += ["", "## Truth recovered", ""]
     lines += [line.strip() + "  " for line in control_lines(sim)]
+    lines += ["", *[f"- {line}" for line in needed_lines(sim)]]
     lines += ["", "True added daily order probability per contact (30 days):", ""]
     lines += [
         f"- {channel}: {value:.4f}"
         for channel, value in sim.final["control"]["uplift_per_contact"].items()
     ]
+    lines += [
+        "",
+        "The comparison on the first of each month (draws whose period is over):",
+        "",
+        "| day | contacted / control | estimated uplift, points (95 %) "
+        "| true uplift, points |",
+        "|---|---:|---:|---:|",
+    ]
+    for snap in sim.final["control_series"]:
+        lines.append(
+            f"| {snap['day']} | {snap['contacted_count']} / {snap['control_count']} | "
+            + (
+                f"{snap['order_rate_diff']:.1f} ({snap['order_rate_low']:.1f} to "
+                f"{snap['order_rate_high']:.1f})"
+                if snap["enough_data"]
+                else "not enough data"
+            )
+            + " | "
+            + (
+                f"{snap['true_rate_uplift']:.1f}"
+                if snap["true_rate_uplift"] is not None
+                else ""
+            )
+            + " |"
+        )
+    lines += ["", "## Effect report: revenue per point by contact type", ""]
+    lines += ranking_lines(sim.final["ranking"])
     lines += ["", "## Cost", ""]
     if seconds:
         lines.append(
@@ -294,7 +268,7 @@ def write_report(sim, directory, charts=True):
         ]
     if charts:
         try:
-            made = _charts(sim, directory)
+            made = draw_all(sim, directory)
         except ImportError:
             made = []
             lines += ["", "(matplotlib is not installed: no charts)"]

@@ -68,13 +68,26 @@ class Customer:
         return SEGMENTS[self.segment]["base"]
 
     def uplift(self, day, effect, with_planned=True):
-        total = 0.0
+        return self.uplifts(day, effect)[0 if with_planned else 1]
+
+    def uplifts(self, day, effect):
+        """(uplift of every contact, of the contacts not planned by the
+        planner, {channel: its part of the uncapped uplift of every
+        contact}) of the contacts of the last ``EFFECT_DAYS`` days."""
+        total = unplanned = 0.0
+        by_channel = {}
         for contact_day, channel, planned in self.contacts:
-            if planned and not with_planned:
-                continue
             if 0 < (day - contact_day).days <= EFFECT_DAYS:
-                total += UPLIFT.get(channel, 0.0)
-        return min(total, MAX_UPLIFT) * effect
+                value = UPLIFT.get(channel, 0.0)
+                total += value
+                if not planned:
+                    unplanned += value
+                by_channel[channel] = by_channel.get(channel, 0.0) + value
+        return (
+            min(total, MAX_UPLIFT) * effect,
+            min(unplanned, MAX_UPLIFT) * effect,
+            by_channel,
+        )
 
     def prune_contacts(self, day):
         self.contacts = [
@@ -87,10 +100,14 @@ class Customer:
 @dataclass
 class Decision:
     """A customer orders today: ``would_have_ordered`` says whether it would
-    have without the planner's follow-ups of the last 30 days (same draw)."""
+    have without the planner's follow-ups of the last 30 days (same draw);
+    ``caused``: {channel: share} when the order is due to the contacts of the
+    last 30 days (the draw fell in the uplift above the customer's habit),
+    shared among their channels by their uplift (empty otherwise)."""
 
     customer: Customer
     would_have_ordered: bool
+    caused: dict = field(default_factory=dict)
 
 
 class World:
@@ -117,13 +134,18 @@ class World:
         decisions = []
         for customer in self.customers.values():
             base = customer.base_probability(day)
-            with_all = min(1.0, base + customer.uplift(day, self.effect))
-            without_planned = min(
-                1.0, base + customer.uplift(day, self.effect, with_planned=False)
-            )
+            every, unplanned, by_channel = customer.uplifts(day, self.effect)
+            with_all = min(1.0, base + every)
+            without_planned = min(1.0, base + unplanned)
             draw = self.rng.random()
             if draw < with_all:
-                decisions.append(Decision(customer, draw < without_planned))
+                total = sum(by_channel.values())
+                caused = (
+                    {channel: value / total for channel, value in by_channel.items()}
+                    if draw >= base and total
+                    else {}
+                )
+                decisions.append(Decision(customer, draw < without_planned, caused))
             customer.prune_contacts(day)
         return decisions
 
