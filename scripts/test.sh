@@ -178,8 +178,9 @@ fi
 # campaign emails through the mail composer), with payment_demo as in 3; the
 # browser's tours are left out (scripts/pytest_no_browser.py): they run in 3.
 # Skipped when PYTEST_ARGS selects tests, unless CORE_CHECK=1 (then the
-# selection applies here too).
-if [ -z "${PYTEST_ARGS:-}" ] || [ "${CORE_CHECK:-0}" = 1 ]; then
+# selection applies here too), and in the clock-moved run (TEST_NOW: the
+# dates are the same code with or without Email Marketing), unless CORE_CHECK=1.
+if { [ -z "${PYTEST_ARGS:-}" ] && [ -z "${TEST_NOW:-}" ]; } || [ "${CORE_CHECK:-0}" = 1 ]; then
     CORE_LOG="$LOG_DIR/core.log"
     CORE_TEST_LOG="$LOG_DIR/core-tests.log"
     CORE_OUT="$LOG_DIR/core-pytest.out"
