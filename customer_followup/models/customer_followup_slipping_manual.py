@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.exceptions import AccessError
 
 
 class ResUsers(models.Model):
@@ -7,6 +8,10 @@ class ResUsers(models.Model):
     def action_followup_send_slipping_now(self):
         """Send this week's mail of customers slipping away to these users
         now, even if they received it already this week."""
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(
+                self.env._("Only sales managers send the slipping mail by hand.")
+            )
         Slipping = self.env["customer.followup.slipping"]
         today = self.env.company._followup_today()
         sent = Slipping._send_slipping_mail_now(self, today)

@@ -14,6 +14,7 @@ class IrCron(models.Model):
         )
         if not slipping or self != slipping:
             return super().method_direct_trigger()
+        self.check_access("write")
         Slipping = self.env["customer.followup.slipping"]
         today = self.env.company._followup_today()
         salespeople, managers = Slipping._slipping_readers(today)

@@ -94,6 +94,11 @@ CALLS = {
         "write",
     ),
     ("product.consumable.rule.suggestion", "action_accept"): ("suggestion", "write"),
+    ("ir.cron", "method_direct_trigger"): ("slipping_cron", "write"),
+    ("res.users", "action_followup_send_slipping_now"): (
+        "salesperson_user",
+        ("group", "sales_team.group_sale_manager"),
+    ),
     ("product.consumable.rule.suggestion", "action_dismiss"): ("suggestion", "write"),
     ("product.consumable.rule.suggestion", "action_reset"): ("suggestion", "write"),
     ("mail.activity", "action_followup_log_outcome"): ("activity", "write"),
@@ -186,6 +191,8 @@ class TestRpcMethodWalk(FollowupCase):
                 [("activity_id", "=", call.id)]
             ),
             "outcome_wizard": outcome_wizard.sudo(False),
+            "slipping_cron": env.ref("customer_followup.ir_cron_slipping_mail"),
+            "salesperson_user": cls.salesman,
             "workload_line": env["customer.followup.workload.line"]
             .with_user(cls.manager)
             .create({"wizard_id": workload.id, "partner_ids": partner.ids}),
