@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -43,6 +45,14 @@ class ResPartner(models.Model):
     # touchpoints, opt-outs and registered products
     touchpoint_ids = fields.One2many(
         "customer.touchpoint", "partner_id", string="Touchpoints"
+    )
+    # the form's list: the touchpoints the reader may see (a salesperson
+    # limited to own documents opening a colleague's customer sees own
+    # contacts only, where the one2many would refuse the whole form)
+    followup_visible_touchpoint_ids = fields.Many2many(
+        "customer.touchpoint",
+        string="Contacts",
+        compute="_compute_followup_visible_touchpoint_ids",
     )
     touchpoint_count = fields.Integer(compute="_compute_touchpoint_stats")
     followup_points_12m = fields.Float(
@@ -265,6 +275,20 @@ class ResPartner(models.Model):
             # a notice received after the New Year greeting was planned
             self.env["customer.followup.campaign.piece"]._cancel_for_mourning(self)
         return result
+
+    @api.depends_context("uid")
+    def _compute_followup_visible_touchpoint_ids(self):
+        Touchpoint = self.env["customer.touchpoint"]
+        partners = self.filtered("id")
+        visible = defaultdict(list)
+        for touchpoint in Touchpoint.search_fetch(
+            [("partner_id", "in", partners.ids)], ["partner_id"]
+        ):
+            visible[touchpoint.partner_id.id].append(touchpoint.id)
+        for partner in self:
+            partner.followup_visible_touchpoint_ids = Touchpoint.browse(
+                visible.get(partner._origin.id, [])
+            )
 
     def _compute_touchpoint_stats(self):
         partners = self.filtered("id")

@@ -1,6 +1,6 @@
 from odoo.exceptions import AccessError
 from odoo.fields import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import FollowupCase
 
@@ -292,6 +292,36 @@ class TestAccessMatrix(FollowupCase):
             with self.subTest(user=kind, customer=key):
                 partner = self.partners[key].with_user(self.users[kind])
                 self.assertEqual(partner.followup_settings_editable, editable)
+
+    def test_form_of_another_salespersons_customer_opens(self):
+        """A salesperson limited to own documents opens a colleague's customer
+        (by a link): the form opens and lists the contacts they may see."""
+        theirs = self.partners["theirs"]
+        Touchpoint = self.env["customer.touchpoint"]
+        hidden = Touchpoint.create(
+            {
+                "partner_id": theirs.id,
+                "type_id": self.type_call.id,
+                "user_id": self.other_salesman.id,
+            }
+        )
+        own = Touchpoint.with_user(self.salesman).create(
+            {"partner_id": theirs.id, "type_id": self.type_call.id}
+        )
+        seen = Form(theirs.with_user(self.salesman)).followup_visible_touchpoint_ids
+        self.assertIn(own, seen)
+        self.assertNotIn(hidden, seen)
+        self.assertEqual(
+            set(seen.ids),
+            set(
+                Touchpoint.with_user(self.salesman)
+                .search([("partner_id", "=", theirs.id)])
+                .ids
+            ),
+        )
+        seen = Form(theirs.with_user(self.manager)).followup_visible_touchpoint_ids
+        self.assertIn(own, seen)
+        self.assertIn(hidden, seen)
 
     def test_followup_settings_of_a_customer_are_for_its_salesperson(self):
         tier_d = self.env.ref("customer_followup.customer_tier_d")

@@ -34,7 +34,7 @@ registry.category("web_tour.tours").add("customer_followup_log_touchpoint", {
         {
             content: "The touchpoint is in the customer's ledger",
             trigger:
-                ".o_field_widget[name='touchpoint_ids'] td:contains('Asked how the new rice cooker works')",
+                ".o_field_widget[name='followup_visible_touchpoint_ids'] td:contains('Asked how the new rice cooker works')",
         },
         {
             content: "The smart button counts it",
