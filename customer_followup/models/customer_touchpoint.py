@@ -251,17 +251,21 @@ class CustomerTouchpoint(models.Model):
             partner = partners.browse(activity.res_id)
             if partner.followup_status != "on_track":
                 continue
+            # written for the salesperson who reads it, also when a scheduled
+            # action (a reminder, a campaign's card) logged the contact
+            company = partner.company_id or self.env.company
+            reader = self.env["customer.followup.activity.text"]._for_reader(
+                activity.user_id, company
+            )
             partner.sudo().message_post(
-                body=self.env._(
+                body=reader.env._(
                     "Planned follow-up closed: the contact of %(date)s counts, "
                     "the next follow-up is due on %(next)s.",
                     date=format_date(
-                        self.env,
-                        fields.Datetime.context_timestamp(
-                            self, partner.last_cadence_contact_date
-                        ),
+                        reader.env,
+                        company._followup_date(partner.last_cadence_contact_date),
                     ),
-                    next=format_date(self.env, partner.next_followup_date),
+                    next=format_date(reader.env, partner.next_followup_date),
                 ),
                 author_id=self.env.user.partner_id.id,
             )

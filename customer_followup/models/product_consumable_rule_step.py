@@ -83,13 +83,21 @@ class ProductConsumableRuleStep(models.Model):
         if any(not (rule.step_ids - self) for rule in self.rule_id):
             raise ValidationError(self.rule_id._no_step_message())
 
-    @api.depends("delivery", "delay_days")
+    @api.depends("delivery", "delay_days", "number")
     def _compute_display_name(self):
         labels = dict(self._fields["delivery"]._description_selection(self.env))
         for step in self:
+            channel = labels.get(step.delivery, "")
+            # the first reminder is sent the rule's lead time before the due
+            # date: its days are not a delay
+            if step.number == 1:
+                step.display_name = self.env._(
+                    "%(channel)s, first reminder", channel=channel
+                )
+                continue
             step.display_name = self.env._(
                 "%(channel)s after %(days)s days",
-                channel=labels.get(step.delivery, ""),
+                channel=channel,
                 days=step.delay_days,
             )
 

@@ -143,6 +143,28 @@ class TestFollowupPlanner(FollowupTierCase):
             self.key.message_ids[0].body,
         )
 
+    def test_closed_follow_up_note_in_the_salespersons_language(self):
+        """A contact logged by a scheduled action (here the administrator in
+        English) closes the Japanese salesperson's follow-up with a note in
+        Japanese, the salesperson's."""
+        load_japanese(self.env)
+        self.salesman.lang = "ja_JP"
+        self._run_cron(NOW, PLAN)
+        with freeze_time("2026-03-12 05:00:00"):
+            self.env["customer.touchpoint"].with_context(lang="en_US").create(
+                {
+                    "partner_id": self.key.id,
+                    "type_id": self.type_visit.id,
+                    "user_id": self.salesman.id,
+                }
+            )
+        self.assertFalse(self._planned_activities(self.key))
+        self.assertIn(
+            "計画済みのフォローアップを終了しました：2026/03/12 の接点がカウントされ、"
+            "次回のフォローアップは 2026/04/11 です。",
+            self.key.message_ids[0].body,
+        )
+
     def test_capacity_priority_and_deferred_reason(self):
         # Postcards: capacity 2 a month per salesperson, on the 1st and the
         # 12th working day of each month: 17 March and 1 April in the horizon.

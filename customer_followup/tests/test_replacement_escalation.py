@@ -482,6 +482,18 @@ class TestReplacementEscalation(FollowupCase):
             self.step_call.display_name, "Activity for the salesperson after 14 days"
         )
 
+    def test_first_step_is_named_without_a_delay(self):
+        """The rules' list shows the steps as tags: the first one is sent the
+        lead time before the due date, not some days after anything."""
+        self.assertEqual(
+            self.gasket_rule._steps().mapped("display_name"),
+            [
+                "Email, first reminder",
+                "Postal letter / postcard after 14 days",
+                "Activity for the salesperson after 14 days",
+            ],
+        )
+
     def test_steps_are_copied_with_the_rule(self):
         copy = self.gasket_rule.copy({"active": False})
         self.assertEqual(
