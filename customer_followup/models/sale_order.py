@@ -184,19 +184,15 @@ class SaleOrder(models.Model):
         return not self.validity_date or self.validity_date >= today
 
     def _get_followup_portal_url(self):
-        """The customer's link to the quotation, in the customer's language
-        (the language prefix of the portal's URLs): the portal shows the
-        customer's own documents in the customer's language anyway, the prefix
-        spares a redirection to the browser's language first."""
+        """The customer's link to the quotation, in the customer's language:
+        the language prefix of the portal's URLs, even the default language's
+        (an unprefixed URL takes the browser's language, and the page's
+        widgets with it; Odoo answers the default language's prefix with the
+        unprefixed URL and the language cookie)."""
         self.ensure_one()
         url = self.get_portal_url()
-        # the language of unprefixed URLs, as the portal's routing finds it
-        Lang = self.env["res.lang"]
-        default_lang = self.env["ir.default"].sudo()._get("res.partner", "lang") or (
-            next(iter(Lang._get_active_by("code").values())).code
-        )
-        lang = Lang._get_data(code=self.partner_id.lang)
-        if lang and lang.code != default_lang:
+        lang = self.env["res.lang"]._get_data(code=self.partner_id.lang)
+        if lang:
             url = f"/{lang.url_code}{url}"
         return self.get_base_url() + url
 

@@ -147,6 +147,15 @@ class TestCustomerPath(BrowserCase, HttpCaseWithUserPortal):
             self.assertEqual(page.status_code, 200)
             self.assertIn("承認して署名", page.text)
             self.assertNotIn("Accept &amp; Sign", page.text)
+        with self.subTest("Japanese the shop's default language, English browser"):
+            self.env["ir.default"].set("res.partner", "lang", "ja_JP")
+            link = quotation._get_followup_portal_url()
+            self.assertIn("/ja/my/orders/", link, "the link names the language")
+            path = urlsplit(link)
+            page = self.url_open(f"{path.path}?{path.query}", headers=english_browser)
+            self.assertIn("承認して署名", page.text)
+            self.assertNotIn("/en/", page.url)
+            self.env["ir.default"].set("res.partner", "lang", False)
         with self.subTest("the portal URL without language, English cookie"):
             self._browser_lang("en_US")
             page = self.url_open(quotation.get_portal_url(), headers=english_browser)
@@ -158,11 +167,13 @@ class TestCustomerPath(BrowserCase, HttpCaseWithUserPortal):
             page = self.url_open("/my/products", headers=english_browser)
             self.assertIn("ご登録製品", page.text)
 
-    def test_mail_link_names_only_a_language_other_than_the_default(self):
+    def test_mail_link_names_the_customers_language(self):
+        """Even the default language: an unprefixed link would take the
+        browser's language for the page's widgets."""
         self._providers_off()
         cycle, quotation = self._remind()
         self.env["res.lang"]._activate_lang("ja_JP")
-        for lang, prefix in (("en_US", ""), ("ja_JP", "/ja")):
+        for lang, prefix in (("en_US", "/en"), ("ja_JP", "/ja")):
             with self.subTest(lang=lang):
                 self.joel.lang = lang
                 self.assertEqual(
