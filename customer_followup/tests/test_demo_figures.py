@@ -63,13 +63,27 @@ class TestDemoFigures(TransactionCase):
         today = env.company._followup_today()
         first_working_day = self._first_working_day(today)
         partners = env["res.partner"]
-        customers = [("active", "=", True), ("followup_tier_id", "!=", False)]
+        # the Japanese shop's customers: the tiers of Odoo's own demo
+        # customers (its demo company) follow Odoo's demo orders, dated from
+        # the moment of the install, not the shop's story
+        shop = env.ref("customer_followup.demo_company_jp")
+        customers = [
+            ("active", "=", True),
+            ("followup_tier_id", "!=", False),
+            ("company_id", "=", shop.id),
+        ]
         figures = {"Customers with a tier": partners.search_count(customers)}
         for tier in env["customer.tier"].search([]):
             figures[f"Tier {tier.code}"] = partners.search_count(
                 [*customers, ("followup_tier_id", "=", tier.id)]
             )
-        activities = env["mail.activity"].search([("followup_planned", "=", True)])
+        activities = env["mail.activity"].search(
+            [
+                ("followup_planned", "=", True),
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", partners.search([("company_id", "=", shop.id)]).ids),
+            ]
+        )
         figures["Planned follow-ups"] = len(activities)
         figures["Planned follow-ups due on the first working day from today"] = len(
             activities.filtered(lambda a: a.date_deadline == first_working_day)
