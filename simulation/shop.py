@@ -126,7 +126,7 @@ def setup_products(env):
                 "followup_replenishable": role == "replenishable",
             }
         )
-    postcard = env.ref("customer_followup.touchpoint_type_postcard")
+    printed = env.ref("customer_followup.touchpoint_type_printed_mail")
     call = env.ref("customer_followup.touchpoint_type_call")
     env["product.consumable.rule"].create(
         [
@@ -143,7 +143,7 @@ def setup_products(env):
                             "sequence": 1,
                             "delay_days": 14,
                             "delivery": "print",
-                            "touchpoint_type_id": postcard.id,
+                            "touchpoint_type_id": printed.id,
                         }
                     ),
                     Command.create(
@@ -163,7 +163,7 @@ def setup_products(env):
                 "window_months": 6,
                 "lead_days": 14,
                 "delivery": "print",
-                "touchpoint_type_id": postcard.id,
+                "touchpoint_type_id": printed.id,
             },
         ]
     )

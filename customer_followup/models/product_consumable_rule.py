@@ -4,21 +4,22 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Command
 
-from .customer_touchpoint_type import POSTAL_CHANNELS
 from .value_range import ValueRange
 
 # How a reminder is delivered: it reaches the customer (mail, print), or it
 # asks the salesperson to call (activity, opportunity).
 DELIVERIES = [
     ("mail", "Email"),
-    ("print", "Postal letter / postcard"),
+    ("print", "Printed card (batch)"),
     ("activity", "Activity for the salesperson"),
     ("opportunity", "CRM opportunity"),
 ]
 # The channels of the touchpoint types each delivery can log (None: any).
 DELIVERY_CHANNELS = {
     "mail": ("email",),
-    "print": POSTAL_CHANNELS,
+    # printed in a batch: a letter or a postcard is written by a salesperson
+    # (the contact policy's MADE_BY), so a printed step logs printed mail
+    "print": ("printed_mail",),
     "activity": None,
     "opportunity": None,
 }

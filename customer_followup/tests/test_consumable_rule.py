@@ -106,11 +106,17 @@ class TestConsumableRule(FollowupCase):
             )
 
     def test_touchpoint_type_fits_delivery(self):
+        """A printed step logs printed mail: letters and postcards are
+        written by a salesperson (an activity may ask for them)."""
         ref = self.env.ref
         call = ref("customer_followup.touchpoint_type_call")
+        postcard = ref("customer_followup.touchpoint_type_postcard")
         for vals, message in (
             ({"touchpoint_type_id": call.id}, "of the channel Email, not Phone call"),
-            ({"delivery": "print"}, "of the channel Letter, Postcard, Printed mail"),
+            (
+                {"delivery": "print", "touchpoint_type_id": postcard.id},
+                "of the channel Printed mail, not Handwritten postcard",
+            ),
         ):
             with (
                 self.subTest(vals=vals),
@@ -119,12 +125,12 @@ class TestConsumableRule(FollowupCase):
             ):
                 self.gasket_rule.write(vals)
             self.assertIn(message, str(error.exception))
-        postcard = ref("customer_followup.touchpoint_type_postcard")
         self.gasket_rule.write(
             {"delivery": "activity", "touchpoint_type_id": postcard.id}
         )
         self.gasket_rule.write({"delivery": "print"})
         self.assertEqual(
             (self.gasket_rule.delivery, self.gasket_rule.touchpoint_type_id),
-            ("print", postcard),
+            ("print", ref("customer_followup.touchpoint_type_printed_mail")),
+            "the printed delivery's own type",
         )

@@ -210,7 +210,7 @@ class TestReplacementEscalation(FollowupCase):
                         {
                             "delay_days": 7,
                             "delivery": "print",
-                            "touchpoint_type_id": self.type_postcard.id,
+                            "touchpoint_type_id": self.type_printed.id,
                         }
                     )
                 ],
@@ -223,7 +223,7 @@ class TestReplacementEscalation(FollowupCase):
             gasket_cycle.quotation_id.action_confirm()
         self._run_cron("2025-12-27 06:00:00")
         self.assertEqual(valve_cycle.reminder_step, 2)
-        self.assertEqual(valve_cycle.touchpoint_id.type_id, self.type_postcard)
+        self.assertEqual(valve_cycle.touchpoint_id.type_id, self.type_printed)
         with freeze_time("2025-12-30 10:00:00"):
             valve_cycle.quotation_id.action_confirm()
         rows = self.env["customer.replacement.report"]._read_group(

@@ -49,12 +49,12 @@ class TestReminderLadder(FollowupCase):
         )
         self.assertEqual(self.gasket_rule.delivery, "mail", "the rule shows step 1")
         # the first step's channel is the first reminder's
-        first.write({"delivery": "print", "touchpoint_type_id": self.type_postcard.id})
+        first.write({"delivery": "print", "touchpoint_type_id": self.type_printed.id})
         cycle = self._cycles()
         with self._send_step_spy() as spy:
             self._run_cron("2025-12-20 06:00:00")
             self.assertEqual(cycle.reminder_step, 1)
-            self.assertEqual(cycle.touchpoint_type_id, self.type_postcard)
+            self.assertEqual(cycle.delivery, "print")
             self._run_cron("2026-01-03 06:00:00")
             self.assertEqual(cycle.reminder_step, 2)
             self.assertEqual(cycle.touchpoint_type_id, self.type_printed)
@@ -209,6 +209,41 @@ class TestMigrationFirstStep(FollowupCase):
             "WHERE table_name = 'product_consumable_rule' AND column_name = 'delivery'"
         )
         self.assertFalse(cr.fetchone(), "the rule's own columns are gone")
+
+    def test_printed_steps_log_printed_mail(self):
+        """A printed step that logged a handwritten postcard logs printed
+        mail after the upgrade; an activity asking for a postcard stays."""
+        Step = self.env["product.consumable.rule.step"]
+        printed_step = Step.create(
+            {
+                "rule_id": self.gasket_rule.id,
+                "sequence": 10,
+                "delay_days": 14,
+                "delivery": "print",
+                "touchpoint_type_id": self.type_printed.id,
+            }
+        )
+        activity_step = Step.create(
+            {
+                "rule_id": self.gasket_rule.id,
+                "sequence": 20,
+                "delay_days": 14,
+                "delivery": "activity",
+                "touchpoint_type_id": self.type_postcard.id,
+            }
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE product_consumable_rule_step SET touchpoint_type_id = %s"
+            " WHERE id = %s",
+            [self.type_postcard.id, printed_step.id],
+        )
+        load_migration("19.0.1.5.0", "pre-print-channel").migrate(
+            self.env.cr, "19.0.1.4.0"
+        )
+        self.env.invalidate_all()
+        self.assertEqual(printed_step.touchpoint_type_id, self.type_printed)
+        self.assertEqual(activity_step.touchpoint_type_id, self.type_postcard)
 
     def test_new_database_has_nothing_to_migrate(self):
         load_migration("19.0.1.5.0", "pre-first-step").migrate(self.env.cr, None)
