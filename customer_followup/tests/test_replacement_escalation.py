@@ -489,7 +489,7 @@ class TestReplacementEscalation(FollowupCase):
             self.gasket_rule._steps().mapped("display_name"),
             [
                 "Email, first reminder",
-                "Postal letter / postcard after 14 days",
+                "Printed card (batch) after 14 days",
                 "Activity for the salesperson after 14 days",
             ],
         )

@@ -76,7 +76,7 @@ class TestReminderLadder(FollowupCase):
                     Command.create(
                         {
                             "delivery": "print",
-                            "touchpoint_type_id": self.type_postcard.id,
+                            "touchpoint_type_id": self.type_printed.id,
                         }
                     ),
                     Command.create(
@@ -89,7 +89,7 @@ class TestReminderLadder(FollowupCase):
             }
         )
         self.assertEqual(rule._steps().mapped("delivery"), ["print", "activity"])
-        self.assertEqual(rule.touchpoint_type_id, self.type_postcard)
+        self.assertEqual(rule.touchpoint_type_id, self.type_printed)
 
     def test_blocked_step_falls_back_as_the_planner(self):
         """A customer opted out of postal mail gets the printed step by the
