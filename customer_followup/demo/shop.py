@@ -19,6 +19,8 @@ from .shop_data import (
     SUMMARIES,
 )
 
+# the days of a month in the story's order rhythm
+MONTH_DAYS = 30
 # months between orders, order size factor
 RHYTHM = {"key": (1, 6.0), "fan": (2, 2.0), "regular": (5, 1.0), "dormant": (0, 0.7)}
 # touchpoint types (xml id suffix) by kind, most frequent first
@@ -108,12 +110,15 @@ class DemoShop:
             if kind == "new":
                 dates = [today - relativedelta(days=12)]
             elif kind == "dormant":
-                dates = [today - relativedelta(months=rng.randint(26, 34))]
+                dates = [today - timedelta(days=MONTH_DAYS * rng.randint(26, 34))]
             else:
+                # in days, not calendar months: the same story whatever the
+                # day of the install (the gaps between orders, hence the
+                # learned reorder intervals, do not move with month lengths)
                 step, _size = RHYTHM[kind]
-                dates, day = [], today - relativedelta(months=36)
+                dates, day = [], today - timedelta(days=MONTH_DAYS * 36)
                 while day < today:
-                    day += relativedelta(months=step, days=rng.randint(-8, 8))
+                    day += timedelta(days=MONTH_DAYS * step + rng.randint(-8, 8))
                     if day < today:
                         dates.append(day)
             size = RHYTHM.get(kind, (0, 1.0))[1]
