@@ -36,6 +36,7 @@ NIGHTLY = [
     ("customer_followup.ir_cron_replacement_reminders", 6.0, None, None),
     ("customer_followup.ir_cron_slipping_mail", 7.0, 0, None),
 ]
+EFFECT_REFRESH = "customer_followup.ir_cron_refresh_effect_report"
 MAIL_CRONS = [
     "mass_mailing.ir_cron_mass_mailing_queue",
     "mail.ir_cron_mail_scheduler_action",
@@ -189,6 +190,8 @@ class Simulation(CustomersMixin):
                 continue
             self.at(day, hour)
             self.run_cron(xmlid)
+            if xmlid == EFFECT_REFRESH:
+                self.step(self.checker.check_effect_report, day)
         self.at(day, 7.5)
         self.step(self.checker.after_night, day)
         self.at(day, 9.0)

@@ -10,6 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 
+from .report_checks import ReportChecksMixin
+
 CHECKS = {
     "reminded_once": "each cycle and step reminded at most once",
     "activity_not_before_day": "no activity created before its day",
@@ -21,6 +23,8 @@ CHECKS = {
     "mourning": "no New Year card to a customer in mourning",
     "control_group": "no planned contact to a customer in the control group",
     "reorder_intervals": "learned reorder intervals equal a plain Python recomputation",
+    "report_totals": "the effect report's and the conversion report's totals equal "
+    "a plain Python recomputation from the orders and touchpoints",
     "odoo_log": "no Odoo WARNING or ERROR logged",
     "open_activities": "open activities per salesperson bounded, one open "
     "planned follow-up per customer",
@@ -69,7 +73,7 @@ def learn_intervals(purchases, minimum=3):
     return learned
 
 
-class Checker:
+class Checker(ReportChecksMixin):
     def __init__(self, sim):
         self.sim = sim
         self.violations = []
@@ -113,6 +117,7 @@ class Checker:
         self.check_piece_touchpoints(env, day)
         self.check_refused_channels(env, day)
         self.check_mourning(env, day)
+        self.check_conversion_report(env, day)
         self.check_open_activities(env, day)
         self.check_logs(day)
 
