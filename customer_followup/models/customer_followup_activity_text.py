@@ -47,6 +47,23 @@ class CustomerFollowupActivityText(models.AbstractModel):
         return date_text
 
     @api.model
+    def _order_phrases(self):
+        """The phrases of the last-order fact in the context's language,
+        translated once for a batch of activities."""
+        return {
+            "last_order": self.env._("last order %(order)s on %(date)s"),
+            "no_order": self.env._("no order yet"),
+        }
+
+    @api.model
+    def _order_fact(self, order, phrases, date_text):
+        """The fact of the customer's last confirmed order, ``order`` a
+        (name, UTC datetime) or None (``phrases``: ``_order_phrases``)."""
+        if not order:
+            return phrases["no_order"]
+        return phrases["last_order"] % {"order": order[0], "date": date_text(order[1])}
+
+    @api.model
     def _texts(self, facts=(), summary=None, text=None, body=None):
         """Return (summary, note) of an activity: ``facts`` (translated
         phrases) as a list, then ``text`` as a paragraph, then ``body`` (HTML,

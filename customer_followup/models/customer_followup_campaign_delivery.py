@@ -68,13 +68,11 @@ class CustomerFollowupCampaignDelivery(models.AbstractModel):
     def _activity_facts(self, piece, data, products, phrases, date_text):
         """What the salesperson needs to write the card, in their language."""
         facts = [phrases["campaign"] % {"name": self._label()}]
-        order = data.get("order")
-        if order:
-            facts.append(
-                phrases["last_order"] % {"order": order[0], "date": date_text(order[1])}
+        facts.append(
+            self.env["customer.followup.activity.text"]._order_fact(
+                data.get("order"), phrases, date_text
             )
-        else:
-            facts.append(phrases["no_order"])
+        )
         if products:
             facts.append(phrases["products"] % {"products": ", ".join(products)})
         if piece.note:
@@ -108,8 +106,7 @@ class CustomerFollowupCampaignDelivery(models.AbstractModel):
             campaign = self.with_env(reader.env)
             phrases = {
                 "campaign": campaign.env._("Campaign %(name)s"),
-                "last_order": campaign.env._("last order %(order)s on %(date)s"),
-                "no_order": campaign.env._("no order yet"),
+                **reader._order_phrases(),
                 "products": campaign.env._("owns %(products)s"),
                 "posting": campaign._posting_phrase(),
             }

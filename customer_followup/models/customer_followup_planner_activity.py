@@ -117,8 +117,7 @@ class CustomerFollowupPlanner(models.AbstractModel):
             "due_since": env._("due since %(date)s (%(days)s days)"),
             "last_contact": env._("last contact %(days)s days ago (%(type)s)"),
             "never_contacted": env._("never contacted"),
-            "last_order": env._("last order %(order)s on %(date)s"),
-            "no_order": env._("no order in the window"),
+            **env["customer.followup.activity.text"]._order_phrases(),
             "quotations": env._("open quotations: %(count)s"),
             "opportunities": env._("open opportunity: %(names)s"),
             "types": {
@@ -166,13 +165,11 @@ class CustomerFollowupPlanner(models.AbstractModel):
             )
         else:
             parts.append(phrases["never_contacted"])
-        order = data.get("order")
-        if order:
-            parts.append(
-                phrases["last_order"] % {"order": order[0], "date": date_text(order[1])}
+        parts.append(
+            self.env["customer.followup.activity.text"]._order_fact(
+                data.get("order"), phrases, date_text
             )
-        else:
-            parts.append(phrases["no_order"])
+        )
         if data.get("quotations"):
             parts.append(phrases["quotations"] % {"count": data["quotations"]})
         if data.get("opportunities"):
