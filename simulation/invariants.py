@@ -4,6 +4,7 @@ once per record: a planned activity over the capacity is one violation, not
 one per day it stays open."""
 
 import datetime
+import logging
 import math
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
@@ -11,6 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from dateutil.relativedelta import relativedelta
 
 from .report_checks import ReportChecksMixin
+
+_logger = logging.getLogger("simulation")
 
 CHECKS = {
     "reminded_once": "each cycle and step reminded at most once",
@@ -92,6 +95,8 @@ class Checker(ReportChecksMixin):
         self.violations.append(
             {"check": check, "day": day, "records": key, "detail": detail}
         )
+        # as it happens: a long run shows what went wrong before its end
+        _logger.info("violation %s on %s: %s: %s", check, day, key, detail)
 
     def summary(self):
         counts = defaultdict(int)
