@@ -1,8 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from ..models.res_partner_area import AREA_LENGTH
-from ..models.value_range import MaxLength, ValueRange
+from ..models.value_range import ValueRange
 
 
 class CustomerFollowupAreaPlan(models.TransientModel):
@@ -178,14 +177,15 @@ class CustomerFollowupAreaPlanLine(models.TransientModel):
     wizard_id = fields.Many2one(
         "customer.followup.area.plan", required=True, ondelete="cascade"
     )
-    activity_id = fields.Many2one("mail.activity", "Visit", ondelete="cascade")
-    partner_id = fields.Many2one("res.partner", "Customer")
-    area = fields.Char()
-    old_date = fields.Date("Planned For")
-    new_date = fields.Date("Proposed Day")
+    # what the proposal wrote: not for users to change
+    activity_id = fields.Many2one(
+        "mail.activity", "Visit", ondelete="cascade", readonly=True
+    )
+    partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
+    area = fields.Char(readonly=True)
+    old_date = fields.Date("Planned For", readonly=True)
+    new_date = fields.Date("Proposed Day", readonly=True)
     moved = fields.Boolean(compute="_compute_moved", store=True)
-
-    _area_length = MaxLength("area", AREA_LENGTH)
 
     @api.depends("old_date", "new_date")
     def _compute_moved(self):
