@@ -39,9 +39,7 @@ class CustomerFollowupOverview(models.AbstractModel):
                 (self.env._("Due today"), "today", due_today, None),
                 (self.env._("All"), None, Domain.TRUE, None),
             ):
-                value = (
-                    counts[user].get(key, 0) if key else sum(counts[user].values())
-                )
+                value = counts[user].get(key, 0) if key else sum(counts[user].values())
                 figure = self._figure(
                     label,
                     value,

@@ -61,7 +61,10 @@ class CustomerFollowupPlanner(models.AbstractModel):
         visits = []
         days_by_user = {}
         for activity in activities:
-            user, touchpoint_type = activity.user_id, activity.followup_touchpoint_type_id
+            user, touchpoint_type = (
+                activity.user_id,
+                activity.followup_touchpoint_type_id,
+            )
             visit = AreaVisit(
                 activity=activity,
                 area=areas.get(activity.res_id, False),
@@ -80,9 +83,7 @@ class CustomerFollowupPlanner(models.AbstractModel):
             book.take(visit.user_id, visit.type_id, visit.day)
             visits.append(visit)
             if user.id not in days_by_user:
-                months = self._working_days(
-                    user, company, loaded_from, loaded_to, book
-                )
+                months = self._working_days(user, company, loaded_from, loaded_to, book)
                 days_by_user[user.id] = {
                     day: month_days
                     for month_days in months.values()
@@ -134,7 +135,9 @@ class CustomerFollowupPlanner(models.AbstractModel):
             if visit.day == day or visit.deadline < day:
                 continue
             book.take(visit.user_id, visit.type_id, visit.day, -1)
-            if book.has_room(visit.user_id, visit.type_id, visit.capacity, month_days, day):
+            if book.has_room(
+                visit.user_id, visit.type_id, visit.capacity, month_days, day
+            ):
                 book.take(visit.user_id, visit.type_id, day)
                 moved.append((visit, visit.day))
             else:

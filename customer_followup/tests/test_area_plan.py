@@ -78,7 +78,9 @@ class TestAreaPlan(FollowupCase):
         by_month = Counter()
         for (_user, _type, day), count in used.items():
             month_days = months[fields.Date.start_of(day, "month")]
-            self.assertLessEqual(count, CapacityBook.day_quota(capacity, month_days, day))
+            self.assertLessEqual(
+                count, CapacityBook.day_quota(capacity, month_days, day)
+            )
             by_month[fields.Date.start_of(day, "month")] += count
         for count in by_month.values():
             self.assertLessEqual(count, capacity)
@@ -115,12 +117,15 @@ class TestAreaPlan(FollowupCase):
         self.assertEqual(days[alone], D("2026-11-19"))
         self.assertEqual(wizard.moved_count, 3)
         self.assertEqual(
-            wizard.line_ids.filtered("moved").mapped("area"), ["Osaka", "〒150", "〒150"]
+            wizard.line_ids.filtered("moved").mapped("area"),
+            ["Osaka", "〒150", "〒150"],
         )
         self._assert_deadlines(wizard)
         result = wizard.action_apply()
         self.assertEqual(result["tag"], "display_notification")
-        self.assertEqual((a3.date_deadline, a3.followup_plan_date), (D("2026-11-24"),) * 2)
+        self.assertEqual(
+            (a3.date_deadline, a3.followup_plan_date), (D("2026-11-24"),) * 2
+        )
         self.assertEqual(b2.date_deadline, D("2026-11-18"))
         self.assertEqual(later.date_deadline, D("2027-01-20"))
 

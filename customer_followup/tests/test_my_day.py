@@ -254,7 +254,9 @@ class TestMyDay(FollowupTierCase):
             [overdue["value"], today["value"], total["value"]], ["4", "2", "6"]
         )
         self.assertEqual(overdue["decoration"], "danger")
-        self.assertEqual([f["value"] for f in rows[self.salesman_2.name]], ["0", "1", "1"])
+        self.assertEqual(
+            [f["value"] for f in rows[self.salesman_2.name]], ["0", "1", "1"]
+        )
         action = overdue["action"]
         self.assertEqual(action["res_model"], "customer.followup.my.day")
         lines = self.env["customer.followup.my.day"].search(action["domain"])

@@ -45,9 +45,10 @@ class CustomerFollowupAreaPlan(models.TransientModel):
     def _check_salesperson(self):
         self.ensure_one()
         self.check_access("write")
-        if self.user_id != self.env.user and not self.env[
-            "res.partner"
-        ]._followup_sees_all_customers():
+        if (
+            self.user_id != self.env.user
+            and not self.env["res.partner"]._followup_sees_all_customers()
+        ):
             raise AccessError(self.env._("You can plan your own visits only."))
 
     def _period(self):
@@ -124,7 +125,9 @@ class CustomerFollowupAreaPlan(models.TransientModel):
             vals_list,
             False
             if vals_list
-            else self.env._("No planned visit of %(user)s in these weeks.", user=self.user_id.name),
+            else self.env._(
+                "No planned visit of %(user)s in these weeks.", user=self.user_id.name
+            ),
         )
         return self._action_reopen()
 
