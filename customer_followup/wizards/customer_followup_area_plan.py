@@ -28,6 +28,9 @@ class CustomerFollowupAreaPlan(models.TransientModel):
         help="The planned visits of the coming weeks (from tomorrow) to gather "
         "by area.",
     )
+    can_choose_user = fields.Boolean(
+        string="Can Choose the Salesperson", compute="_compute_can_choose_user"
+    )
     line_ids = fields.One2many(
         "customer.followup.area.plan.line", "wizard_id", string="Visits"
     )
@@ -36,6 +39,11 @@ class CustomerFollowupAreaPlan(models.TransientModel):
     message = fields.Char(readonly=True)
 
     _weeks_range = ValueRange("weeks", 1, 12)
+
+    @api.depends_context("uid")
+    def _compute_can_choose_user(self):
+        # a salesperson limited to own documents plans their own visits
+        self.can_choose_user = self.env["res.partner"]._followup_sees_all_customers()
 
     @api.depends("line_ids.moved")
     def _compute_moved(self):
