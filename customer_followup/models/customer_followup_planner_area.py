@@ -56,7 +56,7 @@ class CustomerFollowupPlanner(models.AbstractModel):
         self._load_capacity_book(book, plan_lines, today, last_day)
         loaded_from = fields.Date.start_of(today, "month")
         loaded_to = fields.Date.end_of(last_day, "month")
-        partners = self.env["res.partner"].browse(activities.mapped("res_id"))
+        partners = self.env["res.partner"].browse(activities.mapped("res_id")).exists()
         areas = dict(zip(partners.ids, partners.mapped("followup_area"), strict=True))
         visits = []
         days_by_user = {}
@@ -107,7 +107,7 @@ class CustomerFollowupPlanner(models.AbstractModel):
         """Move the visits of ``group`` (one salesperson's, one area's) onto
         as few working days as the capacity and their deadlines allow: each
         round picks the day that gathers the most of them (those already on
-        it first, then the later day), until no day gathers two more."""
+        it first, then the later day), until no move gathers two of them."""
         todo = sorted(group, key=lambda v: (v.deadline, v.activity.id))
         while len(todo) > 1:
             best = None
