@@ -61,6 +61,8 @@
         "data/customer_followup_call_outcome_data.xml",
         "views/customer_followup_call_outcome_views.xml",
         "views/customer_followup_my_day_views.xml",
+        "security/customer_followup_area_plan_security.xml",
+        "wizards/customer_followup_area_plan_views.xml",
         "views/customer_followup_menus.xml",
         "data/customer_followup_effect_cron_data.xml",
         "data/customer_followup_cron_hours_data.xml",

@@ -6,6 +6,7 @@ from . import customer_touchpoint_capture
 from . import res_partner
 from . import res_partner_cadence
 from . import res_partner_privacy
+from . import res_partner_area
 from . import mail_activity
 from . import sale_order
 from . import customer_followup_orders
@@ -27,6 +28,7 @@ from . import customer_followup_planner
 from . import customer_followup_planner_decision
 from . import customer_followup_planner_capacity
 from . import customer_followup_planner_activity
+from . import customer_followup_planner_area
 from . import product_consumable_rule
 from . import product_consumable_rule_step
 from . import product_template

@@ -18,29 +18,44 @@ class CustomerFollowupOverview(models.AbstractModel):
 
     @api.model
     def _section_my_day(self):
+        """Per salesperson (those whose lines the user may see: own and
+        nobody's for a salesperson, everyone's for managers), the lines of My
+        Day overdue and due today, each opening that salesperson's My Day."""
         MyDay = self.env["customer.followup.my.day"]
         views = [(False, "kanban"), (False, "list")]
-        overdue = [("overdue_days", ">", 0)]
-        due_today = [("overdue_days", "=", 0)]
-        figures = []
-        for label, domain, decoration in (
-            (self.env._("Overdue"), overdue, "danger"),
-            (self.env._("Due today"), due_today, None),
-        ):
-            figure = self._figure(
-                label,
-                MyDay.search_count(domain),
-                MyDay._name,
-                domain,
-                name=self.env._("My Day"),
-                views=views,
-            )
-            if decoration and figure["value"] != "0":
-                figure["decoration"] = decoration
-            figures.append(figure)
+        overdue = Domain("overdue_days", ">", 0)
+        due_today = Domain("overdue_days", "=", 0)
+        counts = {}
+        for key, domain in (("overdue", overdue), ("today", due_today)):
+            for user, count in MyDay._read_group(domain, ["user_id"], ["__count"]):
+                counts.setdefault(user, {})[key] = count
+        rows = []
+        for user in sorted(counts, key=lambda user: (not user, user.name or "")):
+            name = user.name or self.env._("Nobody")
+            mine = Domain("user_id", "=", user.id or False)
+            figures = []
+            for label, key, domain, decoration in (
+                (self.env._("Overdue"), "overdue", overdue, "danger"),
+                (self.env._("Due today"), "today", due_today, None),
+                (self.env._("All"), None, Domain.TRUE, None),
+            ):
+                value = counts[user].get(key, 0) if key else sum(counts[user].values())
+                figure = self._figure(
+                    label,
+                    value,
+                    MyDay._name,
+                    list(mine & domain),
+                    name=self.env._("My Day of %(user)s", user=name),
+                    views=views,
+                )
+                if decoration and value:
+                    figure["decoration"] = decoration
+                figures.append(figure)
+            rows.append({"title": name, "figures": figures})
         return {
             "title": self.env._("My Day"),
-            "rows": [{"title": self.env._("Contacts"), "figures": figures}],
+            "empty": self.env._("Nothing due today or overdue."),
+            "rows": rows,
         }
 
     @api.model

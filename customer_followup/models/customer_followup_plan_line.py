@@ -70,6 +70,27 @@ class CapacityBook:
     # once: thousands of customers may wait for the same capacity
     deferred_reasons: dict = field(default_factory=dict)
 
+    def has_room(self, user_id, type_id, capacity, month_days, day):
+        """Whether the salesperson's monthly ``capacity`` of the contact takes
+        one more on ``day`` (one of ``month_days``, the working days of its
+        month): the month's capacity and the day's share of it (day_quota).
+        The one capacity rule of the planner and of the visits by area."""
+        if not capacity:
+            return True
+        month = fields.Date.start_of(day, "month")
+        return self.months.get((user_id, type_id, month), 0) < capacity and (
+            self.days.get((user_id, type_id, day), 0)
+            < self.day_quota(capacity, month_days, day)
+        )
+
+    def take(self, user_id, type_id, day, count=1):
+        """Count ``count`` follow-ups of the contact on ``day`` (a negative
+        count gives them back)."""
+        month_key = (user_id, type_id, fields.Date.start_of(day, "month"))
+        day_key = (user_id, type_id, day)
+        self.months[month_key] = self.months.get(month_key, 0) + count
+        self.days[day_key] = self.days.get(day_key, 0) + count
+
     @staticmethod
     def day_quota(capacity, month_working_days, day):
         """How many follow-ups of a monthly ``capacity`` fall on ``day``: the

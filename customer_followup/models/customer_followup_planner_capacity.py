@@ -106,23 +106,14 @@ class CustomerFollowupPlanner(models.AbstractModel):
         capacity = line.touchpoint_type.capacity_per_user_month
         user_id, type_id = line.user.id, line.touchpoint_type.id
         # months in order: the working days were filed day by day
-        for month, month_days in months.items():
+        for month_days in months.values():
             for day in month_days:
                 if day < start or day > horizon_end:
                     continue
-                if capacity and (
-                    book.months.get((user_id, type_id, month), 0) >= capacity
-                    or book.days.get((user_id, type_id, day), 0)
-                    >= book.day_quota(capacity, month_days, day)
-                ):
+                if not book.has_room(user_id, type_id, capacity, month_days, day):
                     continue
                 if capacity:
-                    month_key, day_key = (
-                        (user_id, type_id, month),
-                        (user_id, type_id, day),
-                    )
-                    book.months[month_key] = book.months.get(month_key, 0) + 1
-                    book.days[day_key] = book.days.get(day_key, 0) + 1
+                    book.take(user_id, type_id, day)
                 line.plan_date = day
                 line.action = PlanAction.CREATE
                 return

@@ -230,3 +230,41 @@ class TestCallOutcome(FollowupTierCase):
         )
         self.assertEqual((wizard.partner_id, wizard.activity_id), (self.shop, call))
         self.assertEqual(wizard.type_id, self.type_call)
+
+    def test_visit_marked_done_from_the_chatter(self):
+        """A visit asks its outcome in the *Mark Done* popover like a call
+        (the activity's store data says so); a postcard or a to-do does not.
+        Marked *Done* without it, the visit is logged without an outcome and
+        counts as a contact made."""
+        visit = self.shop.with_user(self.salesman).activity_schedule(
+            "customer_followup.mail_activity_type_visit", user_id=self.salesman.id
+        )
+        todo = self.shop.with_user(self.salesman).activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.salesman.id
+        )
+        postcard = self.shop.with_user(self.salesman).activity_schedule(
+            "customer_followup.mail_activity_type_postcard", user_id=self.salesman.id
+        )
+        self.assertEqual(
+            [a.followup_asks_outcome for a in (visit, todo, postcard)],
+            [True, False, False],
+        )
+        data = visit.with_user(self.salesman).activity_format()
+        self.assertTrue(data["mail.activity"][0]["followup_asks_outcome"])
+
+        action = visit.with_user(self.salesman).action_followup_log_outcome()
+        wizard = self.env["customer.followup.call.outcome.wizard"].browse(
+            action["res_id"]
+        )
+        self.assertEqual(wizard.type_id, self.type_visit)
+
+        before = self.shop.last_cadence_contact_date
+        visit.with_user(self.salesman).action_feedback(feedback="Tasted the new broth")
+        touchpoint = self.env["customer.touchpoint"].search(
+            [("activity_id", "=", visit.id)]
+        )
+        self.assertEqual(touchpoint.type_id, self.type_visit)
+        self.assertFalse(touchpoint.outcome_id)
+        self.assertTrue(touchpoint.outcome_asked)
+        self.shop.invalidate_recordset()
+        self.assertGreater(self.shop.last_cadence_contact_date, before)

@@ -235,3 +235,36 @@ class TestMyDay(FollowupTierCase):
         kinds = dict(lines._fields["kind"]._description_selection(lines.env))
         self.assertEqual(kinds["reorder"], "再注文遅れ")
         self.assertEqual(kinds["followup"], "計画フォロー")
+
+    def test_overview_per_salesperson(self):
+        """The overview's My Day: per salesperson, the lines overdue and due
+        today, each opening that salesperson's My Day; a salesperson sees
+        their own row (and nobody's), a manager everyone's."""
+        self._remind()
+        Overview = self.env["customer.followup.overview"]
+
+        def my_day_rows(user):
+            section = Overview.with_user(user).get_overview()["sections"][1]
+            self.assertEqual(section["title"], "My Day")
+            return {row["title"]: row["figures"] for row in section["rows"]}
+
+        rows = my_day_rows(self.manager)
+        overdue, today, total = rows[self.salesman.name]
+        self.assertEqual(
+            [overdue["value"], today["value"], total["value"]], ["4", "2", "6"]
+        )
+        self.assertEqual(overdue["decoration"], "danger")
+        self.assertEqual(
+            [f["value"] for f in rows[self.salesman_2.name]], ["0", "1", "1"]
+        )
+        action = overdue["action"]
+        self.assertEqual(action["res_model"], "customer.followup.my.day")
+        lines = self.env["customer.followup.my.day"].search(action["domain"])
+        self.assertEqual(
+            lines.partner_id, self.late | self.planned | self.card | self.customer
+        )
+        self.assertEqual(
+            self.env["customer.followup.my.day"].search(total["action"]["domain"]),
+            self._lines(self.salesman),
+        )
+        self.assertNotIn(self.salesman_2.name, my_day_rows(self.salesman))

@@ -113,6 +113,8 @@ CALLS = {
         "outcome_wizard",
         "write",
     ),
+    ("customer.followup.area.plan", "action_propose"): ("area_plan", "write"),
+    ("customer.followup.area.plan", "action_apply"): ("area_plan", "write"),
 }
 
 
@@ -191,6 +193,10 @@ class TestRpcMethodWalk(FollowupCase):
                 [("activity_id", "=", call.id)]
             ),
             "outcome_wizard": outcome_wizard.sudo(False),
+            "area_plan": env["customer.followup.area.plan"]
+            .with_user(other)
+            .create({})
+            .sudo(False),
             "slipping_cron": env.ref("customer_followup.ir_cron_slipping_mail"),
             "salesperson_user": cls.salesman,
             "workload_line": env["customer.followup.workload.line"]

@@ -26,6 +26,8 @@ WILD_TEXT_LENGTH = 100_000
 # hold no quantity a user types (transient preview lines).
 NOT_WRITABLE = {
     "customer.followup.workload.line",
+    # the proposal of Plan by area, written by the wizard (read-only lines)
+    "customer.followup.area.plan.line",
     "customer.replacement.report",
     "customer.followup.campaign.report",
     "customer.followup.effect.report",

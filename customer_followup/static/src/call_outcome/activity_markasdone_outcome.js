@@ -1,14 +1,11 @@
 import { ActivityMarkAsDone } from "@mail/core/web/activity_markasdone_popover";
 import { patch } from "@web/core/utils/patch";
 
-// the records whose activities log a touchpoint when done
-const FOLLOWUP_MODELS = ["res.partner", "sale.order", "crm.lead"];
-
-/** A call marked done from the chatter or the activities asks its outcome. */
+/** A call or a visit marked done from the chatter or the activities asks
+ * its outcome (the server says which: followup_asks_outcome). */
 patch(ActivityMarkAsDone.prototype, {
     get followupAsksOutcome() {
-        const { activity_category, res_model } = this.props.activity;
-        return activity_category === "phonecall" && FOLLOWUP_MODELS.includes(res_model);
+        return Boolean(this.props.activity.followup_asks_outcome);
     },
 
     async onClickFollowupOutcome() {
