@@ -174,7 +174,7 @@ class ReportChecksMixin:
 
     def check_conversion_report(self, env, day):
         """Reminded: the cycles whose quotation a reminder touchpoint went
-        with; ordered: the cycles closed by a confirmed order of their part
+        with, or a salesperson's call or visit was planned on; ordered: the cycles closed by a confirmed order of their part
         placed from the cycle's start; its revenue: the part's lines of that
         order."""
         company = env.ref("base.main_company")
@@ -187,6 +187,16 @@ class ReportChecksMixin:
                     WHERE origin = 'reminder' AND sale_order_id IS NOT NULL""",
             )
         }
+        # a reminder by call is the salesperson's activity on the quotation
+        # (its touchpoint is logged when the call is made)
+        reminded_quotations.update(
+            row[0]
+            for row in self.rows(
+                env,
+                """SELECT DISTINCT res_id FROM mail_activity
+                    WHERE res_model = 'sale.order'""",
+            )
+        )
         lines = defaultdict(lambda: defaultdict(float))
         moments = {}
         for order_id, product_id, subtotal, moment in self.rows(
