@@ -174,9 +174,9 @@ class ReportChecksMixin:
 
     def check_conversion_report(self, env, day):
         """Reminded: the cycles whose quotation a reminder touchpoint went
-        with, or a salesperson's call or visit was planned on; ordered: the cycles closed by a confirmed order of their part
-        placed from the cycle's start; its revenue: the part's lines of that
-        order."""
+        with, or a salesperson's call or visit was planned on; ordered: the
+        cycles closed by a confirmed order of their part placed from the
+        cycle's start; its revenue: the part's lines of that order."""
         company = env.ref("base.main_company")
         tz = pytz.timezone(company.followup_tz)
         reminded_quotations = {
