@@ -5,13 +5,15 @@
 # --max-cron-threads=1) on one database with the addon, behind no proxy.
 # Every Odoo reads its read-only requests from the replica (db_replica_*).
 #
-# Usage: bash scripts/cluster.sh start|stop|status|check
+# Usage: bash scripts/cluster.sh start|stop|status|check|simulate
 #   start   create what is missing (the clusters, the demo database as
 #           `make run` builds it, the replica by pg_basebackup -R), start all
 #   stop    stop every process it started, by the PIDs it recorded
 #   status  the processes, the replication, what the replica served
 #   check   log in on both HTTP servers, open the read screens over JSON-RPC,
 #           and show that the replica ran their queries (pg_stat_statements)
+#   simulate  Odoo's own replica simulation (--dev=replica) on the primary
+#           alone: the read screens opened, no read-only request may write
 # Settings (environment): CLUSTER_PG_PORT=5491 CLUSTER_REPLICA_PORT=5492
 #   CLUSTER_HTTP_PORTS="8291 8292" CLUSTER_GEVENT_PORTS="8293 8294"
 #   CLUSTER_DB=customer_followup_cluster CLUSTER_DIR=var/cluster
@@ -149,6 +151,8 @@ create_db() {
         create_demo_db "$CONFIG" "$DB"
     fi
     psql_at "$PG_PORT" "$DB" "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
+    # the demo's mails to the mail catcher of `make run` when it runs
+    "$PYTHON" "$ROOT/scripts/demo_mail_server.py" "$CONFIG" "$DB" "${MAIL_SMTP_PORT:-1025}"
 }
 
 pidfile() { echo "$DIR/$1.pid"; }
@@ -161,7 +165,8 @@ start_odoo() { # NAME ARGS...
         log "$name already runs (pid $(cat "$(pidfile "$name")"))"
         return
     fi
-    "${ODOO_CMD[@]}" -c "$CONFIG" --logfile="$DIR/$name.log" "$@" </dev/null >/dev/null 2>&1 &
+    # what a process prints before its logging starts (a crash at import)
+    "${ODOO_CMD[@]}" -c "$CONFIG" --logfile="$DIR/$name.log" "$@" </dev/null >>"$DIR/$name.out" 2>&1 &
     echo $! >"$(pidfile "$name")"
     log "Odoo $name: pid $! $*"
 }
@@ -181,9 +186,10 @@ do_start() {
     for i in 1 2; do
         start_odoo "cron-$i" --no-http --max-cron-threads=1
     done
-    for port in "${HTTP_PORTS[@]}"; do
+    # the HTTP ports, and the websocket process each HTTP server spawns
+    for port in "${HTTP_PORTS[@]}" "${GEVENT_PORTS[@]}"; do
         for _ in $(seq 120); do port_open "$port" && break; sleep 0.5; done
-        port_open "$port" || die "Odoo does not answer on port $port (see $DIR/*.log)"
+        port_open "$port" || die "Odoo does not answer on port $port (see $DIR/*.log, *.out)"
     done
     log "Odoo: http://127.0.0.1:${HTTP_PORTS[0]} and http://127.0.0.1:${HTTP_PORTS[1]} (admin/admin), database $DB"
     log "config $CONFIG; logs and PIDs in $DIR; stop: make cluster-stop"
@@ -204,7 +210,7 @@ stop_odoo() {
         pids=$(tree "$pid")
         kill -TERM "$pid" 2>/dev/null || true
         for _ in $(seq 60); do
-            left=$(for p in $pids; do kill -0 "$p" 2>/dev/null && echo "$p"; done)
+            left=$(for p in $pids; do if kill -0 "$p" 2>/dev/null; then echo "$p"; fi; done)
             [ -z "$left" ] && break
             sleep 0.5
         done
@@ -249,15 +255,42 @@ do_status() {
     done
 }
 
+# Odoo's own simulation of a replica (--dev=replica: read-only requests on
+# a second, read-only connection to the primary), one threaded server on the
+# first HTTP port, the read screens opened: a read-only request that writes
+# is retried by Odoo with a WARNING in the log, which fails the check.
+do_simulate() {
+    require_odoo
+    start_primary
+    write_config
+    create_db
+    local sim="$DIR/odoo-sim.conf" log="$DIR/sim/odoo.log" pid status=0
+    grep -v '^db_replica_' "$CONFIG" >"$sim"
+    mkdir -p "$DIR/sim"
+    : >"$log"
+    "${ODOO_CMD[@]}" -c "$sim" --dev=replica --workers=0 --max-cron-threads=0 \
+        --http-port="${HTTP_PORTS[0]}" --logfile="$log" </dev/null >/dev/null 2>&1 &
+    pid=$!
+    log "Odoo --dev=replica: pid $pid, port ${HTTP_PORTS[0]}"
+    for _ in $(seq 120); do port_open "${HTTP_PORTS[0]}" && break; sleep 0.5; done
+    PGHOST="$SOCKETS" PGUSER="$DBUSER" "$PYTHON" "$ROOT/scripts/cluster_check.py" \
+        --db "$DB" --logs "$DIR/sim" "${HTTP_PORTS[0]}" || status=$?
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    log "Odoo --dev=replica stopped (pid $pid)"
+    return "$status"
+}
+
 case "${1:-}" in
 start) do_start ;;
 stop) do_stop ;;
 status) do_status ;;
+simulate) do_simulate ;;
 check)
     require_odoo
     PGHOST="$SOCKETS" PGUSER="$DBUSER" "$PYTHON" "$ROOT/scripts/cluster_check.py" \
         --db "$DB" --primary-port "$PG_PORT" --replica-port "$REPLICA_PORT" \
         --logs "$DIR" "${HTTP_PORTS[@]}"
     ;;
-*) die "usage: bash scripts/cluster.sh start|stop|status|check" ;;
+*) die "usage: bash scripts/cluster.sh start|stop|status|check|simulate" ;;
 esac

@@ -72,11 +72,14 @@ class Client:
         )
 
     def get(self, path):
-        """The status of a page, its redirection not followed."""
+        """The status of a page; followed only to its language's URL."""
         try:
             with self.page_opener.open(self.base + path, timeout=300) as response:
                 return response.status
         except urllib.error.HTTPError as error:
+            location = error.headers.get("Location") or ""
+            if location.endswith(path) and location != path:
+                return self.get(location.removeprefix(self.base))
             return error.code
 
 
@@ -130,12 +133,15 @@ def read_screens(client):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)
-    parser.add_argument("--primary-port", type=int, required=True)
-    parser.add_argument("--replica-port", type=int, required=True)
+    parser.add_argument("--primary-port", type=int)
+    parser.add_argument("--replica-port", type=int)
     parser.add_argument("--logs", required=True)
     parser.add_argument("ports", nargs="+")
     args = parser.parse_args()
-    for port in (args.primary_port, args.replica_port):
+    servers = [("primary", args.primary_port), ("replica", args.replica_port)]
+    if not args.replica_port:  # --dev=replica: the log tells
+        servers = []
+    for _name, port in servers:
         stats(port, args.db, reset=True)
     jar = http.cookiejar.CookieJar()
     first = Client(jar, args.ports[0])
@@ -148,7 +154,7 @@ def main():
         shown = read_screens(Client(jar, port))
         print(f"port {port} (same session): " + ", ".join(shown))
     failed = False
-    for name, port in (("primary", args.primary_port), ("replica", args.replica_port)):
+    for name, port in servers:
         overview, selects = stats(port, args.db)
         print(
             f"{name} (port {port}): {selects} SELECT calls, "
@@ -161,7 +167,8 @@ def main():
         retried = [
             line
             for line in log.read_text(errors="replace").splitlines()
-            if RETRY in line
+            # Odoo's warning, and its access log's cursor mode of a retry
+            if RETRY in line or line.rstrip().endswith(" ro->rw")
         ]
         for line in retried:
             print(f"FAILED: {log.name}: {line}")
