@@ -260,7 +260,9 @@ do_status() {
 # first HTTP port, the read screens opened: a read-only request that writes
 # is retried by Odoo with a WARNING in the log, which fails the check.
 do_simulate() {
+    local was_running=0
     require_odoo
+    pg_running "$PRIMARY" && was_running=1
     start_primary
     write_config
     create_db
@@ -278,6 +280,10 @@ do_simulate() {
     kill -TERM "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
     log "Odoo --dev=replica stopped (pid $pid)"
+    if [ "$was_running" = 0 ]; then
+        as_owner "$(find_bin pg_ctl)" -D "$PRIMARY" -m fast -w stop >/dev/null
+        log "PostgreSQL primary stopped"
+    fi
     return "$status"
 }
 
