@@ -211,7 +211,9 @@ class TestReadonly(FollowupTierCase):
                     with self.read_only():
                         result = getattr(target, method)(*args)
                         self.assertTrue(result)
-        self.assertIn("Tiers", str(self.env["customer.followup.overview"].get_overview()))
+        self.assertIn(
+            "Tiers", str(self.env["customer.followup.overview"].get_overview())
+        )
 
     def test_campaign_preview_is_not_empty(self):
         with self.read_only():
