@@ -239,3 +239,15 @@ class TestReadonly(FollowupTierCase):
                 Model.web_search_read(
                     [], {name: {} for name in names}, limit=5, count_limit=5
                 )
+
+    def test_workload_dry_run_writes_nothing(self):
+        """The workload preview stays on the primary (its wizard stores the
+        lines the user clicks through); its heavy part, the planner's dry
+        run, writes nothing: it could move to the replica."""
+        wizard = (
+            self.env["customer.followup.workload"].with_user(self.manager).create({})
+        )
+        with self.read_only():
+            plan = wizard._get_plan()
+            values = wizard._line_values(wizard._visible_plan_lines(plan))
+        self.assertTrue(values)
