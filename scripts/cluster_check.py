@@ -112,7 +112,18 @@ def read_screens(client):
             "web_read",
             [[campaigns[0]["id"]], {"preview_html": {}}],
         )
-        shown.append("campaign preview")
+        # the preview recomputed as the campaign's form is edited
+        client.call(
+            "customer.followup.campaign",
+            "onchange",
+            [
+                [campaigns[0]["id"]],
+                {"preparation_days": 30},
+                ["preparation_days"],
+                {"preview_html": {}, "preparation_days": {}},
+            ],
+        )
+        shown.append("campaign preview (read, edited)")
     shown.append(f"My Products: HTTP {client.get('/my/products')}")
     orders = client.call(
         "sale.order",

@@ -29,6 +29,10 @@ READONLY_METHODS = {
     ("customer.followup.control.report", "onchange"): (
         "the comparison is computed on a new record the form never saves"
     ),
+    ("customer.followup.campaign", "onchange"): (
+        "the campaign's form, its preview with it, computed in memory"
+    ),
+    ("customer.followup.campaign.preview", "onchange"): "the same, on its mixin",
 }
 
 # Every route of the addon whose read-only mode is not False (a callable
@@ -100,6 +104,23 @@ def screen_calls(case):
             case.campaign.ids,
             "web_read",
             [{"preview_html": {}, "name": {}}],
+        ),
+        # a new campaign's form, then a change of an existing one's date
+        (
+            "customer.followup.campaign",
+            [],
+            "onchange",
+            [{}, [], {"preview_html": {}, "name": {}, "send_date": {}}],
+        ),
+        (
+            "customer.followup.campaign",
+            case.campaign.ids,
+            "onchange",
+            [
+                {"send_date": "2026-12-27"},
+                ["send_date"],
+                {"preview_html": {}, "send_date": {}},
+            ],
         ),
     ]
 
@@ -206,7 +227,8 @@ class TestReadonly(FollowupTierCase):
             for model, ids, method, args in screen_calls(self):
                 with self.subTest(user=user.login, model=model, method=method):
                     target = self.env[model].with_user(user).browse(ids)
-                    if ids and not target.has_access("read"):
+                    access = "read" if ids or method != "onchange" else "create"
+                    if not target.has_access(access):
                         continue
                     with self.read_only():
                         result = getattr(target, method)(*args)
