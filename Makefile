@@ -1,6 +1,6 @@
 SHELL := /bin/bash
 
-.PHONY: help setup test test-dates test-odoo run lint bench simulate
+.PHONY: help setup test test-dates test-odoo run lint bench simulate cluster cluster-stop cluster-status cluster-check cluster-simulate
 
 help:
 	@echo "make setup   install PostgreSQL, wkhtmltopdf, chromium, the Python tooling, Odoo 19.0 and the mail catcher"
@@ -9,6 +9,9 @@ help:
 	@echo "make test-dates  make test at five moments where the shop's day and UTC's disagree (~40 min)"
 	@echo "make test-odoo  Odoo's own sale/crm/portal/mail tests without and with the addon, compared (~30 min)"
 	@echo "make run     serve a demo database on http://localhost:8069 (admin/admin), its mails on http://localhost:1080; RESET=1 recreates it"
+	@echo "make cluster  the reference deployment: PostgreSQL primary + streaming replica, two prefork HTTP Odoo (ports 8291/8292) and two cron Odoo (var/cluster/)"
+	@echo "make cluster-check / cluster-status / cluster-stop  open the read screens and show the replica served them / show / stop it all"
+	@echo "make cluster-simulate  the read screens on one Odoo with --dev=replica (Odoo's replica simulation): no read-only request may write"
 	@echo "make lint    only the linters (ruff, pylint-odoo, oca-checks-odoo-module, oca-checks-po)"
 	@echo "make simulate  a year in the life of a shop (SIM_CUSTOMERS=2000 SIM_DAYS=365 SIM_START=2026-10-01 SIM_SEED=1 SIM_ARGS=...)"
 	@echo "make bench   benchmarks at 1k/10k customers; BENCH_ARGS=\"--scales 1000,10000,100000\" adds 100k"
@@ -27,6 +30,21 @@ test-odoo:
 
 run:
 	RESET=$(RESET) bash scripts/run.sh
+
+cluster:
+	bash scripts/cluster.sh start
+
+cluster-stop:
+	bash scripts/cluster.sh stop
+
+cluster-status:
+	bash scripts/cluster.sh status
+
+cluster-check:
+	bash scripts/cluster.sh check
+
+cluster-simulate:
+	bash scripts/cluster.sh simulate
 
 lint:
 	python3 -m ruff check --no-fix .

@@ -95,6 +95,15 @@ else
 fi
 ODOO_ROOT="$(odoo_root)" || die "Odoo 19.0 still not importable by $PYTHON"
 
+# The prefork server's websocket process (`odoo gevent`, make cluster) loads
+# gevent's plugins through pkg_resources, which (setuptools < 70) does not
+# find zope.interface >= 7 / zope.event >= 5.1 (their metadata is named
+# zope_interface...): the process dies at start and is respawned every second.
+if ! "$PYTHON" -c "import pkg_resources; pkg_resources.require('gevent')" 2>/dev/null; then
+    log "gevent's dependencies unreadable by pkg_resources: installing zope.interface<7, zope.event<5.1"
+    "${PIP[@]}" "zope.interface<7" "zope.event<5.1"
+fi
+
 # --- project tooling -------------------------------------------------------------
 REQ="$ROOT/scripts/requirements-dev.txt"
 if ! pins_satisfied "$REQ" >/dev/null; then

@@ -91,7 +91,7 @@ class FollowupCustomerPortal(CustomerPortal):
         )
         return values
 
-    @http.route("/my/products", type="http", auth="user", website=True)
+    @http.route("/my/products", type="http", auth="user", website=True, readonly=True)
     def portal_my_products(self, **kwargs):
         messages = {
             "registered": request.env._("Thank you: your product is registered."),

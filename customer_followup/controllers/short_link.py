@@ -8,13 +8,35 @@ from ..models.sale_order import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
 SHORT_CODE_RE = re.compile(f"[{SHORT_CODE_ALPHABET}]{{{SHORT_CODE_LENGTH}}}")
 
 
+def normalized_code(code):
+    """A typed code as stored: upper case, without hyphen nor space."""
+    return code.replace("-", "").replace(" ", "").upper()
+
+
 class FollowupShortLink(http.Controller):
+    def _followup_short_link_readonly(self, rule, args):
+        """On the read replica when the link only reads: a known code of a
+        quotation that has its access token. A wrong code is counted and a
+        missing token made: both write, on the primary."""
+        code = normalized_code(args.get("code") or "")
+        if not SHORT_CODE_RE.fullmatch(code):
+            return False
+        return bool(
+            request.env["sale.order"]
+            .sudo()
+            .search_count(
+                [("followup_short_code", "=", code), ("access_token", "!=", False)],
+                limit=1,
+            )
+        )
+
     @http.route(
         "/q/<string:code>",
         type="http",
         auth="public",
         methods=["GET"],
         sitemap=False,
+        readonly=_followup_short_link_readonly,
     )
     def followup_short_link(self, code, **kwargs):
         """The short link of a postcard or a reminder mail: to the quotation
@@ -29,7 +51,7 @@ class FollowupShortLink(http.Controller):
                 headers=[("Content-Type", "text/plain; charset=utf-8")],
                 status=429,
             )
-        code = code.replace("-", "").replace(" ", "").upper()
+        code = normalized_code(code)
         order = request.env["sale.order"].sudo()
         if SHORT_CODE_RE.fullmatch(code):
             order = order.search([("followup_short_code", "=", code)], limit=1)

@@ -53,6 +53,12 @@ class CustomerFollowupCampaignPreview(models.AbstractModel):
             lines, used_before = campaign._plan()
             campaign.preview_html = campaign._preview(lines, used_before)
 
+    @api.readonly
+    def onchange(self, values, field_names, fields_spec):
+        # the preview is recomputed at every change of the campaign's form:
+        # on the read replica (an onchange computes a new record in memory)
+        return super().onchange(values, field_names, fields_spec)
+
     def _preview(self, lines, used_before):
         """The preview of the plan ``lines`` (the budget used before the
         campaign by type id ``used_before``), rendered by its template."""

@@ -17,6 +17,7 @@ class CustomerFollowupOverview(models.AbstractModel):
     _description = "Follow-up Overview"
 
     @api.model
+    @api.readonly
     def get_overview(self):
         if not self.env.user.has_group("customer_followup.group_followup_user"):
             raise AccessError(

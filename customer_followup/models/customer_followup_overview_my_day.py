@@ -9,6 +9,7 @@ class CustomerFollowupOverview(models.AbstractModel):
     _inherit = "customer.followup.overview"
 
     @api.model
+    @api.readonly
     def get_overview(self):
         overview = super().get_overview()
         today = self.env.company._followup_today()

@@ -57,11 +57,19 @@ class DigestDigest(models.Model):
         late date): not only those who became late in the period."""
         self._check_followup_kpi_access()
         _start, end, companies = self._get_kpi_compute_parameters()
+        # the shop's day the period ends; read outside a digest's mail (its
+        # form, a list), the digest has no period: today
+        company = self.env.company
+        end_day = (
+            company._followup_date(fields.Datetime.to_datetime(end))
+            if end
+            else company._followup_today()
+        )
         counts = dict(
             self.env["customer.reorder.interval"]._read_group(
                 [
                     ("company_id", "in", companies.ids),
-                    ("late_date", "<", fields.Datetime.to_datetime(end).date()),
+                    ("late_date", "<", end_day),
                 ],
                 ["company_id"],
                 ["__count"],

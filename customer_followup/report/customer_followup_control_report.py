@@ -87,6 +87,13 @@ class CustomerFollowupControlReport(models.TransientModel):
     _date_from_range = ValueRange("date_from", DATE_MIN, DATE_MAX)
     _date_to_range = ValueRange("date_to", DATE_MIN, DATE_MAX)
 
+    @api.readonly
+    def onchange(self, values, field_names, fields_spec):
+        # the comparison is computed on a new record the form never saves
+        # (its figures are not stored): the form's every onchange only reads,
+        # on the read replica
+        return super().onchange(values, field_names, fields_spec)
+
     def _draw_domain(self):
         domain = [
             ("date", ">=", self.date_from),

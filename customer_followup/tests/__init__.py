@@ -61,3 +61,6 @@ from . import test_call_outcome
 from . import test_my_day_tour
 from . import test_area_plan
 from . import test_area_tour
+from . import test_readonly
+from . import test_readonly_http
+from . import test_dev_replica

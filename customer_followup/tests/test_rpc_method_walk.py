@@ -19,6 +19,8 @@ SAFE_METHODS = {
     "write": "the ORM checks the access rights and rules of the records written",
     "fields_get": "describes the fields only (it hides the private ones from "
     "the export dialog of who cannot see them)",
+    "onchange": "the ORM's own, only marked read-only (test_readonly.py): it "
+    "computes a new record in memory, with the caller's rights",
 }
 
 # Every other public method: the record it is called on (None: an empty
