@@ -39,7 +39,7 @@ class CustomerFollowupCampaignDelivery(models.AbstractModel):
                        NULLIF(line.tier_id, 0), line.type_id, line.kind,
                        NULLIF(line.user_id, 0), line.plan_date, %(send_date)s,
                        'planned', NULLIF(line.note, ''), %(uid)s,
-                       NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                       %(now)s, %(uid)s, %(now)s
                   FROM unnest(%(partners)s::int[], %(tiers)s::int[],
                               %(types)s::int[], %(kinds)s::varchar[],
                               %(users)s::int[], %(dates)s::date[],
@@ -52,6 +52,7 @@ class CustomerFollowupCampaignDelivery(models.AbstractModel):
                 company=self.company_id.id,
                 send_date=send_date,
                 uid=self.env.uid,
+                now=self.env.cr.now(),
                 partners=[line.partner.id for line in lines],
                 tiers=[line.tier.id or 0 for line in lines],
                 types=[line.touchpoint_type.id for line in lines],

@@ -152,8 +152,8 @@ class CustomerFollowupCampaignPiece(models.Model):
                                COALESCE(%(user)s, piece.user_id, campaign.user_id),
                                campaign.name, 'campaign', 'outbound',
                                piece.campaign_id, %(date)s, campaign.company_id,
-                               %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
-                               NOW() AT TIME ZONE 'UTC'
+                               %(uid)s, %(now)s, %(uid)s,
+                               %(now)s
                           FROM customer_followup_campaign_piece piece
                           JOIN customer_followup_campaign campaign
                             ON campaign.id = piece.campaign_id
@@ -164,7 +164,7 @@ class CustomerFollowupCampaignPiece(models.Model):
                     )
                     UPDATE customer_followup_campaign_piece piece
                        SET state = 'done', touchpoint_id = logged.id,
-                           write_date = NOW() AT TIME ZONE 'UTC',
+                           write_date = %(now)s,
                            write_uid = %(uid)s
                       FROM logged
                      WHERE piece.campaign_id = logged.campaign_id
@@ -174,6 +174,7 @@ class CustomerFollowupCampaignPiece(models.Model):
                     user=user.id if user else None,
                     date=date or fields.Datetime.now(),
                     uid=self.env.uid,
+                    now=self.env.cr.now(),
                     piece_ids=pieces.ids,
                 )
             )

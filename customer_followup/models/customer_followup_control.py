@@ -198,8 +198,8 @@ class CustomerFollowupControl(models.Model):
                             write_uid, write_date)
                     SELECT draw.partner_id, draw.company_id, draw.tier_id,
                            draw.date, draw.date_to, draw.period_start,
-                           draw.in_control, %(uid)s, NOW() AT TIME ZONE 'UTC',
-                           %(uid)s, NOW() AT TIME ZONE 'UTC'
+                           draw.in_control, %(uid)s, %(now)s,
+                           %(uid)s, %(now)s
                       FROM jsonb_to_recordset(%(draws)s::jsonb) AS draw(
                            partner_id int, company_id int, tier_id int,
                            date date, date_to date, period_start date,
@@ -207,6 +207,7 @@ class CustomerFollowupControl(models.Model):
                         ON CONFLICT (partner_id, period_start) DO NOTHING
                     """,
                     uid=uid,
+                    now=self.env.cr.now(),
                     draws=json.dumps(new_draws, default=str),
                 )
             )
