@@ -1,0 +1,197 @@
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import FollowupCase
+
+INTERVALS_CRON = "customer_followup.ir_cron_reorder_intervals"
+# coffee and tea every 28 days: expected on 2025-12-22, reminded from 12-15
+REGULAR_DAYS = ("2025-09-01", "2025-09-29", "2025-10-27", "2025-11-24")
+
+
+@tagged("post_install", "-at_install")
+class TestGroupedReminder(FollowupCase):
+    """One reminder per customer: the parts due within the grouping days and
+    the late regular products in one quotation and one mail; each cycle
+    still ends once."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write(
+            {
+                "followup_window_months": 24,
+                "followup_reorder_delivery": "mail",
+                "followup_reorder_lead_days": 7,
+                "followup_reorder_window_days": 60,
+                "followup_reminder_group_days": 14,
+            }
+        )
+        Product = cls.env["product.product"]
+        vals = {"type": "consu", "sale_ok": True, "taxes_id": False}
+        cls.filter = Product.create(
+            dict(vals, name="Kettle Filter", default_code="KT-FL", list_price=8.0)
+        )
+        cls.descaler = Product.create(dict(vals, name="Descaler", list_price=6.0))
+        cls.beans, cls.tea = Product.create(
+            [
+                dict(vals, name=name, list_price=price, followup_replenishable=True)
+                for name, price in (("Coffee Beans 1 kg", 40.0), ("Green Tea", 12.0))
+            ]
+        )
+        rule_vals = {
+            "interval_months": 24,
+            "window_months": 6,
+            "touchpoint_type_id": cls.type_email.id,
+            "delivery": "mail",
+        }
+        Rule = cls.env["product.consumable.rule"]
+        # the valve's reminder is due 10 days after the gasket's: grouped
+        cls.valve_rule = Rule.create(
+            dict(
+                rule_vals,
+                product_tmpl_id=cls.cooker.product_tmpl_id.id,
+                part_product_id=cls.valve.id,
+                lead_days=20,
+            )
+        )
+        cls.filter_rule = Rule.create(
+            dict(
+                rule_vals,
+                product_tmpl_id=cls.kettle.product_tmpl_id.id,
+                part_product_id=cls.filter.id,
+                lead_days=30,
+            )
+        )
+        cls._sell(cls.customer, cls.cooker | cls.kettle)
+        for day in REGULAR_DAYS:
+            cls._sell(cls.customer, cls.beans | cls.tea, f"{day} 10:00:00")
+
+    def _remind(self, now="2025-12-16 03:00:00"):
+        self._run_cron(now, INTERVALS_CRON)
+        self._run_cron(now)
+
+    def test_one_quotation_one_mail_each_cycle_ends_once(self):
+        self._remind()
+        self._remind("2025-12-16 09:00:00")
+        cycles = self._cycles()
+        parts = cycles.filtered(lambda c: c.source == "rule")
+        regulars = cycles - parts
+        self.assertEqual(parts.part_product_id, self.gasket | self.valve | self.filter)
+        self.assertEqual(regulars.part_product_id, self.beans | self.tea)
+        self.assertEqual(set(cycles.mapped("state")), {"reminded"})
+        quotation = cycles.quotation_id
+        self.assertEqual(len(quotation), 1, "one quotation for everything due")
+        self.assertEqual(
+            self.env["sale.order"].search_count(
+                [("partner_id", "=", self.customer.id), ("state", "=", "draft")]
+            ),
+            1,
+        )
+        lines = quotation.order_line.filtered(lambda line: not line.display_type)
+        self.assertEqual(lines.followup_replacement_id, cycles)
+        for line in lines:
+            optional = line._is_line_optional()
+            self.assertEqual(optional, line.followup_replacement_id in regulars)
+            self.assertEqual(line.product_uom_qty, 0 if optional else 1)
+        self.assertEqual(quotation.amount_untaxed, 15.0 + 22.0 + 8.0)
+
+        mails = self._reminder_mails(cycles)
+        self.assertEqual(len(mails), 1, "one mail naming all")
+        self.assertEqual(mails.recipient_ids, self.customer)
+        body = str(mails.body_html)
+        for name in (
+            "Pressure Cooker 6 L",
+            "Kettle",
+            "Rubber Gasket PC-600",
+            "Safety Valve PC-600",
+            "Kettle Filter",
+            "Coffee Beans 1 kg",
+            "Green Tea",
+            quotation.name,
+            f"/q/{quotation.followup_short_code}",
+        ):
+            self.assertIn(name, body)
+        self.assertIn("Rubber Gasket PC-600", mails.subject)
+        self.assertLess(body.index("Pressure Cooker 6 L"), body.index("Coffee Beans"))
+
+        touchpoint = self.env["customer.touchpoint"].search(
+            [("partner_id", "=", self.customer.id), ("origin", "=", "reminder")]
+        )
+        self.assertEqual(len(touchpoint), 1, "one contact, not five")
+        self.assertEqual(cycles.touchpoint_id, touchpoint)
+
+        # ordering the valve elsewhere ends its cycle only
+        valve_cycle = cycles.filtered(lambda c: c.part_product_id == self.valve)
+        other = self._sell(self.customer, self.valve, "2025-12-20 10:00:00")
+        self.assertEqual(valve_cycle.state, "ordered")
+        self.assertEqual(valve_cycle.order_id, other)
+        self.assertEqual(set((cycles - valve_cycle).mapped("state")), {"reminded"})
+        self.assertEqual(quotation.state, "draft", "still the others' quotation")
+        self.assertNotIn(self.valve, quotation.order_line.product_id)
+        next_valve = self._cycles(rule=self.valve_rule) - valve_cycle
+        self.assertEqual(next_valve.state, "planned")
+
+        # the quotation confirmed: its parts' cycles end, the optional
+        # reorders not taken stay open until their window ends
+        with freeze_time("2025-12-24 09:00:00"):
+            quotation.action_confirm()
+        self.assertEqual((parts - valve_cycle).mapped("state"), ["ordered", "ordered"])
+        self.assertEqual(set(regulars.mapped("state")), {"reminded"})
+        report = self.env["customer.replacement.report"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        self.assertEqual(sum(report.mapped("reminded_count")), 5, "each line counts")
+        self.assertEqual(sum(report.mapped("ordered_count")), 3)
+        self.assertEqual(sum(report.mapped("order_amount")), 15.0 + 22.0 + 8.0)
+
+    def test_not_grouped_beyond_the_grouping_days(self):
+        self.company.followup_reminder_group_days = 5
+        self._remind()
+        valve_cycle = self._cycles(rule=self.valve_rule)
+        self.assertEqual(valve_cycle.state, "planned", "due in 10 days: later")
+        reminded = self._cycles().filtered(lambda c: c.state == "reminded")
+        self.assertEqual(len(reminded), 4)
+        self.assertEqual(len(reminded.quotation_id), 1)
+
+    def test_bought_together_offered_as_optional(self):
+        Partner = self.env["res.partner"]
+        for index in range(3):
+            buyer = Partner.create({"name": f"Gasket buyer {index}"})
+            self._sell(buyer, self.gasket | self.descaler, "2025-03-01 10:00:00")
+        for index in range(4):
+            buyer = Partner.create({"name": f"Other buyer {index}"})
+            self._sell(buyer, self.kettle, "2025-03-01 10:00:00")
+        self._remind()
+        quotation = self._cycles().quotation_id
+        companion = quotation.order_line.filtered(
+            lambda line: line.product_id == self.descaler
+        )
+        self.assertEqual(len(companion), 1)
+        self.assertTrue(companion._is_line_optional())
+        self.assertEqual(companion.product_uom_qty, 0)
+        self.assertFalse(companion.followup_replacement_id)
+        self.assertIn("Often bought together", companion.parent_id.name)
+        body = str(self._reminder_mails(self._cycles()).body_html)
+        self.assertIn("Descaler", body)
+
+    def test_everybody_buys_it_is_no_companion(self):
+        """The lift rule: a product most customers buy goes with the part
+        by chance."""
+        Partner = self.env["res.partner"]
+        for index in range(3):
+            buyer = Partner.create({"name": f"Gasket buyer {index}"})
+            self._sell(buyer, self.gasket | self.descaler, "2025-03-01 10:00:00")
+        # more buyers of the descaler alone than of anything else: the lift
+        # fails, however many customers the database has
+        customers = len(
+            self.env["sale.order"]
+            .search([("state", "=", "sale"), ("company_id", "=", self.company.id)])
+            .partner_id.commercial_partner_id
+        )
+        for index in range(customers):
+            buyer = Partner.create({"name": f"Descaler buyer {index}"})
+            self._sell(buyer, self.descaler, "2025-03-01 10:00:00")
+        self._remind()
+        quotation = self._cycles().quotation_id
+        self.assertNotIn(self.descaler, quotation.order_line.product_id)
