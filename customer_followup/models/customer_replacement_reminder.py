@@ -351,9 +351,9 @@ class CustomerReplacementReminder(models.AbstractModel):
     def _summary(self, cycles):
         if len(cycles) > 1:
             return self.env._(
-                "Remind %(count)s parts: %(parts)s",
+                "Reminder of %(count)s items: %(items)s",
                 count=len(cycles),
-                parts=", ".join(
+                items=", ".join(
                     cycles.with_env(self.env).part_product_id.mapped("name")
                 ),
             )

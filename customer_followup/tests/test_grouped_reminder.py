@@ -195,3 +195,36 @@ class TestGroupedReminder(FollowupCase):
         self._remind()
         quotation = self._cycles().quotation_id
         self.assertNotIn(self.descaler, quotation.order_line.product_id)
+
+    def test_one_postcard_per_customer(self):
+        for rule in (self.gasket_rule, self.valve_rule, self.filter_rule):
+            self._set_delivery(rule, "print")
+        self._remind()
+        cycles = self._cycles()
+        parts = cycles.filtered(lambda c: c.source == "rule")
+        self.assertEqual(set(cycles.mapped("delivery")), {"print"})
+        self.assertEqual(len(cycles.quotation_id), 1)
+        html = self._hagaki_html(cycles)
+        self.assertEqual(html.count("Due soon for you"), 1, "one card")
+        for cycle in parts:
+            self.assertIn(cycle.part_product_id.name, html)
+        self.assertIn("Coffee Beans 1 kg, to reorder around", html)
+        self.assertIn(cycles.quotation_id.followup_order_code, html)
+        touchpoint = self.env["customer.touchpoint"].search(
+            [("partner_id", "=", self.customer.id), ("origin", "=", "reminder")]
+        )
+        self.assertEqual(len(touchpoint), 1)
+        self.assertEqual(touchpoint.type_id, self.type_printed)
+
+    def test_one_call_per_customer(self):
+        for rule in (self.gasket_rule, self.valve_rule, self.filter_rule):
+            self._set_delivery(rule, "activity")
+        self._remind()
+        quotation = self._cycles().quotation_id
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "sale.order"), ("res_id", "=", quotation.id)]
+        )
+        self.assertEqual(len(activities), 1)
+        self.assertIn("Reminder of 5 items", activities.summary)
+        for name in ("Kettle Filter", "Green Tea", "Safety Valve PC-600"):
+            self.assertIn(name, str(activities.note))
