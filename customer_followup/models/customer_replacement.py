@@ -343,6 +343,20 @@ class CustomerReplacement(models.Model):
     def action_print_postcards(self):
         records = self.filtered(lambda c: c.quotation_id)
         records.check_access("write")
+        # one card names all the cycles of its quotation: they are printed
+        # with it, not again on a card of their own
+        records |= (
+            self.sudo()
+            .search(
+                [
+                    ("quotation_id", "in", records.quotation_id.ids),
+                    ("delivery", "=", "print"),
+                    ("state", "=", "reminded"),
+                    ("printed", "=", False),
+                ]
+            )
+            .with_env(records.env)
+        )
         records.sudo().write({"printed": True, "printed_date": fields.Datetime.now()})
         # config=False: postcards do not use the company's document layout,
         # so never detour through the layout configurator.

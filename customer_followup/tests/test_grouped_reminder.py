@@ -215,6 +215,9 @@ class TestGroupedReminder(FollowupCase):
         )
         self.assertEqual(len(touchpoint), 1)
         self.assertEqual(touchpoint.type_id, self.type_printed)
+        # printing the card of one of them prints the card of all
+        cycles[:1].action_print_postcards()
+        self.assertEqual(set(cycles.mapped("printed")), {True})
 
     def test_one_call_per_customer(self):
         for rule in (self.gasket_rule, self.valve_rule, self.filter_rule):
