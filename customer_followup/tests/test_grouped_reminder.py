@@ -2,7 +2,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .common import FollowupCase
+from .common import FollowupCase, load_japanese
 
 INTERVALS_CRON = "customer_followup.ir_cron_reorder_intervals"
 # coffee and tea every 28 days: expected on 2025-12-22, reminded from 12-15
@@ -231,3 +231,23 @@ class TestGroupedReminder(FollowupCase):
         self.assertIn("Reminder of 5 items", activities.summary)
         for name in ("Kettle Filter", "Green Tea", "Safety Valve PC-600"):
             self.assertIn(name, str(activities.note))
+
+    def test_grouped_mail_in_japanese(self):
+        load_japanese(self.env)
+        self.customer.lang = "ja_JP"
+        self._remind()
+        cycles = self._cycles()
+        mail = self._reminder_mails(cycles)
+        self.assertEqual(len(mail), 1)
+        body = str(mail.body_html)
+        for text in ("様", "まとめて注文する", "（オプション）"):
+            self.assertIn(
+                text,
+                body
+                + mail.subject
+                + str(cycles.quotation_id.order_line.mapped("name")),
+            )
+        self.assertIn("まもなく交換・再注文の時期です", mail.subject)
+        self.assertIn("Kettle Filter", body)
+        section = cycles.quotation_id.order_line.filtered("is_optional")
+        self.assertEqual(section.name, "そろそろ再注文の時期の商品（オプション）")
