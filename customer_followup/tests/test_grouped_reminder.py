@@ -1,5 +1,6 @@
 from freezegun import freeze_time
 
+from odoo.fields import Command
 from odoo.tests import tagged
 
 from .common import FollowupCase, load_japanese
@@ -251,3 +252,51 @@ class TestGroupedReminder(FollowupCase):
         self.assertIn("Kettle Filter", body)
         section = cycles.quotation_id.order_line.filtered("is_optional")
         self.assertEqual(section.name, "そろそろ再注文の時期の商品（オプション）")
+
+    def _with_postcard_step(self):
+        for rule in (self.gasket_rule, self.valve_rule):
+            rule.step_ids = [
+                Command.create(
+                    {
+                        "delay_days": 14,
+                        "delivery": "print",
+                        "touchpoint_type_id": self.type_printed.id,
+                    }
+                )
+            ]
+
+    def test_escalation_steps_of_a_day_are_one_reminder(self):
+        self._with_postcard_step()
+        self._remind()
+        cycles = self._cycles()
+        gasket_valve = cycles.filtered(
+            lambda c: c.rule_id in (self.gasket_rule | self.valve_rule)
+        )
+        self._run_cron("2025-12-30 06:00:00")
+        self.assertEqual(gasket_valve.mapped("reminder_step"), [2, 2])
+        self.assertEqual(set(gasket_valve.mapped("delivery")), {"print"})
+        self.assertEqual((cycles - gasket_valve).mapped("reminder_step"), [1, 1, 1])
+        postcard = gasket_valve.touchpoint_id
+        self.assertEqual(len(postcard), 1, "one card for both parts")
+        self.assertEqual(postcard.type_id, self.type_printed)
+        html = self._hagaki_html(gasket_valve)
+        self.assertEqual(html.count("Due soon for you"), 1)
+
+    def test_reply_to_the_grouped_mail_stops_every_part(self):
+        self._with_postcard_step()
+        self._remind()
+        cycles = self._cycles()
+        lead = self._reminder_mails(cycles).res_id
+        with freeze_time("2025-12-20 09:00:00"):
+            cycles.browse(lead).message_post(
+                body="Which valve fits my cooker?",
+                author_id=self.customer.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        self._run_cron("2025-12-30 06:00:00")
+        gasket_valve = cycles.filtered(
+            lambda c: c.rule_id in (self.gasket_rule | self.valve_rule)
+        )
+        self.assertEqual(gasket_valve.mapped("escalation_stop"), ["replied", "replied"])
+        self.assertEqual(gasket_valve.mapped("reminder_step"), [1, 1])
