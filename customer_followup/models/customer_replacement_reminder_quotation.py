@@ -18,8 +18,9 @@ class CustomerReplacementReminder(models.AbstractModel):
 
     @api.model
     def _group_key(self, cycle):
-        """The cycles reminded together: one customer's, in one company."""
-        return (cycle.partner_id, cycle.company_id)
+        """The cycles reminded together: one customer's (the contacts of a
+        company are the company), in one company."""
+        return (cycle.partner_id.commercial_partner_id, cycle.company_id)
 
     @api.model
     def _lead_sorted(self, cycles):

@@ -190,12 +190,14 @@ class CustomerReplacement(models.Model):
     def _locked_siblings(self, domain, is_due):
         """The cycles of ``domain`` of the same customers and companies as
         these, but not these, that we could lock and are still due."""
-        keys = {(c.partner_id, c.company_id) for c in self}
+        reminder = self.env["customer.replacement.reminder"]
+        keys = {reminder._group_key(c) for c in self}
+        customers = self.partner_id.commercial_partner_id
         siblings = self.search(
             domain
-            & Domain("partner_id", "in", self.partner_id.ids)
+            & Domain("partner_id.commercial_partner_id", "in", customers.ids)
             & Domain("id", "not in", self.ids)
-        ).filtered(lambda c: (c.partner_id, c.company_id) in keys)
+        ).filtered(lambda c: reminder._group_key(c) in keys)
         locked = siblings.try_lock_for_update()
         locked.invalidate_recordset()
         return locked.filtered(is_due)
