@@ -79,12 +79,13 @@ class CustomerReplacementReminder(models.AbstractModel):
         )
 
     @api.model
-    def _companions(self, groups):
+    def _companions(self, groups, known=None):
         """{group key: (companion product, part)} for the groups of cycles
         (one customer's, keyed) whose parts other customers often bought
         together with another product: the one bought together most, not
-        already in the group."""
-        result = {}
+        already in the group. ``known`` ({(company id, part id): [(companion
+        id, customers)]}) keeps what was read for the next batches."""
+        known = {} if known is None else known
         by_company = {}
         for key, cycles in groups.items():
             by_company.setdefault(cycles.company_id, []).append((key, cycles))
@@ -92,16 +93,26 @@ class CustomerReplacementReminder(models.AbstractModel):
         for company, company_groups in by_company.items():
             parts = Product.union(
                 *(cycles.part_product_id for _key, cycles in company_groups)
-            )
+            ).filtered(lambda p, c=company: (c.id, p.id) not in known)
+            if not parts:
+                continue
+            for part in parts:
+                known[company.id, part.id] = []
             self.env.flush_all()
-            rows = self.env.execute_query(self._companions_query(company, parts))
-            for key, cycles in company_groups:
-                in_group = set(cycles.part_product_id.ids)
-                for part_id, companion_id, _count in rows:
-                    if part_id in in_group and companion_id not in in_group:
-                        result[key] = (
-                            Product.browse(companion_id),
-                            Product.browse(part_id),
-                        )
-                        break
+            for part_id, companion_id, count in self.env.execute_query(
+                self._companions_query(company, parts)
+            ):
+                known[company.id, part_id].append((companion_id, count))
+        result = {}
+        for key, cycles in groups.items():
+            in_group = set(cycles.part_product_id.ids)
+            candidates = [
+                (count, -companion_id, part.id, companion_id)
+                for part in cycles.part_product_id
+                for companion_id, count in known[cycles.company_id.id, part.id]
+                if companion_id not in in_group
+            ]
+            if candidates:
+                _count, _order, part_id, companion_id = max(candidates)
+                result[key] = (Product.browse(companion_id), Product.browse(part_id))
         return result

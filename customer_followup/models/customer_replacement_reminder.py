@@ -70,7 +70,7 @@ class CustomerReplacementReminder(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _send_step(self, cycles):
+    def _send_step(self, cycles, companions=None):
         """Send the next step of the ladder of ``cycles`` (due, part not
         bought, for a later step neither replied nor opted out), one code
         path for every step: its contact by the contact policy, the cycle's
@@ -81,7 +81,7 @@ class CustomerReplacementReminder(models.AbstractModel):
         if not cycles:
             return
         first = cycles.filtered(lambda c: not c.reminder_step)
-        self._create_quotations(first)
+        self._create_quotations(first, companions=companions)
         # the first reminder of a customer's cycles is one contact: the
         # leading cycle's
         leads = {cycle: group[:1] for group in self._groups(first) for cycle in group}

@@ -38,10 +38,10 @@ class CustomerReplacementReminder(models.AbstractModel):
         )
 
     @api.model
-    def _create_quotations(self, cycles):
+    def _create_quotations(self, cycles, companions=None):
         """The quotation of the first reminder of ``cycles``: one per
         customer, with the short link printed on the postcard and given in
-        the mail."""
+        the mail (``companions``: see ``_companions``)."""
         if not cycles:
             return
         payment_companies = self.env["sale.order"]._followup_payment_companies(
@@ -55,7 +55,8 @@ class CustomerReplacementReminder(models.AbstractModel):
             {
                 key: group.filtered(lambda c: c.source == "rule") or group
                 for key, group in groups.items()
-            }
+            },
+            companions,
         )
         vals_list = [
             self._prepare_quotation_vals(

@@ -74,10 +74,13 @@ class CustomerReplacement(models.Model):
             return
         reminders = self._reminder_domain(today)
         escalations = self._escalation_domain(today)
+        # what the history says is bought with each part, read once per run
+        # rather than once per batch (it reads every order line)
+        companions = {}
         if not self._process_locked(
             reminders,
             lambda cycle: cycle.state == "planned",
-            lambda cycles: cycles._send_reminders(),
+            lambda cycles: cycles._send_reminders(companions=companions),
             batch_size,
             order="remind_date, id",
             later=[escalations],
@@ -159,9 +162,10 @@ class CustomerReplacement(models.Model):
                 result[cycle] = orders.sorted("date_order")[0]
         return result
 
-    def _send_reminders(self):
+    def _send_reminders(self, companions=None):
         """Remind the customers of these due cycles, unless they bought the
-        part already: the cycle is then ordered."""
+        part already: the cycle is then ordered. ``companions`` caches the
+        products bought with the parts over the batches of a run."""
         if not self:
             return
         cycles = self | self._due_soon_siblings()
@@ -169,7 +173,9 @@ class CustomerReplacement(models.Model):
         for cycle, order in bought.items():
             cycle._mark_ordered(order)
         cycles -= self.browse([c.id for c in bought])
-        self.env["customer.replacement.reminder"]._send_step(cycles)
+        self.env["customer.replacement.reminder"]._send_step(
+            cycles, companions=companions
+        )
 
     def _due_soon_siblings(self):
         """The other planned cycles of these cycles' customers whose reminder

@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo.fields import Command
@@ -300,3 +302,25 @@ class TestGroupedReminder(FollowupCase):
         )
         self.assertEqual(gasket_valve.mapped("escalation_stop"), ["replied", "replied"])
         self.assertEqual(gasket_valve.mapped("reminder_step"), [1, 1])
+
+    def test_history_read_once_per_run(self):
+        """What is bought with the parts is read once per run, not once per
+        batch: the query reads every order line."""
+        other = self.env["res.partner"].create({"name": "Second Owner"})
+        self._sell(other, self.cooker)
+        Reminder = self.registry["customer.replacement.reminder"]
+        query = Reminder._companions_query
+        calls = []
+
+        def counted(service, company, parts):
+            calls.append(parts)
+            return query(service, company, parts)
+
+        with (
+            patch.object(Reminder, "_companions_query", counted),
+            freeze_time("2025-12-16 03:00:00"),
+        ):
+            self.env["customer.replacement"]._cron_send_reminders(batch_size=1)
+        quotations = (self._cycles() | self._cycles(other)).quotation_id
+        self.assertEqual(len(quotations), 2, "one per customer")
+        self.assertEqual(len(calls), 1)
