@@ -35,6 +35,7 @@
         "wizards/customer_followup_workload_views.xml",
         "views/res_config_settings_views.xml",
         "data/mail_template_data.xml",
+        "data/mail_template_grouped_data.xml",
         "data/customer_followup_replacement_cron_data.xml",
         "data/customer_followup_suggestion_cron_data.xml",
         "report/customer_replacement_reports.xml",

@@ -247,6 +247,16 @@ class DemoShop:
                 "purchase_date": today - relativedelta(months=59, days=5),
             },
         ]
+        # the izakaya's older cooker, ten years old: its gasket (every 24
+        # months) and valve (every 60) are due together, one reminder
+        registrations.append(
+            {
+                "partner_id": customers[5].id,
+                "product_id": cooker.id,
+                "serial": "PC600-1612-0007",
+                "purchase_date": today - relativedelta(months=120, days=-20),
+            }
+        )
         portal_partner = env.ref("base.partner_demo_portal", raise_if_not_found=False)
         if portal_partner:
             portal_partner.company_id = env.company

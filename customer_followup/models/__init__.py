@@ -39,6 +39,7 @@ from . import customer_replacement_generator
 from . import customer_replacement_scheduler
 from . import customer_replacement_escalation
 from . import customer_replacement_reminder
+from . import customer_replacement_reminder_quotation
 from . import customer_followup_campaign_piece
 from . import customer_followup_campaign_line
 from . import customer_followup_campaign_audience
@@ -67,3 +68,5 @@ from . import customer_followup_my_day_sheet
 from . import customer_followup_overview_my_day
 from . import customer_followup_call_outcome_activity
 from . import customer_followup_slipping_manual
+from . import sale_order_line
+from . import customer_replacement_companion

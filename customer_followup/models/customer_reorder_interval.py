@@ -217,6 +217,8 @@ class CustomerReorderInterval(models.Model):
                  WHERE so.date_order >= s.since
                    AND sol.product_id IS NOT NULL
                    AND sol.display_type IS NULL
+                   -- an optional product the customer did not take
+                   AND sol.product_uom_qty > 0
                    AND NOT COALESCE(sol.is_downpayment, FALSE)
               GROUP BY 1, 2, 3, 4
             ), gaps AS (

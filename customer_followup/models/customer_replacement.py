@@ -302,9 +302,61 @@ class CustomerReplacement(models.Model):
             return False
         return quotation._get_followup_portal_url()
 
+    def _reminded_together(self):
+        """The cycles the reminder of this leading cycle names: the open
+        cycles of its quotation, the leading one first."""
+        self.ensure_one()
+        cycles = self
+        if self.quotation_id:
+            cycles |= self.search(
+                [
+                    ("quotation_id", "=", self.quotation_id.id),
+                    ("state", "=", "reminded"),
+                ]
+            )
+        return self.env["customer.replacement.reminder"]._lead_sorted(cycles)
+
+    def _grouped_reminder_contents(self):
+        """What the reminder of this leading cycle names when it reminds of
+        several cycles (one quotation): the parts per registered product,
+        the reorders of regular products, and the optional products often
+        bought with the parts."""
+        cycles = self._reminded_together()
+        parts = cycles.filtered(lambda c: c.source == "rule")
+        return {
+            "models": list(parts.grouped("registration_id").items()),
+            "reorders": cycles - parts,
+            "companions": self.quotation_id.order_line.filtered(
+                lambda line: (
+                    line.product_id
+                    and not line.display_type
+                    and not line.followup_replacement_id
+                )
+            ).product_id,
+        }
+
+    def _grouped_reminder_names(self):
+        """The names of what the grouped reminder is about (its subject)."""
+        names = self._reminded_together().part_product_id.mapped("name")
+        return ", ".join(dict.fromkeys(names))
+
     def action_print_postcards(self):
         records = self.filtered(lambda c: c.quotation_id)
         records.check_access("write")
+        # one card names all the cycles of its quotation: they are printed
+        # with it, not again on a card of their own
+        records |= (
+            self.sudo()
+            .search(
+                [
+                    ("quotation_id", "in", records.quotation_id.ids),
+                    ("delivery", "=", "print"),
+                    ("state", "=", "reminded"),
+                    ("printed", "=", False),
+                ]
+            )
+            .with_env(records.env)
+        )
         records.sudo().write({"printed": True, "printed_date": fields.Datetime.now()})
         # config=False: postcards do not use the company's document layout,
         # so never detour through the layout configurator.

@@ -1,6 +1,7 @@
 # One model, one file per concept (see the base model's docstring).
 # pylint: disable=consider-merging-classes-inherited
 from odoo import models
+from odoo.fields import Domain
 from odoo.tools import format_date
 
 
@@ -18,10 +19,18 @@ class CustomerReplacement(models.Model):
         chatter says why (as when no contact can reach the customer)."""
         if not self:
             return
-        bought = self._find_parts_bought()
+        # the steps of one quotation's cycles due the same day make one
+        # reminder, even when the cycles came in different batches
+        today = self.env.company._followup_today()
+        cycles = self | self._locked_siblings(
+            self._escalation_domain(today)
+            & Domain("quotation_id", "in", self.quotation_id.ids),
+            lambda c: c.next_step_date and c.next_step_date <= today,
+        )
+        bought = cycles._find_parts_bought()
         for cycle, order in bought.items():
             cycle._mark_ordered(order)
-        cycles = self - self.browse([c.id for c in bought])
+        cycles -= self.browse([c.id for c in bought])
         replies = cycles._find_replies()
         reminder = self.env["customer.replacement.reminder"]
         to_send = self.browse()
@@ -74,6 +83,10 @@ class CustomerReplacement(models.Model):
         if not cycles:
             return {}
         since = min(cycles.mapped("reminder_step_date"))
+        # a reply to a reminder of several cycles is on its leading cycle
+        reminded_with = (
+            self.search([("quotation_id", "in", cycles.quotation_id.ids)]) | cycles
+        )
         inbound = dict(
             self.env["customer.touchpoint"]
             .sudo()
@@ -103,7 +116,7 @@ class CustomerReplacement(models.Model):
                     "|",
                     "&",
                     ("model", "=", "customer.replacement"),
-                    ("res_id", "in", cycles.ids),
+                    ("res_id", "in", reminded_with.ids),
                     "&",
                     ("model", "=", "sale.order"),
                     ("res_id", "in", cycles.quotation_id.ids),
@@ -111,9 +124,16 @@ class CustomerReplacement(models.Model):
                 ["model", "res_id", "date", "author_id"],
             )
         )
+        quotation_of = {c.id: c.quotation_id.id for c in reminded_with}
         written = {}
         for message in messages:
             key = (message.model, message.res_id)
+            if message.model == "customer.replacement":
+                key = (
+                    ("sale.order", quotation_of[message.res_id])
+                    if quotation_of[message.res_id]
+                    else key
+                )
             written[key] = max(written.get(key, message.date), message.date)
         replies = {}
         for cycle in cycles:

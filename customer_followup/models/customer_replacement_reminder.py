@@ -1,7 +1,6 @@
 from markupsafe import escape
 
 from odoo import api, fields, models
-from odoo.fields import Command
 
 from .product_consumable_rule import DELIVERY_DEFAULT_TYPES, fitting_touchpoint_type
 
@@ -66,16 +65,12 @@ class CustomerReplacementReminder(models.AbstractModel):
         step = cycle._step(number)
         return step.touchpoint_type_id, step.delivery
 
-    @api.model
-    def _quantity(self, cycle):
-        return cycle.rule_id.quantity if cycle.rule_id else 1.0
-
     # ------------------------------------------------------------------
     # Sending
     # ------------------------------------------------------------------
 
     @api.model
-    def _send_step(self, cycles):
+    def _send_step(self, cycles, companions=None):
         """Send the next step of the ladder of ``cycles`` (due, part not
         bought, for a later step neither replied nor opted out), one code
         path for every step: its contact by the contact policy, the cycle's
@@ -85,13 +80,19 @@ class CustomerReplacementReminder(models.AbstractModel):
         no allowed contact stops the reminders."""
         if not cycles:
             return
-        self._create_quotations(cycles.filtered(lambda c: not c.reminder_step))
+        first = cycles.filtered(lambda c: not c.reminder_step)
+        self._create_quotations(first, companions=companions)
+        # the first reminder of a customer's cycles is one contact: the
+        # leading cycle's
+        leads = {cycle: group[:1] for group in self._groups(first) for cycle in group}
         today = self.env.company._followup_today()
         now = fields.Datetime.now()
         labels = dict(cycles._fields["delivery"]._description_selection(self.env))
         contacts = {}
         for cycle in cycles:
             number = cycle.reminder_step + 1
+            if leads.get(cycle, cycle) != cycle:
+                continue
             # a later step's stop is noted for the salesperson, in their
             # language
             chooser = self._for_salesperson(cycle) if number > 1 else self
@@ -116,6 +117,9 @@ class CustomerReplacementReminder(models.AbstractModel):
                         reason=reason,
                     )
                 )
+        for cycle, lead in leads.items():
+            if lead != cycle:
+                contacts[cycle] = contacts[lead]
         by_delivery = {}
         sent = cycles.browse([cycle.id for cycle in contacts])
         for (touchpoint_type, delivery, number), step_cycles in sent.grouped(
@@ -145,32 +149,6 @@ class CustomerReplacementReminder(models.AbstractModel):
         self._deliver(sent, by_delivery)
 
     @api.model
-    def _create_quotations(self, cycles):
-        """The quotation of the first reminder of each of ``cycles``, with the
-        short link printed on the postcard and given in the mail."""
-        if not cycles:
-            return
-        payment_companies = self.env["sale.order"]._followup_payment_companies(
-            cycles.company_id
-        )
-        vals_list = [
-            self._prepare_quotation_vals(cycle, payment_companies=payment_companies)
-            for cycle in cycles
-        ]
-        codes = self.env["sale.order"]._followup_new_short_codes(len(vals_list))
-        for vals, code in zip(vals_list, codes, strict=True):
-            vals["followup_short_code"] = code
-        # the salesperson hears of these quotations through the overview and
-        # the activities, not one assignment mail per quotation
-        quotations = (
-            self.env["sale.order"]
-            .with_context(mail_auto_subscribe_no_notify=True)
-            .create(vals_list)
-        )
-        for cycle, quotation in zip(cycles, quotations, strict=True):
-            cycle.quotation_id = quotation
-
-    @api.model
     def _deliver(self, cycles, by_delivery):
         """Send the reminders of ``cycles``, grouped by delivery, and log the
         contacts that reach the customer now."""
@@ -189,45 +167,24 @@ class CustomerReplacementReminder(models.AbstractModel):
         )
 
     @api.model
-    def _prepare_quotation_vals(self, cycle, payment_companies=None):
-        """The reminder quotation asks for what the company can take: a
-        signature, and online payment where an enabled payment provider
-        exists, so that every reminder can become an order."""
-        partner = cycle.partner_id
-        if payment_companies is None:
-            payment_companies = self.env["sale.order"]._followup_payment_companies(
-                cycle.company_id
-            )
-        return {
-            "partner_id": partner.id,
-            "company_id": cycle.company_id.id,
-            "user_id": partner.user_id.id,
-            "require_signature": True,
-            "require_payment": cycle.company_id in payment_companies,
-            "followup_auto_payment": True,
-            "origin": self._origin(cycle),
-            "order_line": [
-                Command.create(
-                    {
-                        "product_id": cycle.part_product_id.id,
-                        "product_uom_qty": self._quantity(cycle),
-                    }
-                )
-            ],
-        }
-
-    @api.model
-    def _origin(self, cycle):
-        if cycle.source == "learned":
-            return self.env._(
-                "Reorder of %(product)s", product=cycle.part_product_id.display_name
-            )
-        return self.env._(
-            "Replacement of %(product)s", product=cycle.product_id.display_name
-        )
+    def _groups(self, cycles):
+        """``cycles`` as the reminders they make: the cycles of one quotation
+        and touchpoint type are one reminder (a mail, a card, a call), its
+        leading cycle first; a cycle without a quotation is one alone."""
+        groups = []
+        for (quotation, _type), group in cycles.grouped(
+            lambda c: (c.quotation_id, c.touchpoint_type_id)
+        ).items():
+            if quotation:
+                groups.append(self._lead_sorted(group))
+            else:
+                groups += list(group)
+        return groups
 
     @api.model
     def _send_mails(self, cycles):
+        """One mail per reminder: a reminder of several cycles names them all
+        (the grouped mail, sent on its leading cycle)."""
         for quotation in cycles.quotation_id:
             quotation._portal_ensure_token()
         default_template = self.env.ref(
@@ -236,29 +193,45 @@ class CustomerReplacementReminder(models.AbstractModel):
         reorder_template = self.env.ref(
             "customer_followup.mail_template_reorder_reminder"
         )
-        for template, template_cycles in cycles.grouped(
-            lambda c: (
-                c._step(c.reminder_step).mail_template_id
-                or c._step(1).mail_template_id
-                or (reorder_template if c.source == "learned" else default_template)
-            )
-        ).items():
-            mails = template.send_mail_batch(template_cycles.ids, force_send=False)
+        grouped_template = self.env.ref(
+            "customer_followup.mail_template_grouped_reminder"
+        )
+        to_send = {}
+        for group in self._groups(cycles):
+            lead = group[:1]
+            if len(group) > 1:
+                template = grouped_template
+            else:
+                template = (
+                    lead._step(lead.reminder_step).mail_template_id
+                    or lead._step(1).mail_template_id
+                    or (
+                        reorder_template
+                        if lead.source == "learned"
+                        else default_template
+                    )
+                )
+            to_send[template] = to_send.get(template, lead.browse()) | lead
+        for template, leads in to_send.items():
+            mails = template.send_mail_batch(leads.ids, force_send=False)
             self.env["customer.followup.optout"]._decorate_mails(mails)
 
     @api.model
     def _schedule_activities(self, cycles):
-        self._schedule_calls([(cycle, cycle.quotation_id) for cycle in cycles])
+        self._schedule_calls(
+            [(group, group.quotation_id) for group in self._groups(cycles)]
+        )
 
     @api.model
     def _create_opportunities(self, cycles):
-        """One opportunity per cycle: a later step asks for a call on the
+        """One opportunity per reminder: a later step asks for a call on the
         opportunity of an earlier one."""
+        groups = self._groups(cycles)
         self._schedule_calls(
-            [(cycle, cycle.lead_id) for cycle in cycles.filtered("lead_id")]
+            [(group, group.lead_id[:1]) for group in groups if group.lead_id]
         )
-        cycles = cycles.filtered(lambda c: not c.lead_id)
-        if not cycles:
+        groups = [group for group in groups if not group.lead_id]
+        if not groups:
             return
         # like the quotations: no assignment mail per opportunity
         leads = (
@@ -267,50 +240,51 @@ class CustomerReplacementReminder(models.AbstractModel):
             .create(
                 [
                     {
-                        "name": self._for_salesperson(cycle)._summary(cycle),
+                        "name": self._for_salesperson(group[:1])._summary(group),
                         "type": "opportunity",
-                        "partner_id": cycle.partner_id.id,
-                        "user_id": cycle.partner_id.user_id.id,
-                        "company_id": cycle.company_id.id,
-                        "expected_revenue": cycle.quotation_id.amount_untaxed,
-                        "date_deadline": cycle.due_date,
-                        "description": self._for_salesperson(cycle)._note(cycle),
+                        "partner_id": group[:1].partner_id.id,
+                        "user_id": group[:1].partner_id.user_id.id,
+                        "company_id": group[:1].company_id.id,
+                        "expected_revenue": group.quotation_id.amount_untaxed,
+                        "date_deadline": min(group.mapped("due_date")),
+                        "description": self._for_salesperson(group[:1])._note(group),
                     }
-                    for cycle in cycles
+                    for group in groups
                 ]
             )
         )
-        for cycle, lead in zip(cycles, leads, strict=True):
-            cycle.lead_id = lead
-        self._schedule_calls(list(zip(cycles, leads, strict=True)))
+        for group, lead in zip(groups, leads, strict=True):
+            group.lead_id = lead
+        self._schedule_calls(list(zip(groups, leads, strict=True)))
 
     @api.model
     def _schedule_calls(self, cycles_records):
-        """Ask the salesperson of each (cycle, record) pair, in their
-        language, to make the contact of the cycle's touchpoint type (a call
-        unless the rule or step says otherwise), on the record: one batched
-        creation, without an assignment mail per activity (the salesperson
-        finds them in their activities, like the planner's)."""
+        """Ask the salesperson of each (cycles of one reminder, record) pair,
+        in their language, to make the contact of the reminder's touchpoint
+        type (a call unless the rule or step says otherwise), on the record:
+        one batched creation, without an assignment mail per activity (the
+        salesperson finds them in their activities, like the planner's)."""
         if not cycles_records:
             return
         call = self.env.ref("mail.mail_activity_data_call")
         today = self.env.company._followup_today()
         vals_list = []
-        for cycle, record in cycles_records:
+        for cycles, record in cycles_records:
+            cycle = cycles[:1]
             activity_type = cycle.touchpoint_type_id.activity_type_id
             if not activity_type or activity_type.res_model not in (
                 False,
                 record._name,
             ):
                 activity_type = call
-            summary, note = self._for_salesperson(cycle)._activity_texts(cycle)
+            summary, note = self._for_salesperson(cycle)._activity_texts(cycles)
             vals_list.append(
                 {
                     "res_model_id": self.env["ir.model"]._get_id(record._name),
                     "res_id": record.id,
                     "activity_type_id": activity_type.id,
                     "automated": True,
-                    "date_deadline": max(cycle.due_date, today),
+                    "date_deadline": max(min(cycles.mapped("due_date")), today),
                     "summary": summary,
                     "note": note,
                     "user_id": self._salesperson(cycle).id,
@@ -322,23 +296,25 @@ class CustomerReplacementReminder(models.AbstractModel):
 
     @api.model
     def _log_touchpoints(self, cycles):
-        cycles = cycles.filtered("touchpoint_type_id")
+        """One touchpoint per reminder: the customer was contacted once,
+        however many parts the reminder names."""
+        groups = self._groups(cycles.filtered("touchpoint_type_id"))
         touchpoints = self.env["customer.touchpoint"].create(
             [
                 {
-                    "partner_id": cycle.partner_id.id,
-                    "type_id": cycle.touchpoint_type_id.id,
-                    "user_id": cycle.partner_id.user_id.id,
-                    "summary": self._for_salesperson(cycle)._summary(cycle),
-                    "sale_order_id": cycle.quotation_id.id,
+                    "partner_id": group[:1].partner_id.id,
+                    "type_id": group[:1].touchpoint_type_id.id,
+                    "user_id": group[:1].partner_id.user_id.id,
+                    "summary": self._for_salesperson(group[:1])._summary(group),
+                    "sale_order_id": group[:1].quotation_id.id,
                     "origin": "reminder",
-                    "company_id": cycle.company_id.id,
+                    "company_id": group[:1].company_id.id,
                 }
-                for cycle in cycles
+                for group in groups
             ]
         )
-        for cycle, touchpoint in zip(cycles, touchpoints, strict=True):
-            cycle.touchpoint_id = touchpoint
+        for group, touchpoint in zip(groups, touchpoints, strict=True):
+            group.touchpoint_id = touchpoint
 
     # ------------------------------------------------------------------
     # Texts for the salesperson
@@ -359,15 +335,29 @@ class CustomerReplacementReminder(models.AbstractModel):
         return self.with_context(lang=context["lang"], tz=context["tz"])
 
     @api.model
-    def _activity_texts(self, cycle):
-        """(summary, note) of the salesperson's activity or opportunity of
-        ``cycle``, by the activity text builder."""
-        return self.env["customer.followup.activity.text"]._texts(
-            summary=self._summary(cycle), text=self._note_text(cycle)
-        )
+    def _activity_texts(self, cycles):
+        """(summary, note) of the salesperson's activity or opportunity of a
+        reminder of ``cycles``, by the activity text builder: a reminder of
+        several cycles lists them."""
+        texts = self.env["customer.followup.activity.text"]
+        if len(cycles) > 1:
+            return texts._texts(
+                facts=[self._note_text(cycle) for cycle in cycles],
+                summary=self._summary(cycles),
+            )
+        return texts._texts(summary=self._summary(cycles), text=self._note_text(cycles))
 
     @api.model
-    def _summary(self, cycle):
+    def _summary(self, cycles):
+        if len(cycles) > 1:
+            return self.env._(
+                "Reminder of %(count)s items: %(items)s",
+                count=len(cycles),
+                items=", ".join(
+                    cycles.with_env(self.env).part_product_id.mapped("name")
+                ),
+            )
+        cycle = cycles
         if cycle.source == "learned":
             return self.env._(
                 "Reorder of %(product)s",
@@ -407,9 +397,9 @@ class CustomerReplacementReminder(models.AbstractModel):
         )
 
     @api.model
-    def _note(self, cycle):
+    def _note(self, cycles):
         """The reminder for the salesperson, as HTML."""
-        return self._activity_texts(cycle)[1]
+        return self._activity_texts(cycles)[1]
 
     @api.model
     def _note_text(self, cycle):

@@ -1,5 +1,7 @@
 # One model, one file per concept (see the base model's docstring).
 # pylint: disable=consider-merging-classes-inherited
+from datetime import timedelta
+
 from odoo import api, models
 from odoo.fields import Domain
 
@@ -43,11 +45,12 @@ class CustomerReplacement(models.Model):
         ) & (rule_cycles | learned_cycles)
 
     @api.model
-    def _reminder_domain(self, today):
+    def _reminder_domain(self, today, until=None):
+        """The cycles to remind today, or due to be reminded by ``until``."""
         return self._open_cycle_domain(today) & Domain(
             [
                 ("state", "=", "planned"),
-                ("remind_date", "<=", today),
+                ("remind_date", "<=", until or today),
                 ("partner_id.followup_no_replacement_reminder", "=", False),
             ]
         )
@@ -71,10 +74,13 @@ class CustomerReplacement(models.Model):
             return
         reminders = self._reminder_domain(today)
         escalations = self._escalation_domain(today)
+        # what the history says is bought with each part, read once per run
+        # rather than once per batch (it reads every order line)
+        companions = {}
         if not self._process_locked(
             reminders,
             lambda cycle: cycle.state == "planned",
-            lambda cycles: cycles._send_reminders(),
+            lambda cycles: cycles._send_reminders(companions=companions),
             batch_size,
             order="remind_date, id",
             later=[escalations],
@@ -129,7 +135,9 @@ class CustomerReplacement(models.Model):
                         self.partner_id, since=min(self.mapped("start_date"))
                     ),
                 )
-                & Domain("product_id", "in", self.part_product_id.ids),
+                & Domain("product_id", "in", self.part_product_id.ids)
+                # an optional product the customer did not take
+                & Domain("product_uom_qty", ">", 0),
                 ["order_id", "product_id"],
                 order="id",
             )
@@ -154,13 +162,48 @@ class CustomerReplacement(models.Model):
                 result[cycle] = orders.sorted("date_order")[0]
         return result
 
-    def _send_reminders(self):
+    def _send_reminders(self, companions=None):
         """Remind the customers of these due cycles, unless they bought the
-        part already: the cycle is then ordered."""
+        part already: the cycle is then ordered. ``companions`` caches the
+        products bought with the parts over the batches of a run."""
         if not self:
             return
-        bought = self._find_parts_bought()
+        cycles = self | self._due_soon_siblings()
+        bought = cycles._find_parts_bought()
         for cycle, order in bought.items():
             cycle._mark_ordered(order)
-        cycles = self - self.browse([c.id for c in bought])
-        self.env["customer.replacement.reminder"]._send_step(cycles)
+        cycles -= self.browse([c.id for c in bought])
+        self.env["customer.replacement.reminder"]._send_step(
+            cycles, companions=companions
+        )
+
+    def _due_soon_siblings(self):
+        """The other planned cycles of these cycles' customers whose reminder
+        is due within the company's grouping days: they join the customer's
+        one reminder (and quotation) now rather than make another one days
+        later. Those another worker holds are left to it."""
+        today = self.env.company._followup_today()
+        days = max(self.company_id.mapped("followup_reminder_group_days"))
+        return self._locked_siblings(
+            self._reminder_domain(today, until=today + timedelta(days=days)),
+            lambda c: (
+                c.state == "planned"
+                and c.remind_date
+                <= today + timedelta(days=c.company_id.followup_reminder_group_days)
+            ),
+        )
+
+    def _locked_siblings(self, domain, is_due):
+        """The cycles of ``domain`` of the same customers and companies as
+        these, but not these, that we could lock and are still due."""
+        reminder = self.env["customer.replacement.reminder"]
+        keys = {reminder._group_key(c) for c in self}
+        customers = self.partner_id.commercial_partner_id
+        siblings = self.search(
+            domain
+            & Domain("partner_id.commercial_partner_id", "in", customers.ids)
+            & Domain("id", "not in", self.ids)
+        ).filtered(lambda c: reminder._group_key(c) in keys)
+        locked = siblings.try_lock_for_update()
+        locked.invalidate_recordset()
+        return locked.filtered(is_due)

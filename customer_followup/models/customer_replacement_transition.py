@@ -47,18 +47,40 @@ class CustomerReplacement(models.Model):
                     "order_amount": amounts.get(record.part_product_id, 0.0),
                 }
             )
-        stale_quotations = self.quotation_id.filtered(
+        self._drop_from_quotations(order)
+        self._plan_next_cycles(dict.fromkeys(self, order_date))
+
+    def _drop_from_quotations(self, order):
+        """The reminder quotations of these cycles, ordered in ``order``, no
+        longer offer their parts: a quotation that still reminds the
+        customer of other cycles loses these cycles' lines only, another is
+        cancelled."""
+        quotations = self.quotation_id.filtered(
             lambda q: q != order and q.state in ("draft", "sent")
         )
-        if stale_quotations:
-            stale_quotations._action_cancel()
-        self._plan_next_cycles(dict.fromkeys(self, order_date))
+        if not quotations:
+            return
+        still_open = self.search(
+            [
+                ("quotation_id", "in", quotations.ids),
+                ("state", "in", ("planned", "reminded")),
+                ("id", "not in", self.ids),
+            ]
+        )
+        shared = still_open.quotation_id
+        shared.order_line.filtered(
+            lambda line: line.followup_replacement_id in self
+        ).unlink()
+        if stale := quotations - shared:
+            stale._action_cancel()
 
     @api.model
     def _on_order_confirmed(self, orders):
         """Close the open cycles whose part is in a confirmed order."""
         orders = orders.filtered(lambda o: o.state == "sale")
-        parts = orders.order_line.product_id
+        # an optional product the customer did not take is not ordered
+        bought = orders.order_line.filtered(lambda line: line.product_uom_qty > 0)
+        parts = bought.product_id
         if not parts:
             return
         cycles = self.sudo().search(
@@ -73,7 +95,7 @@ class CustomerReplacement(models.Model):
             order_cycles = cycles.filtered(
                 lambda c, o=order, d=order_date: (
                     c.partner_id == o.partner_id.commercial_partner_id
-                    and c.part_product_id in o.order_line.product_id
+                    and c.part_product_id in (o.order_line & bought).product_id
                     and c.start_date <= d
                 )
             )

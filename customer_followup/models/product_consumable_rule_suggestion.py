@@ -3,14 +3,14 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .customer_followup_orders import confirmed_orders_sql
+from .lift import lift_holds_sql
 
 # A median of fewer later purchases is an anecdote, not an interval.
 MIN_PART_BUYERS = 3
 DAYS_PER_MONTH = 365.25 / 12
 # A part's buyers among the product's buyers, against its buyers among all
-# customers: at least twice as common, or it is what everybody buys (towels
+# customers: the lift rule (lift.py), or it is what everybody buys (towels
 # bought after a cooker are no cooker part).
-MIN_LIFT = 2
 
 
 class ProductConsumableRuleSuggestion(models.Model):
@@ -173,13 +173,17 @@ class ProductConsumableRuleSuggestion(models.Model):
                AND COUNT(*) * 100.0 >= %(min_share)s * b.buyer_count
                -- bought by the product's buyers far more often than by the
                -- customers at large: a part, not what everybody buys
-               AND COUNT(*) * c.customer_count
-                   >= %(min_lift)s * b.buyer_count * pb.customer_count
+               AND %(lift)s
             """,
             company=company.id,
             confirmed=confirmed_orders_sql(),
             min_part_buyers=MIN_PART_BUYERS,
-            min_lift=MIN_LIFT,
+            lift=lift_holds_sql(
+                SQL("COUNT(*)"),
+                SQL("b.buyer_count"),
+                SQL("pb.customer_count"),
+                SQL("c.customer_count"),
+            ),
             min_share=company.followup_suggestion_min_share,
         )
 

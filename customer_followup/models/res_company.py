@@ -159,6 +159,14 @@ class ResCompany(models.Model):
         help="How long after the expected reorder date the reminder still "
         "counts; after it, the reminder expires.",
     )
+    followup_reminder_group_days = fields.Integer(
+        string="Group Reminders Due Within (days)",
+        required=True,
+        default=14,
+        help="A customer whose replacement or reorder reminder is due gets "
+        "one quotation and one reminder for all their parts due within this "
+        "many days; 0 groups only the reminders due the same day.",
+    )
 
     _followup_window_range = ValueRange("followup_window_months", 1, 120)
     _followup_weight_recency_range = ValueRange("followup_weight_recency", 0.0, 100.0)
@@ -182,6 +190,9 @@ class ResCompany(models.Model):
     _followup_reorder_lead_days_range = ValueRange("followup_reorder_lead_days", 0, 365)
     _followup_reorder_window_days_range = ValueRange(
         "followup_reorder_window_days", 0, 730
+    )
+    _followup_reminder_group_days_range = ValueRange(
+        "followup_reminder_group_days", 0, 90
     )
 
     @api.model

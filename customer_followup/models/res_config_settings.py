@@ -85,6 +85,9 @@ class ResConfigSettings(models.TransientModel):
     followup_reorder_lead_days = fields.Integer(
         related="company_id.followup_reorder_lead_days", readonly=False
     )
+    followup_reminder_group_days = fields.Integer(
+        related="company_id.followup_reminder_group_days", readonly=False
+    )
     followup_reorder_window_days = fields.Integer(
         related="company_id.followup_reorder_window_days", readonly=False
     )

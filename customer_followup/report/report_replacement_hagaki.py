@@ -12,12 +12,22 @@ class ReportReplacementHagaki(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        docs = self.env["customer.replacement"].browse(docids)
+        # one card per reminder: the cycles of one quotation are named on
+        # the card of their leading cycle
+        reminder = self.env["customer.replacement.reminder"]
+        docs = self.env["customer.replacement"].browse(
+            [
+                group[:1].id
+                for group in reminder._groups(
+                    self.env["customer.replacement"].browse(docids)
+                )
+            ]
+        )
         hagaki = self.env["customer.followup.hagaki"]
         for quotation in docs.quotation_id:
             quotation._followup_ensure_short_code()
         return {
-            "doc_ids": docids,
+            "doc_ids": docs.ids,
             "doc_model": "customer.replacement",
             "docs": docs,
             "hagaki_texts": {doc.id: self._hagaki_texts(doc) for doc in docs},
@@ -40,7 +50,10 @@ class ReportReplacementHagaki(models.AbstractModel):
         date and the product before the verb."""
         cycle = cycle.with_context(lang=cycle.partner_id.lang or self.env.lang)
         env = cycle.env
-        if cycle.source == "learned":
+        together = cycle._reminded_together()
+        if len(together) > 1:
+            texts = self._hagaki_grouped_texts(together)
+        elif cycle.source == "learned":
             texts = self._hagaki_reorder_texts(cycle)
         else:
             texts = self._hagaki_replacement_texts(cycle)
@@ -131,4 +144,42 @@ class ReportReplacementHagaki(models.AbstractModel):
             )
         else:
             texts["part"] = product.name
+        return texts
+
+    @api.model
+    def _hagaki_grouped_texts(self, cycles):
+        """The texts of a reminder of several cycles: one line per part and
+        per reorder (optional products when there are parts), and the
+        product often bought with the parts."""
+        env = cycles.env
+        parts = cycles.filtered(lambda c: c.source == "rule")
+        items = [
+            env._(
+                "%(part)s for your %(product)s: due on %(date)s",
+                part=cycle.part_product_id.name,
+                product=cycle.product_id.name,
+                date=format_date(env, cycle.due_date),
+            )
+            for cycle in parts
+        ]
+        for cycle in cycles - parts:
+            values = {
+                "product": cycle.part_product_id.name,
+                "date": format_date(env, cycle.due_date),
+            }
+            if parts:
+                items.append(
+                    env._(
+                        "%(product)s, to reorder around %(date)s (optional)", **values
+                    )
+                )
+            else:
+                items.append(env._("%(product)s, to reorder around %(date)s", **values))
+        texts = {"title": env._("Due soon for you"), "items": items}
+        contents = cycles[:1]._grouped_reminder_contents()
+        if companions := contents["companions"]:
+            texts["part"] = env._(
+                "Often bought together with these parts: %(products)s (optional)",
+                products=", ".join(companions.mapped("name")),
+            )
         return texts

@@ -98,6 +98,44 @@ class TestCustomerPath(BrowserCase, HttpCaseWithUserPortal):
         self.assertEqual(cycle.state, "ordered")
         self.assertEqual(cycle.order_id, quotation)
 
+    def test_grouped_quotation_by_short_link_signed_in_one_step(self):
+        """The reminder of two parts: the short link opens the one quotation
+        with both, and one signature orders both and ends both cycles."""
+        self._providers_off()
+        valve_rule = self.env["product.consumable.rule"].create(
+            {
+                "product_tmpl_id": self.cooker.product_tmpl_id.id,
+                "part_product_id": self.valve.id,
+                "interval_months": 24,
+                "lead_days": 30,
+                "window_months": 6,
+                "delivery": "mail",
+            }
+        )
+        self.cron.method_direct_trigger()
+        self.env.invalidate_all()
+        cycles = self.registration.replacement_ids
+        self.assertEqual(cycles.rule_id, self.gasket_rule | valve_rule)
+        quotation = cycles.quotation_id
+        self.assertEqual(len(quotation), 1)
+        self.assertEqual(quotation.order_line.product_id, self.gasket | self.valve)
+        page = self.url_open(urlsplit(quotation._get_followup_short_url()).path)
+        self.assertEqual(page.status_code, 200)
+        for name in ("Rubber Gasket PC-600", "Safety Valve PC-600"):
+            self.assertIn(name, page.text)
+        result = self.make_jsonrpc_request(
+            f"/my/orders/{quotation.id}/accept",
+            {
+                "access_token": quotation.access_token,
+                "name": "Joel Willis",
+                "signature": SIGNATURE,
+            },
+        )
+        self.assertIn("sign_ok", result["redirect_url"])
+        self.assertEqual(quotation.state, "sale")
+        self.assertEqual(cycles.mapped("state"), ["ordered", "ordered"])
+        self.assertEqual(cycles.order_id, quotation)
+
     def test_payment_where_a_provider_is_enabled(self):
         self._demo_provider_on()
         _cycle, quotation = self._remind()

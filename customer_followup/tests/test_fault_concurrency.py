@@ -8,6 +8,9 @@ and delete everything they committed afterwards."""
 # Committing is the point here: other connections only see committed data.
 # pylint: disable=invalid-commit
 
+from contextlib import closing
+
+from odoo import SUPERUSER_ID, api, sql_db
 from odoo.tests import tagged
 
 from .common import TwoWorkersCase
@@ -63,6 +66,77 @@ class TestFaultTwoWorkers(TwoWorkersCase):
             ]
         )
         self.assertEqual(sorted(activities.mapped("res_id")), sorted(customers.ids))
+
+    def test_two_reminder_workers_group_each_cycle_once(self):
+        """A customer's due cycles are one reminder; while another worker
+        holds some of them, the others are reminded without them, and each
+        cycle is still reminded once, in one quotation."""
+        setup = self._connection()
+        customers, gaskets = self._due_cycles(setup, "Grouped")
+        valve = setup["product.product"].create(
+            {"name": "Grouped Valve", "type": "consu", "sale_ok": True}
+        )
+        valve_rule = setup["product.consumable.rule"].create(
+            {
+                "product_tmpl_id": gaskets.product_id.product_tmpl_id.id,
+                "part_product_id": valve.id,
+                "interval_months": 24,
+                "lead_days": 30,
+                "window_months": 6,
+                "delivery": "mail",
+            }
+        )
+        valves = setup["customer.replacement"].search([("rule_id", "=", valve_rule.id)])
+        self.assertEqual(len(valves), 3)
+        setup.cr.commit()
+
+        def drop_valves():
+            with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                cycles = env["customer.replacement"].browse(valves.ids).exists()
+                quotations = cycles.quotation_id
+                cycles.unlink()
+                quotations.action_cancel()
+                quotations.unlink()
+                env["product.consumable.rule"].browse(valve_rule.id).unlink()
+                env["product.product"].browse(valve.id).product_tmpl_id.unlink()
+                cr.commit()  # pylint: disable=invalid-commit
+
+        self.addCleanup(drop_valves)
+
+        # worker A holds the valves while B reminds the gaskets; then A, on
+        # a fresh transaction as a cron's next call, and B again
+        worker_a, worker_b = self._connection(), self._connection()
+        locked = worker_a["customer.replacement"].browse(valves.ids)
+        self.assertEqual(len(locked.try_lock_for_update()), 3)
+        worker_b["customer.replacement"]._cron_send_reminders()
+        worker_b.cr.commit()
+        worker_a.cr.rollback()
+        worker_a.invalidate_all()
+        for worker in (worker_a, worker_b):
+            worker["customer.replacement"]._cron_send_reminders()
+            worker.cr.commit()
+
+        check = self._connection()
+        cycles = check["customer.replacement"].browse((gaskets | valves).ids)
+        self.assertEqual(set(cycles.mapped("state")), {"reminded"})
+        lines = check["sale.order.line"].search(
+            [("followup_replacement_id", "in", cycles.ids)]
+        )
+        self.assertEqual(
+            sorted(lines.followup_replacement_id.ids),
+            sorted(cycles.ids),
+            "each cycle in one quotation line, once",
+        )
+        for line in lines:
+            self.assertEqual(line.order_id, line.followup_replacement_id.quotation_id)
+        self.assertEqual(
+            len(cycles.quotation_id), 6, "the held valves were reminded apart"
+        )
+        mails = check["mail.mail"].search(
+            [("model", "=", "customer.replacement"), ("res_id", "in", cycles.ids)]
+        )
+        self.assertEqual(len(mails), len(cycles.quotation_id), "one mail per reminder")
 
     def test_two_reminder_workers_remind_each_cycle_once(self):
         setup = self._connection()

@@ -219,8 +219,11 @@ class TestReplacementEscalation(FollowupCase):
         self._run_cron("2025-12-20 06:00:00")
         gasket_cycle = self._cycles(rule=self.gasket_rule)
         valve_cycle = self._cycles(rule=valve_rule)
-        with freeze_time("2025-12-22 10:00:00"):
-            gasket_cycle.quotation_id.action_confirm()
+        # one reminder quotation for both parts: the gasket is ordered apart
+        self.assertEqual(gasket_cycle.quotation_id, valve_cycle.quotation_id)
+        self._sell(self.customer, self.gasket, "2025-12-22 10:00:00")
+        self.assertEqual(gasket_cycle.state, "ordered")
+        self.assertEqual(valve_cycle.quotation_id.order_line.product_id, self.valve)
         self._run_cron("2025-12-27 06:00:00")
         self.assertEqual(valve_cycle.reminder_step, 2)
         self.assertEqual(valve_cycle.touchpoint_id.type_id, self.type_printed)
@@ -556,16 +559,20 @@ class TestReplacementEscalation(FollowupCase):
     def test_cron_budget_used_up_goes_on_next_call(self):
         """In a cron run, each batch commits its progress; when the budget is
         used up, the steps left are sent by the next call."""
+        # another customer's: one customer's steps of a day are one reminder
+        other = self.env["res.partner"].create(
+            {"name": "Second Owner", "email": "second@example.com"}
+        )
         self.env["customer.product.registration"].create(
             {
-                "partner_id": self.customer.id,
+                "partner_id": other.id,
                 "product_id": self.cooker.id,
                 "serial": "PC600-SECOND",
                 "purchase_date": "2024-01-15",
             }
         )
         self._run_cron("2025-12-20 06:00:00")
-        cycles = self._cycles()
+        cycles = self._cycles() | self._cycles(other)
         self.assertEqual(cycles.mapped("reminder_step"), [1, 1])
         calls = []
 

@@ -1,0 +1,118 @@
+# One model, one file per concept (see the base model's docstring).
+# pylint: disable=consider-merging-classes-inherited
+from odoo import api, models
+from odoo.tools import SQL
+
+from .customer_followup_orders import confirmed_orders_sql
+from .lift import lift_holds_sql
+from .product_consumable_rule_suggestion import MIN_PART_BUYERS
+
+
+class CustomerReplacementReminder(models.AbstractModel):
+    """The product bought together with a part: the reminder quotation offers
+    it as an optional product when enough other customers bought it in the
+    same order as the part, by the lift rule of the rule suggestions (what
+    everybody buys goes with everything, and is not offered)."""
+
+    _inherit = "customer.replacement.reminder"
+
+    @api.model
+    def _companions_query(self, company, parts):
+        return SQL(
+            """
+            WITH part_orders AS (
+                SELECT DISTINCT so.customer_id, sol.order_id,
+                       sol.product_id AS part_id
+                  FROM sale_order_line sol
+                  JOIN (%(confirmed)s) so ON so.id = sol.order_id
+                 WHERE sol.product_id = ANY(%(parts)s)
+                   AND so.company_id = %(company)s
+                   AND sol.product_uom_qty > 0
+            ), together AS (
+                SELECT po.part_id, sol.product_id AS companion_id,
+                       COUNT(DISTINCT po.customer_id) AS customer_count
+                  FROM part_orders po
+                  JOIN sale_order_line sol ON sol.order_id = po.order_id
+                 WHERE sol.product_id != po.part_id
+                   AND sol.display_type IS NULL
+                   AND sol.product_uom_qty > 0
+              GROUP BY po.part_id, sol.product_id
+                HAVING COUNT(DISTINCT po.customer_id) >= %(min_buyers)s
+            ), buyers AS (
+                SELECT sol.product_id, COUNT(DISTINCT so.customer_id) AS customer_count
+                  FROM sale_order_line sol
+                  JOIN (%(confirmed)s) so ON so.id = sol.order_id
+                 WHERE so.company_id = %(company)s
+                   AND sol.product_uom_qty > 0
+                   AND sol.product_id IN (
+                       SELECT part_id FROM together
+                        UNION SELECT companion_id FROM together)
+              GROUP BY sol.product_id
+            ), customers AS (
+                SELECT COUNT(DISTINCT so.customer_id) AS customer_count
+                  FROM (%(confirmed)s) so
+                 WHERE so.company_id = %(company)s
+            )
+            SELECT t.part_id, t.companion_id, t.customer_count
+              FROM together t
+              JOIN buyers bp ON bp.product_id = t.part_id
+              JOIN buyers bc ON bc.product_id = t.companion_id
+              JOIN product_product pp ON pp.id = t.companion_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+        CROSS JOIN customers c
+             WHERE pp.active AND pt.active AND pt.sale_ok
+               AND pt.type = 'consu'
+               AND NOT COALESCE(pt.followup_durable, FALSE)
+               AND %(lift)s
+          ORDER BY t.customer_count DESC, t.companion_id
+            """,
+            confirmed=confirmed_orders_sql(),
+            parts=parts.ids,
+            company=company.id,
+            min_buyers=MIN_PART_BUYERS,
+            lift=lift_holds_sql(
+                SQL("t.customer_count"),
+                SQL("bp.customer_count"),
+                SQL("bc.customer_count"),
+                SQL("c.customer_count"),
+            ),
+        )
+
+    @api.model
+    def _companions(self, groups, known=None):
+        """{group key: (companion product, part)} for the groups of cycles
+        (one customer's, keyed) whose parts other customers often bought
+        together with another product: the one bought together most, not
+        already in the group. ``known`` ({(company id, part id): [(companion
+        id, customers)]}) keeps what was read for the next batches."""
+        known = {} if known is None else known
+        by_company = {}
+        for key, cycles in groups.items():
+            by_company.setdefault(cycles.company_id, []).append((key, cycles))
+        Product = self.env["product.product"]
+        for company, company_groups in by_company.items():
+            parts = Product.union(
+                *(cycles.part_product_id for _key, cycles in company_groups)
+            ).filtered(lambda p, c=company: (c.id, p.id) not in known)
+            if not parts:
+                continue
+            for part in parts:
+                known[company.id, part.id] = []
+            self.env.flush_all()
+            for part_id, companion_id, count in self.env.execute_query(
+                self._companions_query(company, parts)
+            ):
+                known[company.id, part_id].append((companion_id, count))
+        result = {}
+        for key, cycles in groups.items():
+            in_group = set(cycles.part_product_id.ids)
+            candidates = [
+                (count, -companion_id, part.id, companion_id)
+                for part in cycles.part_product_id
+                for companion_id, count in known[cycles.company_id.id, part.id]
+                if companion_id not in in_group
+            ]
+            if candidates:
+                _count, _order, part_id, companion_id = max(candidates)
+                result[key] = (Product.browse(companion_id), Product.browse(part_id))
+        return result
