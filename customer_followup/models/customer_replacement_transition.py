@@ -73,6 +73,12 @@ class CustomerReplacement(models.Model):
         ).unlink()
         if stale := quotations - shared:
             stale._action_cancel()
+            # nobody should call the customer about parts already ordered
+            call = self.env.ref("mail.mail_activity_data_call")
+            reminder_types = self.touchpoint_type_id.activity_type_id | call
+            stale.activity_ids.filtered(
+                lambda activity: activity.activity_type_id in reminder_types
+            ).action_cancel()
 
     @api.model
     def _on_order_confirmed(self, orders):

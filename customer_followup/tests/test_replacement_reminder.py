@@ -243,6 +243,22 @@ class TestReplacementReminder(FollowupCase):
         )
         self.assertEqual(touchpoint.sale_order_id, cycle.quotation_id)
 
+    def test_part_ordered_cancels_the_reminder_call(self):
+        """The salesperson's reminder call goes with its quotation when the
+        customer orders the part by other means."""
+        cycle = self._cycles()
+        self.customer.write({"email": False, "followup_no_postal": True})
+        self._run_cron("2025-12-20 06:00:00")
+        quotation = cycle.quotation_id
+        todo = quotation.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.salesman.id
+        )
+        self.assertEqual(len(quotation.activity_ids), 2)
+        self._sell(self.customer, self.gasket, date="2026-01-05 10:00:00")
+        self.assertEqual(cycle.state, "ordered")
+        self.assertEqual(quotation.state, "cancel")
+        self.assertEqual(quotation.activity_ids, todo, "the user's own to-do stays")
+
     def test_opportunity_channel(self):
         self._set_delivery(self.gasket_rule, "opportunity")
         cycle = self._cycles()
