@@ -7,9 +7,11 @@ Needs poppler-utils (pdftoppm) for the postcard PDF.
 """
 
 import argparse
+import html
 import json
 import subprocess
 import tempfile
+import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -58,6 +60,57 @@ def backend_shot(page, base, path, out, wait=".o_action_manager .o_action", clic
     page.wait_for_timeout(1500)
     page.screenshot(path=str(out))
     print("saved", out)
+
+
+def grouped_reminder_shot(page, base, out, sfx, mail_catcher):
+    """The reminder mail of a customer with several parts due (one mail, one
+    quotation naming each part)."""
+    cycles = rpc(
+        page,
+        base,
+        "customer.replacement",
+        "search_read",
+        [["quotation_id", "!=", False], ["reminded_date", "!=", False]],
+        fields=["quotation_id"],
+        order="id",
+    )
+    by_quotation = {}
+    for cycle in cycles:
+        by_quotation.setdefault(cycle["quotation_id"][0], []).append(cycle["id"])
+    grouped = [ids for ids in by_quotation.values() if len(ids) > 1]
+    if not grouped:
+        print("no grouped reminder in this database")
+        return
+    # sent by `make run` to its mail catcher (and deleted from Odoo's queue)
+    [cycle] = rpc(
+        page,
+        base,
+        "customer.replacement",
+        "read",
+        max(grouped, key=len)[:1],
+        ["partner_id"],
+    )
+    [partner] = rpc(
+        page, base, "res.partner", "read", [cycle["partner_id"][0]], ["email"]
+    )
+    with urllib.request.urlopen(f"{mail_catcher}/email") as response:
+        caught = [
+            mail
+            for mail in json.load(response)
+            if partner["email"] in [to["address"] for to in mail["to"]]
+        ]
+    if not caught:
+        print("the grouped reminder's mail is not in the mail catcher")
+        return
+    mail = max(caught, key=lambda mail: mail["date"])
+    page.set_content(
+        f"<div style='max-width:720px;margin:16px auto;font-family:sans-serif'>"
+        f"<p><b>{html.escape(mail['subject'])}</b></p>{mail['html']}</div>"
+    )
+    page.wait_for_timeout(500)
+    path = out / f"grouped_reminder_mail{sfx}.png"
+    page.screenshot(path=str(path), full_page=True)
+    print("saved", path)
 
 
 def my_day_shots(browser, page, base, out, sfx):
@@ -339,6 +392,16 @@ def main():
         "--only-hagaki", action="store_true", help="only the postcards' two sides"
     )
     parser.add_argument(
+        "--mail-catcher",
+        default="http://localhost:1080",
+        help="the mail catcher of `make run` (the mails the demo sent)",
+    )
+    parser.add_argument(
+        "--only-day",
+        action="store_true",
+        help="only My Day (desktop and phone) and the grouped reminder mail",
+    )
+    parser.add_argument(
         "--only-campaigns",
         action="store_true",
         help="only the campaign response and the coming New Year greeting",
@@ -367,6 +430,12 @@ def main():
             return
         rpc(page, base, "res.users", "write", me, {"lang": args.lang})
 
+        if args.only_day:
+            my_day_shots(browser, page, base, out, sfx)
+            grouped_reminder_shot(page, base, out, sfx, args.mail_catcher)
+            rpc(page, base, "res.users", "write", me, {"lang": my_lang})
+            browser.close()
+            return
         if args.only_campaigns:
             campaign_shots(page, base, out, sfx)
             rpc(page, base, "res.users", "write", me, {"lang": my_lang})
@@ -457,6 +526,7 @@ def main():
 
         reorder_and_slipping_shots(page, base, out, sfx)
         my_day_shots(browser, page, base, out, sfx)
+        grouped_reminder_shot(page, base, out, sfx, args.mail_catcher)
 
         rpc(page, base, "res.users", "write", me, {"lang": my_lang})
 
