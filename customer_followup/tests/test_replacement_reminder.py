@@ -6,6 +6,7 @@ from freezegun import freeze_time
 from odoo.tests import tagged
 
 from .common import FollowupCase
+from .test_migration_ranges import load_migration
 
 
 @tagged("post_install", "-at_install")
@@ -258,6 +259,20 @@ class TestReplacementReminder(FollowupCase):
         self.assertEqual(cycle.state, "ordered")
         self.assertEqual(quotation.state, "cancel")
         self.assertEqual(quotation.activity_ids, todo, "the user's own to-do stays")
+
+    def test_migration_links_sent_quotations_to_their_cycles(self):
+        """19.0.1.6.0: the lines of reminder quotations sent before name
+        their cycle, so that ordering the part elsewhere drops its line."""
+        cycle = self._cycles()
+        self._run_cron("2025-12-20 06:00:00")
+        line = cycle.quotation_id.order_line
+        line.followup_replacement_id = False
+        self.env.flush_all()
+        load_migration("19.0.1.6.0", "post-reminder-lines").migrate(
+            self.env.cr, "19.0.1.5.0"
+        )
+        line.invalidate_recordset()
+        self.assertEqual(line.followup_replacement_id, cycle)
 
     def test_opportunity_channel(self):
         self._set_delivery(self.gasket_rule, "opportunity")
