@@ -486,3 +486,38 @@ def campaign_sent_traces(env, limit):
           ORDER BY piece.id LIMIT %(limit)s""",
         {"campaign": campaign_id, "mailing": mailing_id, "limit": limit},
     )
+
+
+def campaign_emails_floor(env):
+    """The floor of logging the campaign's sent emails: their touchpoints
+    written by one plain ``INSERT ... SELECT`` from the sent traces (what the
+    campaign cron must at least do; the caller rolls it back)."""
+    return insert_select(
+        env.cr,
+        "customer_touchpoint",
+        {
+            "partner_id": "piece.partner_id",
+            "type_id": "piece.touchpoint_type_id",
+            "channel": "type.channel",
+            "weight": "type.weight",
+            "user_id": "COALESCE(piece.user_id, campaign.user_id)",
+            "summary": "campaign.name",
+            "origin": "'campaign'",
+            "direction": "'outbound'",
+            "campaign_id": "piece.campaign_id",
+            "date": "trace.sent_datetime",
+            "company_id": "campaign.company_id",
+            "create_uid": "1",
+            "create_date": "NOW() AT TIME ZONE 'UTC'",
+            "write_uid": "1",
+            "write_date": "NOW() AT TIME ZONE 'UTC'",
+        },
+        """FROM mailing_trace trace
+           JOIN customer_followup_campaign_piece piece
+             ON piece.mailing_id = trace.mass_mailing_id
+            AND piece.partner_id = trace.res_id
+           JOIN customer_followup_campaign campaign ON campaign.id = piece.campaign_id
+           JOIN customer_touchpoint_type type ON type.id = piece.touchpoint_type_id
+          WHERE trace.trace_status = 'sent' AND trace.model = 'res.partner'
+            AND piece.kind = 'email' AND piece.state = 'planned'""",
+    )
