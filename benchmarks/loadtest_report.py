@@ -72,7 +72,7 @@ def scan_logs(directory, offsets):
                 found["retries_exhausted"] += 1
             job = JOB_RE.search(message)
             if job:
-                found["jobs"][f"{job.group(1)}: {job.group(2)}"] += 1
+                found["jobs"][(job.group(1), job.group(2), path.stem)] += 1
     return found
 
 
@@ -112,6 +112,23 @@ def table(rows):
             f"| {ms(row['99%'])} | {ms(row['Max Response Time'])} |"
         )
     return "\n".join(lines)
+
+
+def jobs_run(jobs):
+    """One line per job: its runs by status, and by cron server."""
+    lines = []
+    for name in sorted({name for name, _status, _server in jobs}):
+        statuses = Counter()
+        servers = Counter()
+        for (job, status, server), count in jobs.items():
+            if job == name:
+                statuses[status] += count
+                servers[server] += count
+        lines.append(
+            f"- {name}: {', '.join(f'{n} {s}' for s, n in sorted(statuses.items()))}"
+            f" ({', '.join(f'{s} {n}' for s, n in sorted(servers.items()))})"
+        )
+    return lines
 
 
 def counted(counter, limit=15):
@@ -160,6 +177,11 @@ def main():
         or lost
         or exceptions
     )
+    mails = "?"
+    sink_log = pathlib.Path(args.out, "smtp.log")
+    if sink_log.exists():
+        lines = sink_log.read_text().split()
+        mails = lines[-1] if lines else "0"
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     out = [
         f"## Load test of {when}",
@@ -189,9 +211,11 @@ def main():
         *counted(logs["errors"]),
         *counted(logs["warnings"]),
         "",
+        f"Mails sent to the SMTP sink: {mails}.",
+        "",
         "Cron jobs run by the two cron servers:",
         "",
-        *counted(logs["jobs"], 30),
+        *jobs_run(logs["jobs"]),
         "",
         "### Failures seen by the load generator",
         "",
@@ -227,7 +251,12 @@ def main():
         md.write(report + "\n")
     with open(os.path.join(args.out, "report.json"), "w", encoding="utf-8") as data:
         json.dump(
-            {"stats": rows, "logs": logs, "checks": checks, "failed": failed},
+            {
+                "stats": rows,
+                "logs": {**logs, "jobs": [[*k, n] for k, n in logs["jobs"].items()]},
+                "checks": checks,
+                "failed": failed,
+            },
             data,
             indent=1,
             default=list,
