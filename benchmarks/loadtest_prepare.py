@@ -120,7 +120,7 @@ def create_portal_users(env, count):
         "UPDATE customer_replacement SET remind_date = %s WHERE id = ANY(%s)",
         [today, cycles.ids],
     )
-    return users, cycles
+    return users
 
 
 def create_campaign(env):
@@ -146,17 +146,28 @@ def run_crons(env):
         _logger.info("%s: %.1f s", cron.name, time.perf_counter() - t0)
 
 
-def portal_quotations(env, users, cycles):
-    """{login: [short codes]} of the quotations the reminders made."""
+def portal_quotations(env, logins):
+    """{login: [short codes]} of the reminder quotations of the portal users.
+    Their cycles not reminded yet (the cron's time ran out on the other due
+    cycles) are reminded here, as the cron does."""
+    users = env["res.users"].search([("login", "in", logins)])
+    cycles = env["customer.replacement"].search(
+        [("partner_id", "in", users.partner_id.ids)]
+    )
+    todo = cycles.filtered(lambda c: c.state == "planned" and not c.quotation_id)
+    if todo:
+        todo._send_reminders()
+        env.flush_all()
     env.invalidate_all()
     codes = {}
-    for user in users:
+    for user in users.sorted("login"):
         orders = cycles.filtered(
             lambda c, partner=user.partner_id: c.partner_id == partner
-        ).quotation_id
+        ).quotation_id.filtered(lambda o: o.state in ("draft", "sent"))
         orders._followup_ensure_short_code()
         orders._portal_ensure_token()
         codes[user.login] = orders.mapped("followup_short_code")
+    env.cr.commit()
     return codes
 
 
@@ -173,10 +184,14 @@ def prepare(env, salespeople, portal, base_url):
     icp = env["ir.config_parameter"].sudo()
     set_base_url(env, base_url)
     if icp.get_param(MARKER):
-        return json.loads(icp.get_param(MARKER))
+        result = json.loads(icp.get_param(MARKER))
+        logins = [account["login"] for account in result["portal"]]
+        codes = portal_quotations(env, logins)
+        result["portal"] = [{"login": k, "codes": v} for k, v in codes.items()]
+        return result
     env.ref("base.user_admin").write({"password": "admin", "lang": "en_US"})
     sales = create_salespeople(env, salespeople)
-    portal_users, cycles = create_portal_users(env, portal)
+    portal_users = create_portal_users(env, portal)
     campaign = create_campaign(env)
     env.cr.commit()
     _logger.info(
@@ -186,7 +201,7 @@ def prepare(env, salespeople, portal, base_url):
         campaign.id,
     )
     run_crons(env)
-    codes = portal_quotations(env, portal_users, cycles)
+    codes = portal_quotations(env, portal_users.mapped("login"))
     result = {
         "password": PASSWORD,
         "salespeople": sales.mapped("login"),

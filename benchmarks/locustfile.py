@@ -41,8 +41,8 @@ ORDER_RE = re.compile(r"/my/orders/(\d+)")
 RESULTS = {"touchpoints": [], "signed_orders": [], "registrations": []}
 ERRORS = Counter()
 REQUESTS = {"count": 0}
-SALES_LOGINS = iter(USERS["salespeople"])
-PORTAL_ACCOUNTS = iter(USERS["portal"])
+SALES_LOGINS = itertools.cycle(USERS["salespeople"])
+PORTAL_ACCOUNTS = itertools.cycle(USERS["portal"])
 
 
 @events.request.add_listener
@@ -161,7 +161,7 @@ class Salesperson(OdooUser):
     """A salesperson on the web client; half of them limited to their own
     customers (loadtest_prepare.py)."""
 
-    weight = int(os.environ.get("LOADTEST_SALESPEOPLE") or 50)
+    fixed_count = int(os.environ.get("LOADTEST_SALESPEOPLE") or 50)
     wait_time = between(5, 15)
 
     def call(self, model, method, args, kwargs=None, name=None):
@@ -348,7 +348,7 @@ class PortalCustomer(OdooUser):
     """A customer in the portal: My Products, a product registered, the
     reminder's quotation opened by its short code, and signed."""
 
-    weight = int(os.environ.get("LOADTEST_PORTAL") or 200)
+    fixed_count = int(os.environ.get("LOADTEST_PORTAL") or 200)
     wait_time = between(10, 30)
 
     def on_start(self):

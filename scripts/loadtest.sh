@@ -105,7 +105,7 @@ log "cron loop: every $CRON_EVERY s, pid $!"
 
 USERS=$((SALESPEOPLE + PORTAL))
 log "Locust: $USERS users ($SALESPEOPLE salespeople, $PORTAL portal customers), $DURATION, at most $MAX_REQUESTS requests"
-rm -f "$OUT"/locust_*.csv
+rm -f "$OUT"/locust_*.csv "$OUT/locust.log" "$OUT/results.json"
 LOADTEST_USERS_FILE="$OUT/users.json" LOADTEST_DB_NAME="$CLUSTER_DB" LOADTEST_HOSTS="$(printf 'http://127.0.0.1:%s ' "${HTTP_PORTS[@]}")" \
     LOADTEST_RESULTS="$OUT/results.json" LOADTEST_MAX_REQUESTS="$MAX_REQUESTS" \
     LOADTEST_SALESPEOPLE="$SALESPEOPLE" LOADTEST_PORTAL="$PORTAL" \
