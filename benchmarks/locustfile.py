@@ -355,24 +355,34 @@ class PortalCustomer(OdooUser):
         account = next(PORTAL_ACCOUNTS)
         self.codes = list(account["codes"])
         self.unsigned = {}  # code -> (order id, access token)
-        page = self.client.get("/web/login", name="login page (portal)")
-        csrf = CSRF_RE.search(page.text or "")
-        self.client.post(
-            "/web/login",
-            data={
-                "login": account["login"],
-                "password": USERS["password"],
-                "csrf_token": csrf.group(1) if csrf else "",
-                "redirect": "/my",
-            },
-            name="login (portal)",
-        )
+        # a refused login (the CSRF check failing under a login storm) is a
+        # failure; the customer tries again, as a person would
+        for _attempt in range(3):
+            page = self.client.get("/web/login", name="login page (portal)")
+            csrf = CSRF_RE.search(page.text or "")
+            answer = self.client.post(
+                "/web/login",
+                data={
+                    "login": account["login"],
+                    "password": USERS["password"],
+                    "csrf_token": csrf.group(1) if csrf else "",
+                    "redirect": "/my",
+                },
+                name="login (portal)",
+            )
+            if answer.ok and "/web/login" not in answer.url:
+                break
         self.csrf = None
         self.products = []
 
     @task(4)
     def my_products(self):
-        page = self.client.get("/my/products", name="My Products")
+        with self.client.get(
+            "/my/products", name="My Products", catch_response=True
+        ) as page:
+            if "/web/login" in page.url:
+                page.failure("not logged in")
+                return
         if page.ok:
             csrf = CSRF_RE.search(page.text)
             self.csrf = csrf.group(1) if csrf else self.csrf
