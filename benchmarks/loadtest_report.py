@@ -131,6 +131,19 @@ def jobs_run(jobs):
     return lines
 
 
+def plain(message):
+    """A failure's message without what differs each time (addresses)."""
+    return re.sub(r" at 0x[0-9a-f]+", "", message)[:160]
+
+
+def exceptions_counted(exceptions):
+    found = Counter()
+    for exception in exceptions:
+        what = f"exception in the load generator: {plain(exception['Message'])}"
+        found[what] += int(exception["Count"])
+    return found
+
+
 def counted(counter, limit=15):
     return [f"- {count} x {what}" for what, count in counter.most_common(limit)]
 
@@ -219,15 +232,24 @@ def main():
         "",
         "### Failures seen by the load generator",
         "",
-        *[
-            f"- {f['Occurrences']} x {f['Method']} {f['Name']}: {f['Error'][:200]}"
-            for f in failures
-        ],
+        *counted(
+            sum(
+                (
+                    Counter(
+                        {
+                            f"{f['Method']} {f['Name']}: {plain(f['Error'])}": int(
+                                f["Occurrences"]
+                            )
+                        }
+                    )
+                    for f in failures
+                ),
+                Counter(),
+            ),
+            30,
+        ),
         *counted(Counter(results.get("errors", {}))),
-        *[
-            f"- {e['Count']} x exception in the load generator: {e['Message'][:200]}"
-            for e in exceptions
-        ],
+        *counted(exceptions_counted(exceptions)),
         "",
         "### Invariants after the load",
         "",

@@ -33,6 +33,11 @@ USERS = json.load(open(os.environ["LOADTEST_USERS_FILE"], encoding="utf-8"))
 HOSTS = os.environ.get("LOADTEST_HOSTS", "").split()
 HOST_CYCLE = itertools.cycle(HOSTS) if HOSTS else None
 MAX_REQUESTS = int(os.environ.get("LOADTEST_MAX_REQUESTS") or 0)
+# think time between two actions, seconds (min max)
+WAIT_SALES = [float(x) for x in os.environ.get("LOADTEST_WAIT_SALES", "10 30").split()]
+WAIT_PORTAL = [
+    float(x) for x in os.environ.get("LOADTEST_WAIT_PORTAL", "30 90").split()
+]
 CSRF_RE = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
 PRODUCT_RE = re.compile(r'<option[^>]*value="(\d+)"')
 ORDER_RE = re.compile(r"/my/orders/(\d+)")
@@ -162,7 +167,7 @@ class Salesperson(OdooUser):
     customers (loadtest_prepare.py)."""
 
     fixed_count = int(os.environ.get("LOADTEST_SALESPEOPLE") or 50)
-    wait_time = between(5, 15)
+    wait_time = between(*WAIT_SALES)
 
     def call(self, model, method, args, kwargs=None, name=None):
         kwargs = dict(kwargs or {})
@@ -349,7 +354,7 @@ class PortalCustomer(OdooUser):
     reminder's quotation opened by its short code, and signed."""
 
     fixed_count = int(os.environ.get("LOADTEST_PORTAL") or 200)
-    wait_time = between(10, 30)
+    wait_time = between(*WAIT_PORTAL)
 
     def on_start(self):
         account = next(PORTAL_ACCOUNTS)

@@ -16,6 +16,7 @@
 #     afterwards; then everything it started is stopped.
 # Settings (environment): LOADTEST_CUSTOMERS=100000 LOADTEST_SALESPEOPLE=50
 #   LOADTEST_PORTAL=200 LOADTEST_DURATION=10m LOADTEST_SPAWN_RATE=25
+#   LOADTEST_WAIT_SALES="10 30" LOADTEST_WAIT_PORTAL="30 90" (think time, s)
 #   LOADTEST_MAX_REQUESTS=200000 LOADTEST_CRON_EVERY=30 (seconds)
 #   LOADTEST_DB=loadtest_<customers> (reused when prepared)
 #   LOADTEST_SMTP_PORT=2525 LOADTEST_KEEP_CLUSTER=1 (leave it running)
