@@ -339,7 +339,11 @@ class Salesperson(OdooUser):
     @task(1)
     def campaign_preview(self):
         """The campaign's form as a salesperson opens it (read only): its
-        preview, computed on the fly for every customer of its audience."""
+        preview, computed on the fly for every customer of its audience; a
+        salesperson limited to their own documents does not see the
+        manager's campaigns (the addon's record rules)."""
+        if self.login in USERS["own_documents_only"]:
+            return
         self.call(
             "customer.followup.campaign",
             "web_read",
