@@ -44,6 +44,28 @@ def addon_crons(cr):
     return cr.fetchall()
 
 
+def sample_lock_waits(cr):
+    """Print who waits for a lock, for how long, and what holds it: a
+    request stuck behind a cron's transaction shows here."""
+    cr.execute(
+        """SELECT w.pid, round(extract(epoch FROM now() - w.query_start)),
+                  left(regexp_replace(w.query, '\\s+', ' ', 'g'), 100),
+                  b.pid, b.application_name,
+                  round(extract(epoch FROM now() - b.xact_start)),
+                  left(regexp_replace(b.query, '\\s+', ' ', 'g'), 100)
+             FROM pg_stat_activity w
+             JOIN LATERAL unnest(pg_blocking_pids(w.pid)) blocker(pid) ON true
+             JOIN pg_stat_activity b ON b.pid = blocker.pid
+            WHERE w.datname = current_database() AND w.wait_event_type = 'Lock'"""
+    )
+    for row in cr.fetchall():
+        print(
+            "LOCK WAIT pid %s waits %ss on: %s | held by pid %s (%s), "
+            "transaction of %ss, last query: %s" % row,
+            flush=True,
+        )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--config", required=True)
@@ -75,7 +97,8 @@ def main():
             rounds += 1
             deadline = time.monotonic() + args.every
             while not stop and time.monotonic() < deadline:
-                time.sleep(0.5)
+                sample_lock_waits(cr)
+                time.sleep(5)
         print(f"{rounds} rounds of triggers", flush=True)
     sys.exit(0)
 

@@ -190,6 +190,14 @@ def main():
         or lost
         or exceptions
     )
+    waits = Counter()
+    crons_log = pathlib.Path(args.out, "crons.log")
+    if crons_log.exists():
+        for line in crons_log.read_text(errors="replace").splitlines():
+            if line.startswith("LOCK WAIT"):
+                waiting = line.split(" on: ", 1)[1].split(" | ")[0]
+                holder = line.rsplit("last query: ", 1)[1]
+                waits[f"{waiting[:70]} <- {holder[:70]}"] += 1
     mails = "?"
     sink_log = pathlib.Path(args.out, "smtp.log")
     if sink_log.exists():
@@ -223,6 +231,11 @@ def main():
         *counted(logs["http_5xx"]),
         *counted(logs["errors"]),
         *counted(logs["warnings"]),
+        "",
+        f"Lock waits sampled every 5 s (waiting query <- holder's last query): "
+        f"{sum(waits.values())}",
+        "",
+        *counted(waits, 10),
         "",
         f"Mails sent to the SMTP sink: {mails}.",
         "",
