@@ -17,6 +17,7 @@
 # Settings (environment): CLUSTER_PG_PORT=5491 CLUSTER_REPLICA_PORT=5492
 #   CLUSTER_HTTP_PORTS="8291 8292" CLUSTER_GEVENT_PORTS="8293 8294"
 #   CLUSTER_DB=customer_followup_cluster CLUSTER_DIR=var/cluster
+#   CLUSTER_WORKERS=2 (HTTP workers of each server)
 #   CLUSTER_DB_FROM=<database of scripts/pg.sh's server>: copy it (and
 #   CLUSTER_FILESTORE_FROM=<its filestore folder>) instead of building the
 #   demo database (a few minutes). CLUSTER_DB_FRESH=1 drops and builds (or
@@ -128,7 +129,7 @@ db_name = $DB
 dbfilter = ^$DB\$
 list_db = False
 http_interface = 127.0.0.1
-workers = 2
+workers = ${CLUSTER_WORKERS:-2}
 max_cron_threads = 0
 limit_time_cpu = 120
 limit_time_real = 240
