@@ -1,6 +1,6 @@
 SHELL := /bin/bash
 
-.PHONY: help setup test test-dates test-odoo run lint bench simulate cluster cluster-stop cluster-status cluster-check cluster-simulate
+.PHONY: help setup test test-dates test-odoo run lint bench simulate cluster cluster-stop cluster-status cluster-check cluster-simulate loadtest
 
 help:
 	@echo "make setup   install PostgreSQL, wkhtmltopdf, chromium, the Python tooling, Odoo 19.0 and the mail catcher"
@@ -12,6 +12,7 @@ help:
 	@echo "make cluster  the reference deployment: PostgreSQL primary + streaming replica, two prefork HTTP Odoo (ports 8291/8292) and two cron Odoo (var/cluster/)"
 	@echo "make cluster-check / cluster-status / cluster-stop  open the read screens and show the replica served them / show / stop it all"
 	@echo "make cluster-simulate  the read screens on one Odoo with --dev=replica (Odoo's replica simulation): no read-only request may write"
+	@echo "make loadtest  the cluster under load: Locust plays 50 salespeople and 200 portal customers for 10 min on 100,000 customers while the crons loop (LOADTEST_CUSTOMERS= LOADTEST_DURATION= LOADTEST_ARGS=...)"
 	@echo "make lint    only the linters (ruff, pylint-odoo, oca-checks-odoo-module, oca-checks-po)"
 	@echo "make simulate  a year in the life of a shop (SIM_CUSTOMERS=2000 SIM_DAYS=365 SIM_START=2026-10-01 SIM_SEED=1 SIM_ARGS=...)"
 	@echo "make bench   benchmarks at 1k/10k customers; BENCH_ARGS=\"--scales 1000,10000,100000\" adds 100k"
@@ -45,6 +46,9 @@ cluster-check:
 
 cluster-simulate:
 	bash scripts/cluster.sh simulate
+
+loadtest:  ## LOADTEST_CUSTOMERS=100000 LOADTEST_DURATION=10m LOADTEST_SALESPEOPLE=50 LOADTEST_PORTAL=200 LOADTEST_ARGS=...
+	bash scripts/loadtest.sh
 
 lint:
 	python3 -m ruff check --no-fix .

@@ -17,13 +17,21 @@
 # Settings (environment): CLUSTER_PG_PORT=5491 CLUSTER_REPLICA_PORT=5492
 #   CLUSTER_HTTP_PORTS="8291 8292" CLUSTER_GEVENT_PORTS="8293 8294"
 #   CLUSTER_DB=customer_followup_cluster CLUSTER_DIR=var/cluster
+#   CLUSTER_WORKERS=2 (HTTP workers of each server)
 #   CLUSTER_DB_FROM=<database of scripts/pg.sh's server>: copy it (and
 #   CLUSTER_FILESTORE_FROM=<its filestore folder>) instead of building the
-#   demo database (a few minutes).
+#   demo database (a few minutes). CLUSTER_DB_FRESH=1 drops and builds (or
+#   copies) it again even when it is there (make loadtest).
 # Files: $CLUSTER_DIR/odoo.conf (shared by the four Odoo), *.log, *.pid.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
+
+# Odoo 19 takes PGHOST/PGPORT/PGUSER over its config file: the cluster's Odoo
+# must not inherit the caller's (scripts/pg.sh's, say), which name only the
+# server CLUSTER_DB_FROM is copied from.
+SOURCE_PG_ENV="$(export -p | grep -E '^declare -x (PGHOST|PGPORT|PGUSER|PGPASSWORD)=' || true)"
+unset PGHOST PGPORT PGUSER PGPASSWORD
 
 PG_PORT="${CLUSTER_PG_PORT:-5491}"
 REPLICA_PORT="${CLUSTER_REPLICA_PORT:-5492}"
@@ -121,7 +129,7 @@ db_name = $DB
 dbfilter = ^$DB\$
 list_db = False
 http_interface = 127.0.0.1
-workers = 2
+workers = ${CLUSTER_WORKERS:-2}
 max_cron_threads = 0
 limit_time_cpu = 120
 limit_time_real = 240
@@ -133,13 +141,13 @@ db_ready() {
 }
 
 create_db() {
-    db_ready && return
+    if [ -z "${CLUSTER_DB_FRESH:-}" ]; then db_ready && return; fi
     psql_at "$PG_PORT" postgres "DROP DATABASE IF EXISTS \"$DB\""
     rm -rf "$DIR/odoo-data/filestore/$DB"
     if [ -n "${CLUSTER_DB_FROM:-}" ]; then
         log "copying database $CLUSTER_DB_FROM (scripts/pg.sh's server) into $DB"
         psql_at "$PG_PORT" postgres "CREATE DATABASE \"$DB\""
-        (eval "$(bash "$ROOT/scripts/pg.sh")" && pg_dump -Fc "$CLUSTER_DB_FROM") |
+        (eval "$SOURCE_PG_ENV" && eval "$(bash "$ROOT/scripts/pg.sh")" && pg_dump -Fc "$CLUSTER_DB_FROM") |
             PGHOST="$SOCKETS" PGPORT="$PG_PORT" PGUSER="$DBUSER" pg_restore -d "$DB" --no-owner
         if [ -n "${CLUSTER_FILESTORE_FROM:-}" ]; then
             mkdir -p "$DIR/odoo-data/filestore"

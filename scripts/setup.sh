@@ -12,7 +12,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 # --- Debian packages -------------------------------------------------------
-DEB_PACKAGES=(libpq-dev libldap2-dev libsasl2-dev postgresql wkhtmltopdf chromium fonts-noto-cjk poppler-utils faketime)
+DEB_PACKAGES=(libpq-dev python3-venv libldap2-dev libsasl2-dev postgresql wkhtmltopdf chromium fonts-noto-cjk poppler-utils faketime)
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
@@ -110,6 +110,15 @@ if ! pins_satisfied "$REQ" >/dev/null; then
     pins_satisfied "$REQ" || true
     log "pip install -r scripts/requirements-dev.txt"
     "${PIP[@]}" -r "$REQ"
+fi
+# Locust (make loadtest) in its own venv: it needs gevent >= 24, which would
+# replace the gevent of Odoo's requirements that the prefork server runs on.
+LOCUST_VENV="$ROOT/var/tools/locust"
+LOCUST_REQ="$ROOT/scripts/requirements-loadtest.txt"
+if ! "$LOCUST_VENV/bin/pip" freeze 2>/dev/null | grep -qxF "$(grep -v '^#' "$LOCUST_REQ")"; then
+    log "Locust into $LOCUST_VENV (pip install -r scripts/requirements-loadtest.txt)"
+    "$PYTHON" -m venv "$LOCUST_VENV"
+    "$LOCUST_VENV/bin/pip" install --disable-pip-version-check -q -r "$LOCUST_REQ"
 fi
 log "Python tooling: ok ($("$PYTHON" --version), Odoo in $ODOO_ROOT)"
 
