@@ -7,30 +7,20 @@ from odoo import fields
 
 from .shop_data import (
     AREA_CODES,
+    CONTACT_MIX,
     CONTROL,
     DEMO_ADDRESSES,
     DEMO_CUSTOMERS,
     DEMO_MESSAGES_JA,
+    MONTH_DAYS,
     MOURNING,
     NO_POSTAL,
     NO_VISIT,
     PERSONS,
     PRODUCT_NAMES_JA,
+    RHYTHM,
     SUMMARIES,
 )
-
-# the days of a month in the story's order rhythm
-MONTH_DAYS = 30
-# months between orders, order size factor
-RHYTHM = {"key": (1, 6.0), "fan": (2, 2.0), "regular": (5, 1.0), "dormant": (0, 0.7)}
-# touchpoint types (xml id suffix) by kind, most frequent first
-CONTACT_MIX = {
-    "key": ["visit", "call", "letter", "email"],
-    "fan": ["letter", "call", "postcard", "visit"],
-    "regular": ["printed_mail", "email", "postcard"],
-    "dormant": ["printed_mail"],
-    "new": ["email"],
-}
 
 
 class DemoShop:
