@@ -116,7 +116,9 @@ class CustomerFollowupCampaignEmail(models.AbstractModel):
         piece_ids = sorted(set(self._sent_email_piece_ids()))
         for start in range(0, len(piece_ids), batch_size):
             batch = piece_ids[start : start + batch_size]
-            piece_model._log_done(piece_model.browse(batch))
+            self.env["ir.cron"]._followup_retrying(
+                lambda batch=batch: piece_model._log_done(piece_model.browse(batch))
+            )
             remaining = max(0, len(piece_ids) - start - len(batch))
             if cron and not self.env["ir.cron"]._commit_progress(
                 len(batch), remaining=remaining

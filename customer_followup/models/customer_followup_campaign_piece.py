@@ -133,6 +133,7 @@ class CustomerFollowupCampaignPiece(models.Model):
         pieces = pieces.filtered(lambda piece: piece.state == "planned")
         if not pieces:
             return pieces
+        self.env["ir.cron"]._followup_lock_for_batch(pieces.partner_id)
         # one statement for any number of pieces (50,000 emails of a mailing):
         # the touchpoints inserted from the pieces, the pieces marked done
         self.env.flush_all()

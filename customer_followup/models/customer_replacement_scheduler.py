@@ -99,8 +99,9 @@ class CustomerReplacement(models.Model):
         """Process the cycles of ``domain`` in batches, each cycle once: a
         batch is locked first, and the cycles another worker holds, or has
         processed since our search (``is_due`` is False once they are read
-        again under the lock), are left out. Returns False when the cron's
-        time is used up (the ``later`` domains count as remaining work)."""
+        again under the lock), are left out; a batch that fails to serialize
+        against a request is run again. Returns False when the cron's time is
+        used up (the ``later`` domains count as remaining work)."""
         seen_ids = []
         while True:
             batch = self.search(
@@ -109,15 +110,26 @@ class CustomerReplacement(models.Model):
             if not batch:
                 return True
             seen_ids += batch.ids
-            locked = batch.try_lock_for_update()
-            locked.invalidate_recordset()
-            todo = locked.filtered(is_due)
-            process(todo)
+            done = self.env["ir.cron"]._followup_retrying(
+                lambda batch=batch: self._process_batch(batch, is_due, process)
+            )
             remaining = self.search_count(
                 domain & Domain("id", "not in", seen_ids)
             ) + sum(self.search_count(later_domain) for later_domain in later)
-            if not self._commit_batch(len(todo), remaining):
+            if not self._commit_batch(done, remaining):
                 return False
+
+    @api.model
+    def _process_batch(self, batch, is_due, process):
+        """Lock ``batch``, process its cycles still due; return how many."""
+        locked = batch.try_lock_for_update()
+        locked.invalidate_recordset()
+        todo = locked.filtered(is_due)
+        self.env["ir.cron"]._followup_lock_for_batch(
+            todo.partner_id | todo.partner_id.commercial_partner_id
+        )
+        process(todo)
+        return len(todo)
 
     def _find_parts_bought(self):
         """Return {cycle: confirmed order} for the cycles whose customer already

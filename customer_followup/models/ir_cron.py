@@ -1,5 +1,17 @@
+import logging
+import random
+import time
+
+from psycopg2 import errorcodes
+
 from odoo import api, models
+from odoo.service.model import (
+    MAX_TRIES_ON_CONCURRENCY_FAILURE,
+    PG_CONCURRENCY_EXCEPTIONS_TO_RETRY,
+)
 from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 
 class IrCron(models.Model):
@@ -60,3 +72,50 @@ class IrCron(models.Model):
             )
         )
         return (rows[0][0] or 0) if rows else 0
+
+    @api.model
+    def _followup_retrying(self, batch):
+        """Run ``batch()`` (one batch of a cron's work, since its last commit)
+        and flush it; when a concurrent transaction made it fail to serialize
+        or deadlock (a request wrote the same customer), roll the batch back
+        and run it again on a fresh snapshot, as Odoo retries a request.
+        Outside a cron run the caller's transaction is not ours to roll back,
+        so the error is raised at once."""
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        for tryno in range(1, MAX_TRIES_ON_CONCURRENCY_FAILURE + 1):
+            try:
+                result = batch()
+                self.env.flush_all()
+                return result
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as exc:
+                if not in_cron or tryno == MAX_TRIES_ON_CONCURRENCY_FAILURE:
+                    raise
+                self.env.cr.rollback()
+                self.env.transaction.reset()
+                wait = random.uniform(0.0, 0.1 * 2**tryno)
+                _logger.info(
+                    "%s in a batch of cron %s, %s tries left, retrying in %.2f s",
+                    errorcodes.lookup(exc.pgcode),
+                    self.env.context.get("cron_id"),
+                    MAX_TRIES_ON_CONCURRENCY_FAILURE - tryno,
+                    wait,
+                )
+                time.sleep(wait)
+
+    @api.model
+    def _followup_lock_for_batch(self, records):
+        """Lock ``records``' rows (customers a batch will write, through its
+        touchpoints) for the rest of the batch, waiting for a request that
+        holds one. A row a request changed since the batch's snapshot fails
+        to serialize here, before any work and without an error in the log:
+        ``_followup_retrying`` then runs the batch again."""
+        if not records.ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM %s WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
+                SQL.identifier(records._table),
+                tuple(records.ids),
+            ),
+            log_exceptions=False,
+        )

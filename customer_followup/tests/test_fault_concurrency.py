@@ -9,6 +9,7 @@ and delete everything they committed afterwards."""
 # pylint: disable=invalid-commit
 
 from contextlib import closing
+from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, sql_db
 from odoo.tests import tagged
@@ -156,3 +157,62 @@ class TestFaultTwoWorkers(TwoWorkersCase):
             [("model", "=", "customer.replacement"), ("res_id", "in", cycles.ids)]
         )
         self.assertEqual(sorted(mails.mapped("res_id")), sorted(cycles.ids))
+
+    def test_reminder_batch_retried_when_a_request_wrote_the_customer(self):
+        """Under two cron servers and web workers, a request may write a
+        customer (a salesperson edits the phone) after the reminder cron's
+        batch took its snapshot: the batch's touchpoints then fail to
+        serialize on the customer's row. The batch is run again on a fresh
+        snapshot: each cycle reminded once, the request's write kept, and no
+        error logged."""
+        setup = self._connection()
+        customers, cycles = self._due_cycles(setup, "Retried")
+        setup.cr.commit()
+        cron = setup.ref("customer_followup.ir_cron_replacement_reminders")
+        progress = setup["ir.cron.progress"].create({"cron_id": cron.id})
+        setup.cr.commit()
+        self._cleanup("ir.cron.progress", progress.ids)
+
+        worker = self._connection()
+        worker = worker(
+            context=dict(
+                worker.context, ir_cron_progress_id=progress.id, cron_id=cron.id
+            )
+        )
+        request = self._connection()
+        cron_class = type(worker["ir.cron"])
+        lock_for_batch = cron_class._followup_lock_for_batch
+        interrupted = []
+
+        def lock_after_a_request(model, records):
+            if not interrupted:
+                # the cron's batch has its snapshot: a request commits first
+                request["res.partner"].browse(customers.ids).write(
+                    {"phone": "+81 3-1234-5678"}
+                )
+                request.cr.commit()
+                interrupted.append(True)
+            return lock_for_batch(model, records)
+
+        with (
+            patch.object(cron_class, "_followup_lock_for_batch", lock_after_a_request),
+            self.assertLogs("odoo.addons.customer_followup.models.ir_cron") as logs,
+        ):
+            worker["customer.replacement"]._cron_send_reminders()
+            worker.cr.commit()
+        self.assertIn("serialization_failure", logs.output[0].lower())
+
+        check = self._connection()
+        cycles_now = check["customer.replacement"].browse(cycles.ids)
+        self.assertEqual(set(cycles_now.mapped("state")), {"reminded"})
+        self.assertEqual(len(cycles_now.quotation_id), 3, "one reminder each, once")
+        self.assertEqual(
+            set(check["res.partner"].browse(customers.ids).mapped("phone")),
+            {"+81 3-1234-5678"},
+            "the request's write is kept",
+        )
+        touchpoints = check["customer.touchpoint"].search(
+            [("partner_id", "in", customers.ids)]
+        )
+        self.assertEqual(len(touchpoints), 3)
+        self.assertEqual(check["ir.cron.progress"].browse(progress.id).done, 3)
