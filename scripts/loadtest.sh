@@ -21,7 +21,8 @@
 #   LOADTEST_DB=loadtest_<customers> (reused when prepared)
 #   LOADTEST_SMTP_PORT=2525 LOADTEST_KEEP_CLUSTER=1 (leave it running)
 #   LOADTEST_ARGS="..." (more Locust options); the cluster's own settings
-#   (scripts/cluster.sh) apply, its database is CLUSTER_DB=loadtest_cluster.
+#   (scripts/cluster.sh) apply, its database is CLUSTER_DB=loadtest_cluster,
+#   CLUSTER_WORKERS=6 HTTP workers per server.
 # Output: var/loadtest/ (report.md, Locust's CSV and log, the users file).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -40,6 +41,10 @@ OUT="$ROOT/var/loadtest"
 LOCUST_VENV="$ROOT/var/tools/locust"
 LOCUST_REQ="$ROOT/scripts/requirements-loadtest.txt"
 export CLUSTER_DB="${CLUSTER_DB:-loadtest_cluster}"
+# 6 HTTP workers per server, not make cluster's 2: signing a quotation renders
+# its PDF, whose wkhtmltopdf fetches the stylesheets from the same server; with
+# 2 workers busy signing, those fetches wait for a worker until the time limit.
+export CLUSTER_WORKERS="${CLUSTER_WORKERS:-6}"
 CLUSTER_DIR="$(mkdir -p "${CLUSTER_DIR:-$ROOT/var/cluster}" && cd "${CLUSTER_DIR:-$ROOT/var/cluster}" && pwd)"
 export CLUSTER_DIR
 read -r -a HTTP_PORTS <<<"${CLUSTER_HTTP_PORTS:-8291 8292}"
