@@ -355,8 +355,9 @@ class CustomerFollowupCampaign(models.Model):
             if campaign.timing == "anniversary":
                 campaign._confirm_anniversaries(today)
                 continue
-            lines, _used = campaign._plan(today)
-            planned = [line for line in lines if line.touchpoint_type]
+            planned = campaign.sudo()._create_pieces(
+                campaign._plan_chunks(today), today
+            )
             if not planned:
                 raise UserError(
                     self.env._(
@@ -365,11 +366,10 @@ class CustomerFollowupCampaign(models.Model):
                         name=campaign.name,
                     )
                 )
-            campaign.sudo()._create_pieces(planned, today)
             campaign.sudo().write({"state": "planned"})
             campaign.message_post(
                 body=self.env._(
-                    "Campaign confirmed: %(count)s pieces planned.", count=len(planned)
+                    "Campaign confirmed: %(count)s pieces planned.", count=planned
                 )
             )
         return True

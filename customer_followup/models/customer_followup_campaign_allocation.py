@@ -3,10 +3,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from odoo import models
-from odoo.tools import format_date
+from odoo.tools import format_date, split_every
 
+from .customer_followup_campaign_audience import AUDIENCE_FIELDS
 from .customer_followup_campaign_piece import piece_kind
 from .customer_followup_plan_line import CapacityBook, PlanAction, PlanLine
+
+# customers of the audience read and planned at a time: a campaign to a
+# million customers must not hold them all in the ORM cache at once
+AUDIENCE_CHUNK = 20000
 
 
 @dataclass(slots=True)
@@ -83,20 +88,33 @@ class CustomerFollowupCampaignAllocation(models.AbstractModel):
         ``partners`` (their anniversary on ``send_date``); nothing is
         written. Returns (plan lines, budget used before the campaign by type
         id)."""
+        used_before = Counter()
+        lines = [
+            line
+            for chunk in self._plan_chunks(today, partners, send_date, used_before)
+            for line in chunk
+        ]
+        return lines, used_before
+
+    def _plan_chunks(self, today=None, partners=None, send_date=None, used_before=None):
+        """``_plan``, a list of plan lines at a time (the audience's order:
+        the budgets and capacities go to those who matter most first); each
+        chunk's customers leave the ORM cache once the next is planned. The
+        budget used before the campaign is put in ``used_before``."""
         self.ensure_one()
         today = today or self.env.company._followup_today()
         send_date = send_date or self.send_date
-        planner = self.env["customer.followup.planner"]
         types = self.line_ids.touchpoint_type_id | self.fallback_type_ids
         budgets = {t.id: t.yearly_budget for t in types if t.yearly_budget}
-        used_before = self._budget_used(types.filtered("yearly_budget"), send_date)
+        used_before = Counter() if used_before is None else used_before
+        used_before.update(
+            self._budget_used(types.filtered("yearly_budget"), send_date)
+        )
         used = Counter(used_before)
         line_by_tier = {line.tier_id.id: line for line in self.line_ids}
         default_line = line_by_tier.get(False)
         window_start, window_end = self._window(today, send_date)
         book = CapacityBook()
-        company = self.company_id
-        lines = []
         audience = self._audience(partners)
         chains = {}
         capacity_date = format_date(self.env, window_end + timedelta(days=1))
@@ -107,7 +125,27 @@ class CustomerFollowupCampaignAllocation(models.AbstractModel):
             date_label = dict(
                 self._fields["anniversary_field"]._description_selection(self.env)
             ).get(self.anniversary_field) or self.env._("anniversary")
-        for partner in audience:
+        partner_model = self.env["res.partner"]
+        for chunk_ids in split_every(AUDIENCE_CHUNK, audience.ids):
+            partner_model.invalidate_model()
+            chunk = audience.browse(chunk_ids)
+            chunk.fetch(AUDIENCE_FIELDS)
+            yield self._plan_chunk(
+                chunk,
+                (line_by_tier, default_line, types, chains, budgets, used, book),
+                (today, window_start, window_end, send_date, capacity_date),
+                (dated, date_label) if dated is not None else None,
+            )
+
+    def _plan_chunk(self, partners, plan, window, dated):
+        """The plan lines of ``partners``, with the budgets and capacities
+        left by the chunks before them."""
+        line_by_tier, default_line, types, chains, budgets, used, book = plan
+        today, window_start, window_end, send_date, capacity_date = window
+        planner = self.env["customer.followup.planner"]
+        company = self.company_id
+        lines = []
+        for partner in partners:
             tier = partner.followup_tier_id
             line = line_by_tier.get(tier.id) or default_line
             plan_line = CampaignPlanLine(
@@ -125,9 +163,9 @@ class CustomerFollowupCampaignAllocation(models.AbstractModel):
             if mourning:
                 plan_line.reasons.append(mourning)
                 continue
-            if dated is not None and partner.id not in dated:
+            if dated is not None and partner.id not in dated[0]:
                 plan_line.reasons.append(
-                    self.env._("no date for %(date)s", date=date_label)
+                    self.env._("no date for %(date)s", date=dated[1])
                 )
                 continue
             if not line:
@@ -143,20 +181,13 @@ class CustomerFollowupCampaignAllocation(models.AbstractModel):
                 chains[wanted.id] = list(self._contact_chain(wanted))
             for candidate in chains[wanted.id]:
                 reason = self._assign(
-                    plan_line,
-                    candidate,
-                    budgets,
-                    used,
-                    book,
-                    (today, window_start, window_end, send_date, capacity_date),
-                    planner,
-                    company,
+                    plan_line, candidate, budgets, used, book, window, planner, company
                 )
                 if not reason:
                     break
                 if reason not in plan_line.reasons:
                     plan_line.reasons.append(reason)
-        return lines, used_before
+        return lines
 
     def _assign(
         self, plan_line, candidate, budgets, used, book, window, planner, company

@@ -200,12 +200,13 @@ class CustomerFollowupCampaignAnniversary(models.AbstractModel):
             for partner_id in batch:
                 by_day[due[partner_id]].append(partner_id)
             for day, partner_ids in sorted(by_day.items()):
-                lines, _used = self._plan(
-                    today, partners=partners.browse(partner_ids), send_date=day
+                self._create_pieces(
+                    self._plan_chunks(
+                        today, partners=partners.browse(partner_ids), send_date=day
+                    ),
+                    today,
+                    day,
                 )
-                planned = [line for line in lines if line.touchpoint_type]
-                if planned:
-                    self._create_pieces(planned, today, day)
             if cron and not self.env["ir.cron"]._commit_progress(
                 len(batch), remaining=len(due) - len(batch)
             ):

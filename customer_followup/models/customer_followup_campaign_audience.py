@@ -4,6 +4,21 @@ from odoo import models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+# what the plan reads of each customer of the audience
+AUDIENCE_FIELDS = [
+    "active",
+    "followup_tier_id",
+    "followup_strategic",
+    "followup_score",
+    "user_id",
+    "email",
+    "is_blacklisted",
+    "followup_no_visit",
+    "followup_no_call",
+    "followup_no_postal",
+    "followup_mourning_date",
+]
+
 
 class CustomerFollowupCampaignAudience(models.AbstractModel):
     """The customers a campaign is for: its filter and tiers, those who
@@ -42,7 +57,8 @@ class CustomerFollowupCampaignAudience(models.AbstractModel):
 
     def _audience(self, partners=None):
         """The customers of the audience (among ``partners`` if given), those
-        who matter most first (tier, strategic flag, score)."""
+        who matter most first (tier, strategic flag, score); not read yet
+        (``_plan`` reads them a chunk at a time)."""
         domain = self._audience_domain()
         if partners is not None:
             domain &= Domain("id", "in", partners.ids)
@@ -71,20 +87,4 @@ class CustomerFollowupCampaignAudience(models.AbstractModel):
                 )
             )
         ]
-        partners = partner_model.browse(ordered_ids)
-        partners.fetch(
-            [
-                "active",
-                "followup_tier_id",
-                "followup_strategic",
-                "followup_score",
-                "user_id",
-                "email",
-                "is_blacklisted",
-                "followup_no_visit",
-                "followup_no_call",
-                "followup_no_postal",
-                "followup_mourning_date",
-            ]
-        )
-        return partners
+        return partner_model.browse(ordered_ids)

@@ -12,16 +12,31 @@ class CustomerFollowupCampaignDelivery(models.AbstractModel):
     _name = "customer.followup.campaign.delivery"
     _description = "Follow-up Campaign Delivery"
 
-    def _create_pieces(self, lines, today, send_date=None):
+    def _create_pieces(self, chunks, today, send_date=None):
+        """The pieces of a plan given a list of lines at a time (``_plan_chunks``:
+        a campaign to every customer), the lines without a contact left out:
+        each list's pieces and activities, then the emails of all of them at
+        once. Returns the number of pieces created (0: nothing was)."""
         send_date = send_date or self.send_date
-        pieces = self._insert_pieces(lines, send_date)
-        personal = pieces.filtered(lambda piece: piece.kind == "personal")
-        if personal:
-            self._create_activities(personal, today)
-        emails = pieces.filtered(lambda piece: piece.kind == "email")
-        if emails:
-            self._send_emails(emails, send_date)
-        return pieces
+        email_ids = []
+        count = 0
+        for lines in chunks:
+            planned = [line for line in lines if line.touchpoint_type]
+            if not planned:
+                continue
+            count += len(planned)
+            pieces = self._insert_pieces(planned, send_date)
+            personal = pieces.filtered(lambda piece: piece.kind == "personal")
+            if personal:
+                self._create_activities(personal, today)
+            email_ids += pieces.filtered(lambda piece: piece.kind == "email").ids
+            pieces.invalidate_recordset()
+        if email_ids:
+            self._send_emails(
+                self.env["customer.followup.campaign.piece"].browse(email_ids),
+                send_date,
+            )
+        return count
 
     def _insert_pieces(self, lines, send_date):
         """The pieces of the plan ``lines``, inserted in one statement (a

@@ -37,13 +37,29 @@ class CustomerFollowupCampaignEmail(models.AbstractModel):
         )
 
     def _email_pieces_by_lang(self, pieces):
-        """{language: the email pieces of its customers}, sorted."""
+        """{language: the email pieces of its customers}, sorted; read in
+        one query (half a million pieces are not loaded in the ORM cache)."""
         default_lang = self.env.lang or "en_US"
         by_lang = defaultdict(list)
-        for piece in pieces:
-            by_lang[piece.partner_id.lang or default_lang].append(piece.id)
+        self.env.flush_all()
+        for lang, ids in self.env.execute_query(
+            SQL(
+                """
+                SELECT partner.lang, array_agg(piece.id ORDER BY piece.id)
+                  FROM customer_followup_campaign_piece piece
+                  JOIN res_partner partner ON partner.id = piece.partner_id
+                 WHERE piece.id = ANY(%s)
+              GROUP BY partner.lang
+                """,
+                list(pieces.ids),
+            )
+        ):
+            by_lang[lang or default_lang] += ids
         piece_model = self.env["customer.followup.campaign.piece"]
-        return {lang: piece_model.browse(ids) for lang, ids in sorted(by_lang.items())}
+        return {
+            lang: piece_model.browse(sorted(ids))
+            for lang, ids in sorted(by_lang.items())
+        }
 
     def _send_emails(self, pieces, send_date=None):
         """Schedule the emails of ``pieces``: one mass mail of the mail

@@ -1,11 +1,14 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 from odoo.addons.customer_followup.models.customer_followup_campaign_email import (
     CAMPAIGN_CRON,
 )
+
+# pieces given their mailing per write (and then dropped from the cache)
+PIECE_WRITE_BATCH = 20000
 
 
 class CustomerFollowupCampaign(models.Model):
@@ -50,7 +53,9 @@ class CustomerFollowupCampaign(models.Model):
                     "body_html": message,
                     "mailing_type": "mail",
                     "mailing_model_id": self.env["ir.model"]._get_id("res.partner"),
-                    "mailing_domain": repr([("id", "in", lang_pieces.partner_id.ids)]),
+                    "mailing_domain": repr(
+                        [("id", "in", self._piece_partner_ids(lang_pieces))]
+                    ),
                     "campaign_id": utm_campaign.id,
                     "medium_id": self.env.ref("utm.utm_medium_email").id,
                     "user_id": (self.user_id or self.env.user).id,
@@ -59,10 +64,27 @@ class CustomerFollowupCampaign(models.Model):
                 }
             )
             mailing.action_put_in_queue()
-            lang_pieces.write({"mailing_id": mailing.id})
+            for ids in split_every(PIECE_WRITE_BATCH, lang_pieces.ids):
+                lang_pieces.browse(ids).write({"mailing_id": mailing.id})
+                lang_pieces.browse(ids).invalidate_recordset()
             if main is None or len(lang_pieces) > main[0]:
                 main = (len(lang_pieces), mailing)
         self.write({"mailing_id": main[1].id})
+
+    def _piece_partner_ids(self, pieces):
+        """The customers of ``pieces``, read in one query (not through the
+        ORM cache: a mailing may go to half a million customers)."""
+        self.env.flush_all()
+        return [
+            row[0]
+            for row in self.env.execute_query(
+                SQL(
+                    "SELECT partner_id FROM customer_followup_campaign_piece"
+                    " WHERE id = ANY(%s) ORDER BY partner_id",
+                    list(pieces.ids),
+                )
+            )
+        ]
 
     def _utm_campaign(self):
         if not self.utm_campaign_id:
