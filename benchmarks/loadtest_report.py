@@ -30,6 +30,10 @@ RECORD_RE = re.compile(
 # werkzeug's access log: "GET /path HTTP/1.1" 500 - ...
 ACCESS_RE = re.compile(r'"(?:GET|POST|PUT|DELETE|HEAD|OPTIONS) (\S+) [^"]*" (\d{3}) ')
 RETRY_RE = re.compile(r"^(\w+|.*Error\(.*\)), (\d+) tries left, try again")
+# ir.cron._followup_retrying: a cron batch run again after a concurrency failure
+CRON_RETRY_RE = re.compile(
+    r"^(\w+) in a batch of cron (\S+), (\d+) tries left, retrying"
+)
 JOB_RE = re.compile(r"Job '(.+)' \(\d+\) (fully done|partially done|failed)")
 
 
@@ -46,6 +50,7 @@ def scan_logs(directory, offsets):
         "warnings": Counter(),
         "http_5xx": Counter(),
         "retries": Counter(),
+        "cron_retries": Counter(),
         "retries_exhausted": 0,
         "jobs": Counter(),
     }
@@ -68,6 +73,9 @@ def scan_logs(directory, offsets):
             retry = RETRY_RE.match(message)
             if retry:
                 found["retries"][retry.group(1)] += 1
+            cron_retry = CRON_RETRY_RE.match(message)
+            if cron_retry:
+                found["cron_retries"][cron_retry.group(1)] += 1
             if "maximum number of tries reached" in message:
                 found["retries_exhausted"] += 1
             job = JOB_RE.search(message)
@@ -227,6 +235,9 @@ def main():
         f"{sum(logs['retries'].values())} "
         f"({', '.join(f'{k} {v}' for k, v in logs['retries'].items()) or 'none'}), "
         f"given up after 5 tries: {logs['retries_exhausted']}",
+        f"- cron batches run again after a concurrency failure: "
+        f"{sum(logs['cron_retries'].values())} "
+        f"({', '.join(f'{k} {v}' for k, v in logs['cron_retries'].items()) or 'none'})",
         "",
         *counted(logs["http_5xx"]),
         *counted(logs["errors"]),
