@@ -9,6 +9,8 @@
 # (Odoo refuses to connect as `postgres`). When .pg/ cannot be used (the repo
 # is not traversable by the postgres user, or the unix socket path would be
 # too long), the cluster lives in /tmp/customer_followup-pg-<hash of repo path>.
+# CF_PG_OPTIONS adds server settings when it starts the cluster, e.g.
+# CF_PG_OPTIONS="-c shared_buffers=4GB" for the million-customer benchmark.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PORT="${CF_PG_PORT:-5439}"
@@ -88,7 +90,7 @@ if [ ! -f "$PGDIR/data/PG_VERSION" ]; then
 fi
 if ! as_owner "$PG_CTL" -D "$PGDIR/data" status >/dev/null 2>&1; then
     as_owner "$PG_CTL" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 start \
-        -o "-p $PORT -k $PGDIR -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null \
+        -o "-p $PORT -k $PGDIR -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${CF_PG_OPTIONS:-}" >/dev/null \
         || { tail -20 "$PGDIR/server.log" >&2; exit 1; }
 fi
 echo "export PGHOST='$PGDIR' PGPORT='$PORT' PGUSER='$DBUSER'"
