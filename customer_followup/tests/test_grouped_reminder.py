@@ -324,3 +324,36 @@ class TestGroupedReminder(FollowupCase):
         quotations = (self._cycles() | self._cycles(other)).quotation_id
         self.assertEqual(len(quotations), 2, "one per customer")
         self.assertEqual(len(calls), 1)
+
+    def test_history_read_once_per_process_until_an_order_is_added(self):
+        """A reminder cron past its time budget is called again for each
+        batch: what is bought with the parts is read again only once the
+        order history grew (or the shop's day changed)."""
+        other = self.env["res.partner"].create({"name": "Third Owner"})
+        self._sell(other, self.cooker)
+        Reminder = self.registry["customer.replacement.reminder"]
+        query = Reminder._companions_query
+        calls = []
+
+        def counted(service, company, parts):
+            calls.append(parts)
+            return query(service, company, parts)
+
+        reminder = self.env["customer.replacement.reminder"]
+        company = self.env.company
+        with (
+            patch.object(Reminder, "_companions_query", counted),
+            freeze_time("2025-12-16 03:00:00"),
+        ):
+            first = reminder._companions_of_parts(company)
+            self.assertEqual(reminder._companions_of_parts(company), first)
+            self.assertEqual(len(calls), 1, "the next call of the cron reads nothing")
+            self._sell(other, self.cooker)
+            reminder._companions_of_parts(company)
+            self.assertEqual(len(calls), 2, "a new order is read")
+        with (
+            patch.object(Reminder, "_companions_query", counted),
+            freeze_time("2025-12-17 03:00:00"),
+        ):
+            reminder._companions_of_parts(company)
+        self.assertEqual(len(calls), 3, "and the next day")
