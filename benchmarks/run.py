@@ -194,6 +194,7 @@ def bench_scale(scale, keep_db):
     sh("dropdb", "--if-exists", db)
     sh("createdb", "-T", OPTIONS["template"], db)
     results = {}
+    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     log(f"[{scale}] generating data ...")
     results["generate"] = run_step(db, "generate", scale)
     if results["generate"]["status"] != "ok":
@@ -206,6 +207,9 @@ def bench_scale(scale, keep_db):
         settle(db)
         log(f"[{scale}] {step} ...")
         results[step] = run_step(db, step, scale)
+        # a long run (a million customers) keeps what it measured so far
+        with open(os.path.join(HERE, "results", f"partial_{scale}.json"), "w") as f:
+            json.dump(results, f, indent=2, default=str)
         res = results[step]
         if res["status"] == "ok":
             log(f"[{scale}] {step}: {res['seconds']:.2f} s, {res['queries']} queries")
