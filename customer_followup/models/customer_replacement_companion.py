@@ -109,22 +109,18 @@ class CustomerReplacementReminder(models.AbstractModel):
         """``_companions_table`` of ``company`` as the order history stands.
         Its query reads every confirmed order (12 s at a million customers),
         and a reminder cron that has used its time budget is called again for
-        each batch: the table is kept in the process until an order or order
-        line is added or the shop's day changes (an order confirmed without a
-        new line shows in it the next day)."""
+        each batch: the table is kept in the process until a newer order is
+        confirmed or the shop's day changes (an older quotation confirmed
+        shows in it the next day)."""
         self.env.flush_all()
-        [(last_line, last_order)] = self.env.execute_query(
-            SQL(
-                "SELECT (SELECT max(id) FROM sale_order_line),"
-                " (SELECT max(id) FROM sale_order)"
-            )
+        # the newest confirmed order: the reminders' own quotations are drafts
+        [(last_order,)] = self.env.execute_query(
+            SQL("SELECT max(id) FROM sale_order WHERE state = 'sale'")
         )
-        return self._companions_table(
-            company.id, company._followup_today(), last_line, last_order
-        )
+        return self._companions_table(company.id, company._followup_today(), last_order)
 
-    @ormcache("company_id", "today", "last_line", "last_order")
-    def _companions_table(self, company_id, today, last_line, last_order):
+    @ormcache("company_id", "today", "last_order")
+    def _companions_table(self, company_id, today, last_order):
         """{part id: ((companion id, customers who bought both), ...)} for
         every part the company's open cycles remind of, most bought first."""
         company = self.env["res.company"].browse(company_id)
