@@ -12,6 +12,7 @@ AUDIENCE_FIELDS = [
     "followup_score",
     "user_id",
     "email",
+    "lang",
     "is_blacklisted",
     "followup_no_visit",
     "followup_no_call",

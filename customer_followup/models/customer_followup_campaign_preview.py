@@ -1,4 +1,5 @@
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -6,6 +7,52 @@ from odoo.tools import format_date
 
 # Rows of a list shown in the preview; the rest is counted.
 PREVIEW_ROWS = 50
+
+
+def _monday(day):
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass
+class PreviewTally:
+    """The plan's lines counted as the preview shows them, a chunk at a
+    time (``_plan_chunks``: a campaign to a million customers is not held in
+    memory), with the first lines of the customers moved to a cheaper
+    contact or left out."""
+
+    customers: int = 0
+    per_type_tier: Counter = field(default_factory=Counter)  # (type, tier id)
+    tiers: dict = field(default_factory=dict)
+    types: dict = field(default_factory=dict)
+    email_langs: Counter = field(default_factory=Counter)
+    per_user_week: Counter = field(default_factory=Counter)  # (user id, Monday)
+    users: dict = field(default_factory=dict)
+    moved: list = field(default_factory=list)
+    moved_count: int = 0
+    excluded: list = field(default_factory=list)
+    excluded_count: int = 0
+
+    def add(self, lines):
+        self.customers += len(lines)
+        for line in lines:
+            contact = line.touchpoint_type
+            if not contact:
+                self.excluded_count += 1
+                if len(self.excluded) < PREVIEW_ROWS:
+                    self.excluded.append(line)
+                continue
+            self.per_type_tier[contact.id, line.tier.id] += 1
+            self.tiers.setdefault(line.tier.id, line.tier)
+            self.types.setdefault(contact.id, contact)
+            if contact != line.wanted:
+                self.moved_count += 1
+                if len(self.moved) < PREVIEW_ROWS:
+                    self.moved.append(line)
+            if line.kind == "email":
+                self.email_langs[line.partner.lang] += 1
+            elif line.kind == "personal":
+                self.per_user_week[line.user.id, _monday(line.plan_date)] += 1
+                self.users.setdefault(line.user.id, line.user)
 
 
 class CustomerFollowupCampaignPreview(models.AbstractModel):
@@ -50,8 +97,11 @@ class CustomerFollowupCampaignPreview(models.AbstractModel):
             except (ValueError, SyntaxError, TypeError):
                 campaign.preview_html = False
                 continue
-            lines, used_before = campaign._plan()
-            campaign.preview_html = campaign._preview(lines, used_before)
+            used_before = Counter()
+            tally = PreviewTally()
+            for lines in campaign._plan_chunks(used_before=used_before):
+                tally.add(lines)
+            campaign.preview_html = campaign._preview(tally, used_before)
 
     @api.readonly
     def onchange(self, values, field_names, fields_spec):
@@ -59,34 +109,32 @@ class CustomerFollowupCampaignPreview(models.AbstractModel):
         # on the read replica (an onchange computes a new record in memory)
         return super().onchange(values, field_names, fields_spec)
 
-    def _preview(self, lines, used_before):
-        """The preview of the plan ``lines`` (the budget used before the
-        campaign by type id ``used_before``), rendered by its template."""
+    def _preview(self, tally, used_before):
+        """The preview of the plan counted in ``tally`` (the budget used
+        before the campaign by type id ``used_before``), rendered by its
+        template."""
         return self.env["ir.qweb"]._render(
             "customer_followup.campaign_preview",
-            self._preview_values(lines, used_before),
+            self._preview_values(tally, used_before),
         )
 
-    def _preview_values(self, lines, used_before):
-        planned = [line for line in lines if line.touchpoint_type]
-        excluded = [line for line in lines if not line.touchpoint_type]
-        moved = [line for line in planned if line.touchpoint_type != line.wanted]
+    def _preview_values(self, tally, used_before):
         return {
             "intro": self._preview_intro(),
             "summary": self.env._(
                 "%(customers)s customers: %(pieces)s pieces planned, %(moved)s "
                 "moved to a cheaper contact, %(excluded)s left out.",
-                customers=len(lines),
-                pieces=len(planned),
-                moved=len(moved),
-                excluded=len(excluded),
+                customers=tally.customers,
+                pieces=sum(tally.per_type_tier.values()),
+                moved=tally.moved_count,
+                excluded=tally.excluded_count,
             ),
-            "per_tier": self._preview_per_tier(planned),
-            "email_languages": self._preview_email_languages(planned),
-            "per_week": self._preview_per_week(planned),
-            "budgets": self._preview_budgets(planned, used_before),
-            "moved": self._preview_customers(moved),
-            "excluded": self._preview_customers(excluded),
+            "per_tier": self._preview_per_tier(tally),
+            "email_languages": self._preview_email_languages(tally),
+            "per_week": self._preview_per_week(tally),
+            "budgets": self._preview_budgets(tally, used_before),
+            "moved": self._preview_customers(tally.moved, tally.moved_count),
+            "excluded": self._preview_customers(tally.excluded, tally.excluded_count),
         }
 
     def _preview_intro(self):
@@ -107,39 +155,37 @@ class CustomerFollowupCampaignPreview(models.AbstractModel):
             )
         return False
 
-    def _preview_per_tier(self, planned):
+    def _preview_per_tier(self, tally):
         """Pieces per contact (heaviest first) and tier (best first)."""
         tiers = sorted(
-            {line.tier for line in planned},
+            tally.tiers.values(),
             key=lambda tier: (-(tier.min_score if tier else -1), tier.id or 0),
         )
-        counts = Counter((line.touchpoint_type, line.tier) for line in planned)
         types = sorted(
-            {line.touchpoint_type for line in planned},
-            key=lambda t: (-t.weight, t.sequence, t.id),
+            tally.types.values(), key=lambda t: (-t.weight, t.sequence, t.id)
         )
+        counts = tally.per_type_tier
         return {
             "columns": [tier.code or self.env._("No tier") for tier in tiers],
             "rows": [
                 (
                     touchpoint_type.name,
-                    [counts[(touchpoint_type, tier)] for tier in tiers],
-                    sum(counts[(touchpoint_type, tier)] for tier in tiers),
+                    [counts[(touchpoint_type.id, tier.id)] for tier in tiers],
+                    sum(counts[(touchpoint_type.id, tier.id)] for tier in tiers),
                 )
                 for touchpoint_type in types
             ],
         }
 
-    def _preview_email_languages(self, planned):
+    def _preview_email_languages(self, tally):
         """The mailings: one per language of the recipients."""
-        email_langs = Counter(
-            line.partner.lang or self.env.lang or "en_US"
-            for line in planned
-            if line.kind == "email"
-        )
-        if not email_langs:
+        if not tally.email_langs:
             return False
         lang_names = dict(self.env["res.lang"].get_installed())
+        default = self.env.lang or "en_US"
+        email_langs = Counter()
+        for lang, count in tally.email_langs.items():
+            email_langs[lang or default] += count
         return self.env._(
             "Emails: one mailing per language, %(languages)s.",
             languages=", ".join(
@@ -148,18 +194,13 @@ class CustomerFollowupCampaignPreview(models.AbstractModel):
             ),
         )
 
-    def _preview_per_week(self, planned):
+    def _preview_per_week(self, tally):
         """The salespeople's pieces per week (from Monday)."""
-        personal = [line for line in planned if line.kind == "personal"]
-        if not personal:
+        if not tally.per_user_week:
             return False
-
-        def monday(day):
-            return day - timedelta(days=day.weekday())
-
-        weeks = sorted({monday(line.plan_date) for line in personal})
-        per_week = Counter((line.user, monday(line.plan_date)) for line in personal)
-        users = sorted({line.user for line in personal}, key=lambda u: u.name)
+        weeks = sorted({week for _user, week in tally.per_user_week})
+        users = sorted(tally.users.values(), key=lambda u: u.name)
+        per_week = tally.per_user_week
         return {
             "columns": [
                 self.env._("Week of %(date)s", date=format_date(self.env, week))
@@ -168,21 +209,23 @@ class CustomerFollowupCampaignPreview(models.AbstractModel):
             "rows": [
                 (
                     user.name,
-                    [per_week[(user, week)] for week in weeks],
-                    sum(per_week[(user, week)] for week in weeks),
+                    [per_week[(user.id, week)] for week in weeks],
+                    sum(per_week[(user.id, week)] for week in weeks),
                 )
                 for user in users
             ],
         }
 
-    def _preview_budgets(self, planned, used_before):
+    def _preview_budgets(self, tally, used_before):
         """The yearly budgets of the campaign's contacts, before and after."""
         budget_types = (
             self.line_ids.touchpoint_type_id | self.fallback_type_ids
         ).filtered("yearly_budget")
         if not budget_types:
             return False
-        this = Counter(line.touchpoint_type.id for line in planned)
+        this = Counter()
+        for (type_id, _tier_id), count in tally.per_type_tier.items():
+            this[type_id] += count
         return {
             "title": self.env._("Yearly budgets %(year)s", year=self.send_date.year),
             "rows": [
@@ -197,19 +240,17 @@ class CustomerFollowupCampaignPreview(models.AbstractModel):
             ],
         }
 
-    def _preview_customers(self, rows):
-        """The first customers of ``rows`` with their contact and why, the
-        rest counted."""
-        if not rows:
+    def _preview_customers(self, rows, count):
+        """The first customers ``rows`` of ``count`` with their contact and
+        why, the rest counted."""
+        if not count:
             return False
         # the names of the rows shown only, not of the whole audience
-        shown = self.env["res.partner"].browse(
-            [line.partner.id for line in rows[:PREVIEW_ROWS]]
-        )
+        shown = self.env["res.partner"].browse([line.partner.id for line in rows])
         names = dict(zip(shown.ids, shown.mapped("display_name"), strict=True))
-        more = len(rows) - PREVIEW_ROWS
+        more = count - len(rows)
         return {
-            "count": len(rows),
+            "count": count,
             "rows": [
                 (
                     names[line.partner.id],
@@ -218,7 +259,7 @@ class CustomerFollowupCampaignPreview(models.AbstractModel):
                     line.touchpoint_type.name or "",
                     "; ".join(line.reasons),
                 )
-                for line in rows[:PREVIEW_ROWS]
+                for line in rows
             ],
             "more": more > 0 and self.env._("… and %(count)s more.", count=more),
         }
