@@ -133,6 +133,9 @@ workers = ${CLUSTER_WORKERS:-2}
 max_cron_threads = 0
 limit_time_cpu = 120
 limit_time_real = 240
+; a cron job may run longer than a request: Odoo's mail queue sending a
+; backlog of 2,400 mails under load was killed at 240 s (then 192 s to finish)
+limit_time_real_cron = 1800
 CFG
 }
 
