@@ -110,17 +110,23 @@ class CustomerReplacementReminder(models.AbstractModel):
         Its query reads every confirmed order (12 s at a million customers),
         and a reminder cron that has used its time budget is called again for
         each batch: the table is kept in the process until a newer order is
-        confirmed or the shop's day changes (an older quotation confirmed
-        shows in it the next day)."""
+        confirmed, a cycle is planned or the shop's day changes (an older
+        quotation confirmed shows in it the next day)."""
         self.env.flush_all()
-        # the newest confirmed order: the reminders' own quotations are drafts
-        [(last_order,)] = self.env.execute_query(
-            SQL("SELECT max(id) FROM sale_order WHERE state = 'sale'")
+        # the newest confirmed order (the reminders' own quotations are
+        # drafts) and the newest cycle (a new rule's parts)
+        [(last_order, last_cycle)] = self.env.execute_query(
+            SQL(
+                "SELECT (SELECT max(id) FROM sale_order WHERE state = 'sale'),"
+                " (SELECT max(id) FROM customer_replacement)"
+            )
         )
-        return self._companions_table(company.id, company._followup_today(), last_order)
+        return self._companions_table(
+            company.id, company._followup_today(), last_order, last_cycle
+        )
 
-    @ormcache("company_id", "today", "last_order")
-    def _companions_table(self, company_id, today, last_order):
+    @ormcache("company_id", "today", "last_order", "last_cycle")
+    def _companions_table(self, company_id, today, last_order, last_cycle):
         """{part id: ((companion id, customers who bought both), ...)} for
         every part the company's open cycles remind of, most bought first."""
         company = self.env["res.company"].browse(company_id)
