@@ -15,6 +15,16 @@ from .world import (
     P_REPLY,
 )
 
+
+def bought_product_ids(order):
+    """The products the customer took in ``order``: not the optional lines
+    left at quantity 0 (a reminder's bought-together or reorder offer), as
+    the reorder learning and the reports count them."""
+    return order.order_line.filtered(
+        lambda line: line.product_uom_qty > 0 and not line.display_type
+    ).product_id.ids
+
+
 OPT_OUTS = {
     "followup_no_visit": "visit",
     "followup_no_call": "call",
@@ -78,7 +88,7 @@ class CustomersMixin:
                     (
                         customer.partner_id,
                         day,
-                        order.order_line.product_id.ids,
+                        bought_product_ids(order),
                         order.amount_untaxed,
                         True,
                     )

@@ -18,7 +18,7 @@ from odoo import SUPERUSER_ID, Command, api
 from odoo.sql_db import BaseCursor
 
 from . import shop as shop_module
-from .customers import CustomersMixin
+from .customers import CustomersMixin, bought_product_ids
 from .invariants import Checker
 from .truth import control_snapshot, needed
 from .world import World
@@ -299,7 +299,7 @@ class Simulation(CustomersMixin):
                 (
                     customer.partner_id,
                     day,
-                    order.order_line.product_id.ids,
+                    bought_product_ids(order),
                     order.amount_untaxed,
                     free,
                 )

@@ -1,6 +1,4 @@
 import logging
-import random
-import time
 
 from psycopg2 import errorcodes
 
@@ -90,17 +88,16 @@ class IrCron(models.Model):
             except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as exc:
                 if not in_cron or tryno == MAX_TRIES_ON_CONCURRENCY_FAILURE:
                     raise
+                # no wait before the retry: the batch locks its customers
+                # first, so the next try waits on the row lock if need be
                 self.env.cr.rollback()
                 self.env.transaction.reset()
-                wait = random.uniform(0.0, 0.1 * 2**tryno)
                 _logger.info(
-                    "%s in a batch of cron %s, %s tries left, retrying in %.2f s",
+                    "%s in a batch of cron %s, %s tries left, retrying",
                     errorcodes.lookup(exc.pgcode),
                     self.env.context.get("cron_id"),
                     MAX_TRIES_ON_CONCURRENCY_FAILURE - tryno,
-                    wait,
                 )
-                time.sleep(wait)
 
     @api.model
     def _followup_lock_for_batch(self, records):
