@@ -303,11 +303,9 @@ class TestGroupedReminder(FollowupCase):
         self.assertEqual(gasket_valve.mapped("escalation_stop"), ["replied", "replied"])
         self.assertEqual(gasket_valve.mapped("reminder_step"), [1, 1])
 
-    def test_history_read_once_per_run(self):
-        """What is bought with the parts is read once per run, not once per
-        batch: the query reads every order line."""
-        other = self.env["res.partner"].create({"name": "Second Owner"})
-        self._sell(other, self.cooker)
+    def _counted_companion_queries(self):
+        """A patch counting the queries of what is bought with the parts, and
+        the list of their calls."""
         Reminder = self.registry["customer.replacement.reminder"]
         query = Reminder._companions_query
         calls = []
@@ -316,8 +314,16 @@ class TestGroupedReminder(FollowupCase):
             calls.append(parts)
             return query(service, company, parts)
 
+        return patch.object(Reminder, "_companions_query", counted), calls
+
+    def test_history_read_once_per_run(self):
+        """What is bought with the parts is read once per run, not once per
+        batch: the query reads every order line."""
+        other = self.env["res.partner"].create({"name": "Second Owner"})
+        self._sell(other, self.cooker)
+        counted, calls = self._counted_companion_queries()
         with (
-            patch.object(Reminder, "_companions_query", counted),
+            counted,
             freeze_time("2025-12-16 03:00:00"),
         ):
             self.env["customer.replacement"]._cron_send_reminders(batch_size=1)
@@ -331,18 +337,11 @@ class TestGroupedReminder(FollowupCase):
         order history grew (or the shop's day changed)."""
         other = self.env["res.partner"].create({"name": "Third Owner"})
         self._sell(other, self.cooker)
-        Reminder = self.registry["customer.replacement.reminder"]
-        query = Reminder._companions_query
-        calls = []
-
-        def counted(service, company, parts):
-            calls.append(parts)
-            return query(service, company, parts)
-
+        counted, calls = self._counted_companion_queries()
         reminder = self.env["customer.replacement.reminder"]
         company = self.env.company
         with (
-            patch.object(Reminder, "_companions_query", counted),
+            counted,
             freeze_time("2025-12-16 03:00:00"),
         ):
             first = reminder._companions_of_parts(company)
@@ -352,7 +351,7 @@ class TestGroupedReminder(FollowupCase):
             reminder._companions_of_parts(company)
             self.assertEqual(len(calls), 2, "a new order is read")
         with (
-            patch.object(Reminder, "_companions_query", counted),
+            counted,
             freeze_time("2025-12-17 03:00:00"),
         ):
             reminder._companions_of_parts(company)
