@@ -127,50 +127,67 @@ class CustomerFollowupCampaignPiece(models.Model):
         """Log one touchpoint (origin campaign) per planned piece of
         ``pieces``, set-based, and mark them done; pieces already done are
         skipped, so that a second call logs nothing."""
-        # another worker logging the same pieces skips them
-        pieces = pieces.sudo().try_lock_for_update()
-        pieces.invalidate_recordset(["state"])
-        pieces = pieces.filtered(lambda piece: piece.state == "planned")
+        # another worker logging the same pieces skips them (locked), and
+        # pieces already done are left out
+        self.env.flush_all()
+        locked = self.env.execute_query(
+            SQL(
+                """
+                SELECT id, partner_id
+                  FROM customer_followup_campaign_piece
+                 WHERE id = ANY(%s) AND state = 'planned'
+                   FOR NO KEY UPDATE SKIP LOCKED
+                """,
+                list(pieces.ids),
+            )
+        )
+        pieces = self.sudo().browse(sorted(row[0] for row in locked))
         if not pieces:
             return pieces
-        self.env["ir.cron"]._followup_lock_for_batch(pieces.partner_id)
+        self.env["ir.cron"]._followup_lock_for_batch(
+            self.env["res.partner"].browse({row[1] for row in locked})
+        )
         # one statement for any number of pieces (50,000 emails of a mailing):
-        # the touchpoints inserted from the pieces, the pieces marked done
-        self.env.flush_all()
+        # the touchpoints inserted from the pieces (their ids drawn first, so
+        # that each piece is marked done through its own id)
         touchpoint_ids = [
             row[0]
             for row in self.env.execute_query(
                 SQL(
                     """
-                    WITH logged AS (
+                    WITH drawn AS MATERIALIZED (
+                        SELECT piece.id AS piece_id,
+                               nextval('customer_touchpoint_id_seq') AS id
+                          FROM customer_followup_campaign_piece piece
+                         WHERE piece.id = ANY(%(piece_ids)s)
+                    ), logged AS (
                         INSERT INTO customer_touchpoint (
-                            partner_id, type_id, channel, weight, user_id,
+                            id, partner_id, type_id, channel, weight, user_id,
                             summary, origin, direction, campaign_id, date,
                             company_id, create_uid, create_date, write_uid,
                             write_date)
-                        SELECT piece.partner_id, piece.touchpoint_type_id,
+                        SELECT drawn.id, piece.partner_id, piece.touchpoint_type_id,
                                type.channel, type.weight,
                                COALESCE(%(user)s, piece.user_id, campaign.user_id),
                                campaign.name, 'campaign', 'outbound',
                                piece.campaign_id, %(date)s, campaign.company_id,
                                %(uid)s, %(now)s, %(uid)s,
                                %(now)s
-                          FROM customer_followup_campaign_piece piece
+                          FROM drawn
+                          JOIN customer_followup_campaign_piece piece
+                            ON piece.id = drawn.piece_id
                           JOIN customer_followup_campaign campaign
                             ON campaign.id = piece.campaign_id
                           JOIN customer_touchpoint_type type
                             ON type.id = piece.touchpoint_type_id
-                         WHERE piece.id = ANY(%(piece_ids)s)
-                     RETURNING id, campaign_id, partner_id
                     )
                     UPDATE customer_followup_campaign_piece piece
-                       SET state = 'done', touchpoint_id = logged.id,
+                       SET state = 'done', touchpoint_id = drawn.id,
                            write_date = %(now)s,
                            write_uid = %(uid)s
-                      FROM logged
-                     WHERE piece.campaign_id = logged.campaign_id
-                       AND piece.partner_id = logged.partner_id
-                 RETURNING logged.id
+                      FROM drawn
+                     WHERE piece.id = drawn.piece_id
+                 RETURNING drawn.id
                     """,
                     user=user.id if user else None,
                     date=date or fields.Datetime.now(),
@@ -181,14 +198,10 @@ class CustomerFollowupCampaignPiece(models.Model):
             )
         ]
         # what depends on the customers' touchpoints (last contact, next
-        # follow-up) is recomputed as after any touchpoint
+        # follow-up) follows, set-based too
         self.env["res.partner"].invalidate_model(["touchpoint_ids"])
         self.env["customer.followup.campaign"].invalidate_model(["touchpoint_ids"])
-        # (the touchpoints' own weight and channel are written above: not
-        # their type, which would recompute them)
-        self.env["customer.touchpoint"].browse(touchpoint_ids).modified(
-            ["partner_id", "date", "weight", "direction", "company_id"]
-        )
+        self.env["res.partner"]._followup_touchpoints_inserted(touchpoint_ids)
         pieces.invalidate_recordset(["state", "touchpoint_id", "write_date"])
         pieces.campaign_id._update_progress()
         return pieces

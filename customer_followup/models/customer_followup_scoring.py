@@ -2,7 +2,6 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .customer_followup_orders import confirmed_orders_sql
-from .shop_day import shop_date_sql
 
 SCORE_BATCH_SIZE = 1000
 # The score query sorts the customers once per factor (window functions): with
@@ -283,7 +282,9 @@ class CustomerFollowupScoring(models.AbstractModel):
         Returns (scores written, customers classified, [(partner_id, old
         tier id, new tier id)] of the tier changes left to write)."""
         today = today or self.env.company._followup_today()
+        partner_model = self.env["res.partner"]
         self._flush_scoring_inputs()
+        partner_model._flush_counting_contact_inputs()
         first_sql = (
             SQL(
                 "s.old_tier_id IS NULL AND NOT s.locked AND t.id IS NOT NULL"
@@ -354,15 +355,7 @@ class CustomerFollowupScoring(models.AbstractModel):
                        CASE WHEN %(first)s THEN (
                            SELECT MAX(tp.date)
                              FROM customer_touchpoint tp
-                             JOIN res_company c ON c.id = tp.company_id
-                            WHERE tp.partner_id = s.id
-                              AND tp.weight >= t.cadence_min_weight
-                              AND (tp.direction = 'outbound'
-                                   OR c.followup_inbound_counts)
-                              AND NOT EXISTS (
-                                  SELECT 1 FROM customer_followup_call_outcome o
-                                   WHERE o.id = tp.outcome_id
-                                     AND NOT o.counts_as_contact)
+                            WHERE tp.partner_id = s.id AND %(counts)s
                        ) END AS last_contact,
                        NOT s.locked
                            AND (s.score > 0 OR s.strategic
@@ -384,11 +377,7 @@ class CustomerFollowupScoring(models.AbstractModel):
                            ELSE p.last_cadence_contact_date END,
                        next_followup_date = CASE
                            WHEN NOT f.first THEN p.next_followup_date
-                           WHEN COALESCE(f.cadence_days, 0) = 0 THEN NULL
-                           WHEN f.last_contact IS NOT NULL
-                           THEN %(contact_day)s + f.cadence_days
-                           ELSE %(today)s::date
-                       END,
+                           ELSE %(next_date)s END,
                        write_uid = CASE WHEN f.first THEN %(uid)s
                                         ELSE p.write_uid END,
                        write_date = CASE WHEN f.first THEN %(now)s
@@ -408,15 +397,11 @@ class CustomerFollowupScoring(models.AbstractModel):
             """,
             scores=self._followup_score_query(today),
             first=first_sql,
-            today=today,
-            # the shop's day of the contact, as _compute_next_followup_date
-            contact_day=shop_date_sql(
-                SQL("f.last_contact"),
-                SQL(
-                    "COALESCE((SELECT c.followup_tz FROM res_company c"
-                    " WHERE c.id = p.company_id), %s)",
-                    self.env.company._followup_tz_name(),
-                ),
+            counts=partner_model._followup_counting_contact_sql(
+                "tp", SQL("t.cadence_min_weight")
+            ),
+            next_date=partner_model._followup_next_date_sql(
+                SQL("f.last_contact"), SQL("f.cadence_days"), "p", today
             ),
             uid=self.env.uid,
             now=self.env.cr.now(),

@@ -2,6 +2,7 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import FollowupTierCase
 
@@ -180,3 +181,88 @@ class TestCadenceContacts(FollowupTierCase):
             refusing.last_cadence_contact_date, self._dt("2026-03-02 10:00:00")
         )
         self.assertEqual(refusing.next_followup_date, fields.Date.to_date("2026-05-01"))
+
+    def test_contacts_inserted_in_sql_move_the_dates_as_the_orm_would(self):
+        """The campaign's emails are inserted in SQL and the customers'
+        dates brought forward in one statement: the same dates as the ORM
+        computation, in the shop's day (Tokyo), for a contact that does not
+        count, one that does, an older one, a customer without a tier and
+        one refusing the tier's contact (left to the ORM)."""
+        self.company.followup_tz = "Asia/Tokyo"
+        with freeze_time(NOW):
+            fresh = self._customer("Fresh Start", followup_tier_id=self.tier_a.id)
+            untiered = self._customer("No Tier Yet")
+            refusing = self._customer(
+                "Green Leaf Deli",
+                followup_tier_id=self.tier_a.id,
+                followup_no_visit=True,
+            )
+            self._log(refusing, self.type_letter, "2025-12-01 10:00:00")
+            recent = self._customer("Recent Visit", followup_tier_id=self.tier_a.id)
+            self._log(recent, self.type_visit, "2026-03-08 10:00:00")
+        customers = self.bistro | fresh | untiered | refusing | recent
+        inserted = [
+            # an email: the bistro's last contact, not its visit cadence
+            (self.bistro, self.type_email, "2026-03-09 16:00:00", "outbound"),
+            # a visit at 01:00 in Tokyo: the shop's day is March 10th, the
+            # next one 180 days later
+            (fresh, self.type_visit, "2026-03-09 16:00:00", "outbound"),
+            (untiered, self.type_email, "2026-03-09 16:00:00", "outbound"),
+            (refusing, self.type_letter, "2026-03-09 16:00:00", "outbound"),
+            # older than the visit on record: nothing moves back
+            (recent, self.type_visit, "2026-02-01 10:00:00", "outbound"),
+            # the customer's own visit does not keep the cadence
+            (untiered, self.type_visit, "2026-03-01 10:00:00", "inbound"),
+        ]
+        self.env.flush_all()
+        ids = [
+            self.env.execute_query(
+                SQL(
+                    """
+                    INSERT INTO customer_touchpoint (
+                        partner_id, type_id, channel, weight, origin,
+                        direction, date, company_id)
+                    VALUES (%s, %s, %s, %s, 'campaign', %s, %s, %s)
+                    RETURNING id
+                    """,
+                    partner.id,
+                    touchpoint_type.id,
+                    touchpoint_type.channel,
+                    touchpoint_type.weight,
+                    direction,
+                    date,
+                    self.company.id,
+                )
+            )[0][0]
+            for partner, touchpoint_type, date, direction in inserted
+        ]
+        self.env["res.partner"].invalidate_model(["touchpoint_ids"])
+        with freeze_time(NOW):
+            self.env["res.partner"]._followup_touchpoints_inserted(ids)
+            self.env.flush_all()
+        names = [
+            "last_touchpoint_date",
+            "last_cadence_contact_date",
+            "next_followup_date",
+        ]
+        in_sql = {partner: partner.read(names)[0] for partner in customers}
+        self.assertEqual(
+            in_sql[fresh]["next_followup_date"], fields.Date.to_date("2026-09-06")
+        )
+        self.assertEqual(
+            in_sql[self.bistro]["last_touchpoint_date"], self._dt("2026-03-09 16:00:00")
+        )
+        self.assertEqual(
+            in_sql[self.bistro]["next_followup_date"], fields.Date.to_date("2025-11-28")
+        )
+        self.assertEqual(
+            in_sql[recent]["last_cadence_contact_date"], self._dt("2026-03-08 10:00:00")
+        )
+        self.assertFalse(in_sql[untiered]["next_followup_date"])
+        # the ORM computes the same
+        customers.invalidate_recordset(names)
+        with freeze_time(NOW):
+            for name in names:
+                self.env.add_to_compute(customers._fields[name], customers)
+            self.env.flush_all()
+        self.assertEqual({p: p.read(names)[0] for p in customers}, in_sql)
