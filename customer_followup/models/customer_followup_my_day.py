@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .customer_followup_call_outcome_touchpoint import OUTCOME_CHANNELS
-from .customer_followup_orders import confirmed_orders_sql
+from .customer_followup_orders import confirmed_orders_sql, open_quotations_sql
 
 KINDS = [
     ("followup", "Planned follow-up"),
@@ -120,12 +120,9 @@ class CustomerFollowupMyDay(models.Model):
                     WHERE so.customer_id = p.id AND so.date_order >= %(since)s
                    ) bought ON TRUE
          LEFT JOIN LATERAL (
-                   SELECT SUM(q.amount_untaxed
-                              / COALESCE(NULLIF(q.currency_rate, 0), 1)) AS amount
-                     FROM sale_order q
-                     JOIN res_partner buyer ON buyer.id = q.partner_id
-                    WHERE buyer.commercial_partner_id = p.id
-                      AND q.state IN ('draft', 'sent')
+                   SELECT SUM(q.amount_company) AS amount
+                     FROM (%(quotations)s) q
+                    WHERE q.customer_id = p.id
                    ) quoted ON TRUE
             """,
             today=today,
@@ -133,6 +130,7 @@ class CustomerFollowupMyDay(models.Model):
             activities=self._activities_query(today),
             reorders=self._reorders_query(),
             confirmed=confirmed_orders_sql(),
+            quotations=open_quotations_sql(),
         )
 
     @api.model

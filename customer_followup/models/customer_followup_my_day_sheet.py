@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import fields, models
 from odoo.tools import SQL, format_date
 
-from .customer_followup_orders import confirmed_orders_sql
+from .customer_followup_orders import confirmed_orders_sql, open_quotations_sql
 
 # the most items of a kind a line lists (the customer form has the rest)
 SHEET_ITEMS = 5
@@ -130,18 +130,17 @@ class CustomerFollowupMyDay(models.Model):
                         WHERE so.customer_id = p.id
                      ORDER BY so.date_order DESC, so.id DESC LIMIT 1
                        ) last ON TRUE
-             LEFT JOIN LATERAL (
-                       SELECT COUNT(*) AS count,
-                              SUM(q.amount_untaxed
-                                  / COALESCE(NULLIF(q.currency_rate, 0), 1)) AS amount
-                         FROM sale_order q
-                         JOIN res_partner buyer ON buyer.id = q.partner_id
-                        WHERE buyer.commercial_partner_id = p.id
-                          AND q.state IN ('draft', 'sent')
-                       ) open ON TRUE
+             LEFT JOIN (
+                       SELECT q.customer_id, COUNT(*) AS count,
+                              SUM(q.amount_company) AS amount
+                         FROM (%(quotations)s) q
+                        WHERE q.customer_id = ANY(%(ids)s)
+                     GROUP BY q.customer_id
+                       ) open ON open.customer_id = p.id
                  WHERE p.id = ANY(%(ids)s)
                 """,
                 confirmed=confirmed_orders_sql(),
+                quotations=open_quotations_sql(),
                 ids=partners.ids,
             )
         )

@@ -54,6 +54,31 @@ def confirmed_orders_sql(*extra_columns):
     )
 
 
+def open_quotations_sql():
+    """SQL of a relation of the open quotations (draft or sent), one row per
+    quotation: ``id``, ``company_id``, ``customer_id`` (the commercial partner
+    of the buyer), ``buyer_id``, ``amount_company`` (untaxed, in the
+    company's currency). Filter it by ``customer_id``, also per customer in a
+    lateral join.
+
+    The open states are joined, not listed: a filter on the listed states
+    matches the state index, and where the statistics have not seen the
+    reminders' new quotations yet (few among many orders) the planner reads
+    every open quotation of the database for each customer; joined, each
+    state is looked up with the buyer in the (partner, state) index."""
+    return SQL(
+        """
+        SELECT q.id, q.company_id, buyer.commercial_partner_id AS customer_id,
+               q.partner_id AS buyer_id,
+               q.amount_untaxed / COALESCE(NULLIF(q.currency_rate, 0), 1)
+                   AS amount_company
+          FROM res_partner buyer
+          JOIN unnest(ARRAY['draft', 'sent']::varchar[]) AS open(state) ON TRUE
+          JOIN sale_order q ON q.partner_id = buyer.id AND q.state = open.state
+        """
+    )
+
+
 def attribution_end_sql(contact_day, days, tz):
     """SQL of the UTC moment at which the attribution window of a contact made
     on the shop's day ``contact_day`` ends: the end of the ``days``-th shop

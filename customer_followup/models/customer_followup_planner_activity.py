@@ -5,7 +5,7 @@ from collections import defaultdict
 from odoo import api, models
 from odoo.tools import SQL
 
-from .customer_followup_orders import confirmed_orders_sql
+from .customer_followup_orders import confirmed_orders_sql, open_quotations_sql
 from .customer_followup_plan_line import PlanAction
 
 
@@ -75,13 +75,12 @@ class CustomerFollowupPlanner(models.AbstractModel):
         for pid, count in self.env.execute_query(
             SQL(
                 """
-                SELECT p.commercial_partner_id, COUNT(*)
-                  FROM unnest(%s::int[]) AS c(id)
-                  JOIN res_partner p ON p.commercial_partner_id = c.id
-                  JOIN sale_order so ON so.partner_id = p.id
-                 WHERE so.state IN ('draft', 'sent')
-              GROUP BY p.commercial_partner_id
+                SELECT q.customer_id, COUNT(*)
+                  FROM (%s) q
+                 WHERE q.customer_id = ANY(%s)
+              GROUP BY q.customer_id
                 """,
+                open_quotations_sql(),
                 id_list,
             )
         ):
