@@ -130,7 +130,7 @@ class CustomerFollowupMyDay(models.Model):
             activities=self._activities_query(today),
             reorders=self._reorders_query(),
             confirmed=confirmed_orders_sql(),
-            quotations=open_quotations_sql(),
+            quotations=open_quotations_sql(per_customer=True),
         )
 
     @api.model

@@ -54,28 +54,46 @@ def confirmed_orders_sql(*extra_columns):
     )
 
 
-def open_quotations_sql():
+OPEN_QUOTATION_STATES = ("draft", "sent")
+
+
+def open_quotations_sql(per_customer=False):
     """SQL of a relation of the open quotations (draft or sent), one row per
     quotation: ``id``, ``company_id``, ``customer_id`` (the commercial partner
     of the buyer), ``buyer_id``, ``amount_company`` (untaxed, in the
-    company's currency). Filter it by ``customer_id``, also per customer in a
-    lateral join.
+    company's currency). Filter it by ``customer_id``.
 
-    The open states are joined, not listed: a filter on the listed states
-    matches the state index, and where the statistics have not seen the
-    reminders' new quotations yet (few among many orders) the planner reads
-    every open quotation of the database for each customer; joined, each
-    state is looked up with the buyer in the (partner, state) index."""
+    ``per_customer``: for a filter on one customer at a time (a lateral
+    join), the open states are joined instead of listed. A filter on the
+    listed states matches the state index, and where the statistics have not
+    seen the reminders' new quotations yet (few among many orders) the
+    planner reads every open quotation of the database for each customer
+    (My Day at a million customers: 120 s); joined, it reads the customer's
+    own orders."""
+    states = SQL("ARRAY[%s]::varchar[]", SQL(", ").join(OPEN_QUOTATION_STATES))
+    if per_customer:
+        source = SQL(
+            """res_partner buyer
+          JOIN unnest(%s) AS open(state) ON TRUE
+          JOIN sale_order q ON q.partner_id = buyer.id AND q.state = open.state""",
+            states,
+        )
+    else:
+        source = SQL(
+            """sale_order q
+          JOIN res_partner buyer ON buyer.id = q.partner_id
+         WHERE q.state = ANY(%s)""",
+            states,
+        )
     return SQL(
         """
         SELECT q.id, q.company_id, buyer.commercial_partner_id AS customer_id,
                q.partner_id AS buyer_id,
                q.amount_untaxed / COALESCE(NULLIF(q.currency_rate, 0), 1)
                    AS amount_company
-          FROM res_partner buyer
-          JOIN unnest(ARRAY['draft', 'sent']::varchar[]) AS open(state) ON TRUE
-          JOIN sale_order q ON q.partner_id = buyer.id AND q.state = open.state
-        """
+          FROM %s
+        """,
+        source,
     )
 
 
