@@ -110,38 +110,35 @@ class CustomerReplacementReminder(models.AbstractModel):
         Its query reads every confirmed order (12 s at a million customers),
         and a reminder cron that has used its time budget is called again for
         each batch: the table is kept in the process until a newer order is
-        confirmed, a cycle is planned or the shop's day changes (an older
-        quotation confirmed shows in it the next day)."""
+        confirmed, the parts reminded of change (a new rule's) or the shop's
+        day changes (an older quotation confirmed shows in it the next day).
+        Not the newest cycle: the reminder cron plans cycles as it goes,
+        which made it read the table again on every call."""
         self.env.flush_all()
         # the newest confirmed order (the reminders' own quotations are
-        # drafts) and the newest cycle (a new rule's parts)
-        [(last_order, last_cycle)] = self.env.execute_query(
+        # drafts) and the parts the company's open cycles remind of
+        [(last_order, part_ids)] = self.env.execute_query(
             SQL(
-                "SELECT (SELECT max(id) FROM sale_order WHERE state = 'sale'),"
-                " (SELECT max(id) FROM customer_replacement)"
+                """
+                SELECT (SELECT max(id) FROM sale_order WHERE state = 'sale'),
+                       (SELECT array_agg(DISTINCT part_product_id
+                                         ORDER BY part_product_id)
+                          FROM customer_replacement
+                         WHERE company_id = %s AND state IN ('planned', 'reminded'))
+                """,
+                company.id,
             )
         )
         return self._companions_table(
-            company.id, company._followup_today(), last_order, last_cycle
+            company.id, company._followup_today(), last_order, tuple(part_ids or ())
         )
 
-    @ormcache("company_id", "today", "last_order", "last_cycle")
-    def _companions_table(self, company_id, today, last_order, last_cycle):
+    @ormcache("company_id", "today", "last_order", "part_ids")
+    def _companions_table(self, company_id, today, last_order, part_ids):
         """{part id: ((companion id, customers who bought both), ...)} for
-        every part the company's open cycles remind of, most bought first."""
+        the parts ``part_ids``, most bought first."""
         company = self.env["res.company"].browse(company_id)
-        parts = self.env["product.product"].browse(
-            row[0]
-            for row in self.env.execute_query(
-                SQL(
-                    """
-                    SELECT DISTINCT part_product_id FROM customer_replacement
-                     WHERE company_id = %s AND state IN ('planned', 'reminded')
-                    """,
-                    company_id,
-                )
-            )
-        )
+        parts = self.env["product.product"].browse(part_ids)
         table = {}
         if parts:
             for part_id, companion_id, count in self.env.execute_query(

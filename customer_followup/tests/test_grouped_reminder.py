@@ -347,6 +347,13 @@ class TestGroupedReminder(FollowupCase):
             first = reminder._companions_of_parts(company)
             self.assertEqual(reminder._companions_of_parts(company), first)
             self.assertEqual(len(calls), 1, "the next call of the cron reads nothing")
+            # the reminder cron plans cycles as it goes: of parts already known
+            open_cycle = self.env["customer.replacement"].search(
+                [("state", "in", ("planned", "reminded"))], limit=1
+            )
+            open_cycle.copy({"state": "planned", "cycle": open_cycle.cycle + 1})
+            reminder._companions_of_parts(company)
+            self.assertEqual(len(calls), 1, "nor after a cycle of a known part")
             self._sell(other, self.cooker)
             reminder._companions_of_parts(company)
             self.assertEqual(len(calls), 2, "a new order is read")
