@@ -155,6 +155,9 @@ class Checker(ReportChecksMixin):
                     f"{step_date}",
                 )
             self.cycle_steps[cycle_id] = (step, step_date)
+        # a grouped reminder's cycles share its quotation, and their rules
+        # may have more or fewer steps: the quotation's reminders are those
+        # of its cycle furthest along
         for cycle_id, step, count in self.rows(
             env,
             """SELECT c.id, c.reminder_step, COUNT(t.id)
@@ -162,7 +165,9 @@ class Checker(ReportChecksMixin):
                  JOIN customer_touchpoint t ON t.sale_order_id = c.quotation_id
                                            AND t.origin = 'reminder'
                 GROUP BY c.id, c.reminder_step
-               HAVING COUNT(t.id) > c.reminder_step""",
+               HAVING COUNT(t.id) > (
+                      SELECT MAX(o.reminder_step) FROM customer_replacement o
+                       WHERE o.quotation_id = c.quotation_id)""",
         ):
             self.record(
                 "reminded_once",
