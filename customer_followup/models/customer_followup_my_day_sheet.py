@@ -33,8 +33,8 @@ class CustomerFollowupMyDay(models.Model):
         partners = self.partner_id.sudo()
         last_contacts = self._sheet_last_contacts(partners)
         orders = self._sheet_orders(partners)
-        owned = self._sheet_owned(partners)
-        late = self._sheet_late(partners)
+        late, late_products = self._sheet_late(partners)
+        owned = self._sheet_owned(partners, late_products)
         for line in self:
             partner = line.partner_id.sudo()
             contact = last_contacts.get(partner.id)
@@ -154,8 +154,11 @@ class CustomerFollowupMyDay(models.Model):
             for row in self.env.cr.fetchall()
         }
 
-    def _sheet_owned(self, partners):
-        """What each customer owns, with the parts of it due by the horizon."""
+    def _sheet_owned(self, partners, late_products=frozenset()):
+        """What each customer owns, with the parts of it due by the horizon.
+        A learned reorder of a product in ``late_products`` ((customer id,
+        product id) pairs) is left to the Late to Reorder column, which says
+        it with the customer's rhythm."""
         horizon = partners._followup_horizon_date()
         registrations = (
             self.env["customer.product.registration"]
@@ -191,11 +194,14 @@ class CustomerFollowupMyDay(models.Model):
             owned[registration.partner_id.id].append(text)
         # learned cycles: the product bought again is the part itself
         for cycle in cycles.filtered(lambda c: not c.registration_id):
+            if (cycle.partner_id.id, cycle.part_product_id.id) in late_products:
+                continue
             owned[cycle.partner_id.id].extend(parts[("learned", cycle.id)])
         return {pid: items[:SHEET_ITEMS] for pid, items in owned.items()}
 
     def _sheet_late(self, partners):
-        """The regular products each customer is late to reorder."""
+        """The regular products each customer is late to reorder, and the
+        (customer id, product id) pairs of all of them."""
         intervals = (
             self.env["customer.reorder.interval"]
             .sudo()
@@ -205,7 +211,9 @@ class CustomerFollowupMyDay(models.Model):
             )
         )
         late = defaultdict(list)
+        products = set()
         for interval in intervals:
+            products.add((interval.partner_id.id, interval.product_id.id))
             late[interval.partner_id.id].append(
                 self.env._(
                     "%(product)s · every %(days)s days · last %(date)s",
@@ -214,4 +222,4 @@ class CustomerFollowupMyDay(models.Model):
                     date=format_date(self.env, interval.last_purchase_date),
                 )
             )
-        return {pid: items[:SHEET_ITEMS] for pid, items in late.items()}
+        return {pid: items[:SHEET_ITEMS] for pid, items in late.items()}, products

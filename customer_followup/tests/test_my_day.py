@@ -203,6 +203,44 @@ class TestMyDay(FollowupTierCase):
         self.assertEqual(household.quotation_count, 1, "the reminder's quotation")
         self.assertFalse(lines[1].outcome_asked, "a postcard has no outcome")
 
+    def test_learned_reorder_listed_once(self):
+        """A learned reorder of a product the customer is late to reorder is
+        said once, under Late to Reorder with its rhythm, not also as a part
+        due under what the customer owns."""
+        cycles = self.env["customer.replacement"].sudo()
+        learned = {
+            "source": "learned",
+            "partner_id": self.late.id,
+            "company_id": self.env.company.id,
+            "start_date": "2026-08-01",
+            "due_date": "2026-11-10",
+            "remind_date": "2026-11-03",
+        }
+        cycles.create(
+            [
+                {
+                    **learned,
+                    "product_id": self.kettle.id,
+                    "part_product_id": self.kettle.id,
+                },
+                {
+                    **learned,
+                    "product_id": self.gasket.id,
+                    "part_product_id": self.gasket.id,
+                },
+            ]
+        )
+        line = self._lines(self.salesman).filtered(
+            lambda line: line.partner_id == self.late
+        )
+        self.assertEqual(line.late_products.count("Kettle"), 1)
+        self.assertNotIn("Kettle", line.owned_products)
+        self.assertIn(
+            "Rubber Gasket PC-600 due",
+            line.owned_products,
+            "a learned reorder not late yet is a part due",
+        )
+
     def test_access(self):
         self._remind()
         salesman_lines = self._lines(self.salesman)
