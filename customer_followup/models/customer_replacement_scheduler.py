@@ -133,7 +133,8 @@ class CustomerReplacement(models.Model):
 
     def _find_parts_bought(self):
         """Return {cycle: confirmed order} for the cycles whose customer already
-        bought the part since the cycle started."""
+        bought the part since the cycle started (as many cycles as the
+        quantities bought cover)."""
         if not self:
             return {}
         lines = (
@@ -150,29 +151,11 @@ class CustomerReplacement(models.Model):
                 & Domain("product_id", "in", self.part_product_id.ids)
                 # an optional product the customer did not take
                 & Domain("product_uom_qty", ">", 0),
-                ["order_id", "product_id"],
+                ["order_id", "product_id", "product_uom_qty", "product_uom_id"],
                 order="id",
             )
         )
-        orders_by_key = {}
-        for line in lines:
-            order = line.order_id
-            key = (order.partner_id.commercial_partner_id, line.product_id)
-            orders_by_key.setdefault(key, self.env["sale.order"])
-            orders_by_key[key] |= order
-        result = {}
-        for cycle in self:
-            orders = orders_by_key.get((cycle.partner_id, cycle.part_product_id))
-            if not orders:
-                continue
-            orders = orders.filtered(
-                lambda o, c=cycle: (
-                    o.company_id._followup_date(o.date_order) > c.start_date
-                )
-            )
-            if orders:
-                result[cycle] = orders.sorted("date_order")[0]
-        return result
+        return self._covered_by(lines)
 
     def _send_reminders(self, companions=None):
         """Remind the customers of these due cycles, unless they bought the

@@ -1,7 +1,10 @@
 # One model, one file per concept (see the base model's docstring).
 # pylint: disable=consider-merging-classes-inherited
+from collections import defaultdict
+
 from odoo import api, models
 from odoo.fields import Domain
+from odoo.tools import float_compare
 
 
 class CustomerReplacement(models.Model):
@@ -82,31 +85,73 @@ class CustomerReplacement(models.Model):
 
     @api.model
     def _on_order_confirmed(self, orders):
-        """Close the open cycles whose part is in a confirmed order."""
+        """Close the open cycles whose part is in a confirmed order, as many
+        as the order's quantity of the part covers."""
         orders = orders.filtered(lambda o: o.state == "sale")
         # an optional product the customer did not take is not ordered
         bought = orders.order_line.filtered(lambda line: line.product_uom_qty > 0)
-        parts = bought.product_id
-        if not parts:
+        if not bought.product_id:
             return
         cycles = self.sudo().search(
             [
                 ("state", "in", ("planned", "reminded")),
                 ("partner_id", "in", orders.partner_id.commercial_partner_id.ids),
-                ("part_product_id", "in", parts.ids),
+                ("part_product_id", "in", bought.product_id.ids),
             ]
         )
+        covered = cycles._covered_by(bought, same_day=True)
         for order in orders:
-            order_date = order.company_id._followup_date(order.date_order)
-            order_cycles = cycles.filtered(
-                lambda c, o=order, d=order_date: (
-                    c.partner_id == o.partner_id.commercial_partner_id
-                    and c.part_product_id in (o.order_line & bought).product_id
-                    and c.start_date <= d
+            cycles.browse(
+                [cycle.id for cycle, by in covered.items() if by == order]
+            )._mark_ordered(order)
+
+    def _covered_by(self, lines, same_day=False):
+        """{cycle: order}: the cycles of ``self`` that the part lines
+        ``lines`` (of confirmed orders) cover. An order covers the cycles of
+        its customer and part that started before its day (or on it, with
+        ``same_day``), the earliest due first, as many as its quantity of the
+        part buys (each cycle takes its quotation's quantity), less the
+        cycles it closed already: a customer who owns two machines and buys
+        one filter is still reminded of the other's."""
+        if not self or not lines:
+            return {}
+        quantity = self.env["customer.replacement.reminder"]._quantity
+        waiting = defaultdict(list)
+        for cycle in self.sorted(lambda c: (c.due_date, c.id)):
+            waiting[(cycle.partner_id, cycle.part_product_id)].append(cycle)
+        left = defaultdict(float)
+        for line in lines:
+            left[line.order_id, line.product_id] += (
+                line.product_uom_id._compute_quantity(
+                    line.product_uom_qty, line.product_id.uom_id, round=False
                 )
             )
-            order_cycles._mark_ordered(order)
-            cycles -= order_cycles
+        for cycle in self.sudo().search(
+            [
+                ("state", "=", "ordered"),
+                ("order_id", "in", lines.order_id.ids),
+                ("part_product_id", "in", lines.product_id.ids),
+            ]
+        ):
+            left[cycle.order_id, cycle.part_product_id] -= quantity(cycle)
+        covered = {}
+        for (order, part), qty in sorted(
+            left.items(), key=lambda item: (item[0][0].date_order, item[0][0].id)
+        ):
+            day = order.company_id._followup_date(order.date_order)
+            key = (order.partner_id.commercial_partner_id, part)
+            for cycle in list(waiting[key]):
+                if (
+                    float_compare(qty, 0.0, precision_rounding=part.uom_id.rounding)
+                    <= 0
+                ):
+                    break
+                if cycle.start_date > day or (cycle.start_date == day and not same_day):
+                    continue
+                covered[cycle] = order
+                waiting[key].remove(cycle)
+                qty -= quantity(cycle)
+        return covered
 
     @api.model
     def _expiry_domain(self, today):

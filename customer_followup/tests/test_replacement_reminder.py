@@ -117,6 +117,50 @@ class TestReplacementReminder(FollowupCase):
         self.assertEqual(cycle.order_id, other)
         self.assertEqual(str((self._cycles() - cycle).start_date), "2025-06-01")
 
+    def test_one_part_bought_for_two_machines(self):
+        """A customer who owns two cookers and buys one gasket has replaced
+        one of them: the other cooker's gasket is still reminded, by the
+        order hook and by the cron; two gaskets replace both."""
+        self._sell(self.customer, self.cooker, date="2024-03-01 10:00:00")
+        first, second = self._cycles()
+        self.assertEqual(first.part_product_id, second.part_product_id)
+        one = self._sell(self.customer, self.gasket, date="2025-06-01 10:00:00")
+        self.assertEqual(first.state, "ordered", "the one due first")
+        self.assertEqual(first.order_id, one)
+        self.assertEqual(second.state, "planned")
+        self._run_cron("2026-02-20 06:00:00")
+        self.assertEqual(second.state, "reminded", "the order covered one cooker")
+        self.assertTrue(second.quotation_id)
+
+        first_next = self._cycles().filtered(lambda c: c.state == "planned")
+        two = self._sell(
+            self.customer, [self.gasket, self.gasket], date="2026-03-02 10:00:00"
+        )
+        self.assertEqual((second | first_next).mapped("state"), ["ordered"] * 2)
+        self.assertEqual((second | first_next).order_id, two)
+        open_cycles = self._cycles().filtered(lambda c: c.state != "ordered")
+        self.assertEqual(len(open_cycles), 2, "the next cycle of each cooker")
+
+    def test_imported_order_covers_its_quantity(self):
+        """An order imported without the hook is read by the cron: its
+        quantity covers that many cycles, once."""
+        self._sell(self.customer, self.cooker, date="2024-03-01 10:00:00")
+        first, second = self._cycles()
+        with freeze_time("2025-06-01 10:00:00"):
+            other = self.env["sale.order"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "order_line": [(0, 0, {"product_id": self.gasket.id})],
+                }
+            )
+            other.write({"state": "sale", "date_order": "2025-06-01 10:00:00"})
+        self._run_cron("2026-02-20 06:00:00")
+        self.assertEqual(first.state, "ordered")
+        self.assertEqual(first.order_id, other)
+        self.assertEqual(second.state, "reminded")
+        self._run_cron("2026-02-21 06:00:00")
+        self.assertEqual(second.state, "reminded", "the order is not counted twice")
+
     def test_part_bought_before_cycle_existed(self):
         """Orders confirmed without going through the hook (imported history)
         are found by the cron: no reminder, the cycle is ordered."""
