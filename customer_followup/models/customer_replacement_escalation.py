@@ -19,13 +19,24 @@ class CustomerReplacement(models.Model):
         chatter says why (as when no contact can reach the customer)."""
         if not self:
             return
-        # the steps of one quotation's cycles due the same day make one
-        # reminder, even when the cycles came in different batches
+        # the cycles of one quotation reminded together escalate together:
+        # the first of them due takes the others at the same step along
+        # (their rules may wait longer), so that the customer gets one
+        # reminder per step, even when the cycles came in different batches
         today = self.env.company._followup_today()
+        steps = {(cycle.quotation_id.id, cycle.reminder_step) for cycle in self}
         cycles = self | self._locked_siblings(
-            self._escalation_domain(today)
-            & Domain("quotation_id", "in", self.quotation_id.ids),
-            lambda c: c.next_step_date and c.next_step_date <= today,
+            self._open_cycle_domain(today)
+            & Domain(
+                [
+                    ("state", "=", "reminded"),
+                    ("next_step_date", "!=", False),
+                    ("quotation_id", "in", self.quotation_id.ids),
+                ]
+            ),
+            lambda c: (
+                c.next_step_date and (c.quotation_id.id, c.reminder_step) in steps
+            ),
         )
         bought = cycles._find_parts_bought()
         for cycle, order in bought.items():

@@ -255,12 +255,12 @@ class TestGroupedReminder(FollowupCase):
         section = cycles.quotation_id.order_line.filtered("is_optional")
         self.assertEqual(section.name, "そろそろ再注文の時期の商品（オプション）")
 
-    def _with_postcard_step(self):
-        for rule in (self.gasket_rule, self.valve_rule):
+    def _with_postcard_step(self, valve_delay=14):
+        for rule, delay in ((self.gasket_rule, 14), (self.valve_rule, valve_delay)):
             rule.step_ids = [
                 Command.create(
                     {
-                        "delay_days": 14,
+                        "delay_days": delay,
                         "delivery": "print",
                         "touchpoint_type_id": self.type_printed.id,
                     }
@@ -283,6 +283,28 @@ class TestGroupedReminder(FollowupCase):
         self.assertEqual(postcard.type_id, self.type_printed)
         html = self._hagaki_html(gasket_valve)
         self.assertEqual(html.count("Due soon for you"), 1)
+
+    def test_grouped_parts_escalate_together(self):
+        """The valve's rule waits a week longer for its postcard than the
+        gasket's: the customer still gets one card for both, on the first
+        date, not a second one a week later."""
+        self._with_postcard_step(valve_delay=21)
+        self._remind()
+        gasket_valve = self._cycles().filtered(
+            lambda c: c.rule_id in (self.gasket_rule | self.valve_rule)
+        )
+        self._run_cron("2025-12-30 06:00:00")
+        self.assertEqual(gasket_valve.mapped("reminder_step"), [2, 2])
+        self.assertEqual(len(gasket_valve.touchpoint_id), 1, "one card for both")
+        self._run_cron("2026-01-06 06:00:00")
+        self.assertEqual(gasket_valve.mapped("reminder_step"), [2, 2])
+        cards = self.env["customer.touchpoint"].search(
+            [
+                ("partner_id", "=", self.customer.id),
+                ("type_id", "=", self.type_printed.id),
+            ]
+        )
+        self.assertEqual(len(cards), 1, "no second card a week later")
 
     def test_reply_to_the_grouped_mail_stops_every_part(self):
         self._with_postcard_step()
