@@ -156,30 +156,33 @@ class CustomerFollowupCampaignPiece(models.Model):
                 SQL(
                     """
                     WITH drawn AS MATERIALIZED (
-                        SELECT piece.id AS piece_id,
+                        SELECT piece.id AS piece_id, piece.partner_id,
+                               piece.touchpoint_type_id, piece.user_id,
+                               piece.campaign_id,
                                nextval('customer_touchpoint_id_seq') AS id
                           FROM customer_followup_campaign_piece piece
                          WHERE piece.id = ANY(%(piece_ids)s)
+                           -- a range of the primary key, not a scan of every
+                           -- piece of every campaign
+                           AND piece.id BETWEEN %(low)s AND %(high)s
                     ), logged AS (
                         INSERT INTO customer_touchpoint (
                             id, partner_id, type_id, channel, weight, user_id,
                             summary, origin, direction, campaign_id, date,
                             company_id, create_uid, create_date, write_uid,
                             write_date)
-                        SELECT drawn.id, piece.partner_id, piece.touchpoint_type_id,
+                        SELECT drawn.id, drawn.partner_id, drawn.touchpoint_type_id,
                                type.channel, type.weight,
-                               COALESCE(%(user)s, piece.user_id, campaign.user_id),
+                               COALESCE(%(user)s, drawn.user_id, campaign.user_id),
                                campaign.name, 'campaign', 'outbound',
-                               piece.campaign_id, %(date)s, campaign.company_id,
+                               drawn.campaign_id, %(date)s, campaign.company_id,
                                %(uid)s, %(now)s, %(uid)s,
                                %(now)s
                           FROM drawn
-                          JOIN customer_followup_campaign_piece piece
-                            ON piece.id = drawn.piece_id
                           JOIN customer_followup_campaign campaign
-                            ON campaign.id = piece.campaign_id
+                            ON campaign.id = drawn.campaign_id
                           JOIN customer_touchpoint_type type
-                            ON type.id = piece.touchpoint_type_id
+                            ON type.id = drawn.touchpoint_type_id
                     )
                     UPDATE customer_followup_campaign_piece piece
                        SET state = 'done', touchpoint_id = drawn.id,
@@ -187,6 +190,7 @@ class CustomerFollowupCampaignPiece(models.Model):
                            write_uid = %(uid)s
                       FROM drawn
                      WHERE piece.id = drawn.piece_id
+                       AND piece.id BETWEEN %(low)s AND %(high)s
                  RETURNING drawn.id
                     """,
                     user=user.id if user else None,
@@ -194,6 +198,8 @@ class CustomerFollowupCampaignPiece(models.Model):
                     uid=self.env.uid,
                     now=self.env.cr.now(),
                     piece_ids=pieces.ids,
+                    low=pieces.ids[0],
+                    high=pieces.ids[-1],
                 )
             )
         ]

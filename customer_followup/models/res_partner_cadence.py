@@ -242,6 +242,9 @@ class ResPartner(models.Model):
                       JOIN res_partner p ON p.id = tp.partner_id
                  LEFT JOIN customer_tier t ON t.id = p.followup_tier_id
                      WHERE tp.id = ANY(%(ids)s)
+                       -- the ids of one insert are close together: a range of
+                       -- the primary key, not a scan of every touchpoint
+                       AND tp.id BETWEEN %(low)s AND %(high)s
                   GROUP BY tp.partner_id, p.id, t.id
                 ), moved AS (
                     SELECT new.*,
@@ -272,6 +275,8 @@ class ResPartner(models.Model):
                     "tp", SQL("COALESCE(t.cadence_min_weight, 0)")
                 ),
                 ids=list(touchpoint_ids),
+                low=min(touchpoint_ids),
+                high=max(touchpoint_ids),
                 refuses=self._followup_refuses_a_channel_sql("p"),
                 next_date=self._followup_next_date_sql(
                     SQL("m.contact"),
