@@ -371,7 +371,11 @@ class FollowupTierCase(FollowupCase):
 class TwoWorkersCase(TransactionCase):
     """Two workers at once, on two real database connections: the fixture is
     committed on a connection of its own (other connections see committed
-    data only) and deleted again after the test."""
+    data only) and deleted again after the test. The clock stands at
+    ``STORY_NOW`` for both (the database's own ``now()``, which stamps the
+    records' write dates, is the only real clock left)."""
+
+    freeze_time = freeze_time(STORY_NOW)
 
     def _connection(self):
         cr = sql_db.db_connect(self.env.cr.dbname).cursor()
