@@ -73,20 +73,12 @@ class CustomerFollowupTiering(models.AbstractModel):
     def _first_classification_in_sql(self):
         """Whether the first tiers can be written in SQL: the only stored
         fields computed from ``followup_tier_id`` are the last contact that
-        counts and the next follow-up date (written by the same UPDATE). An
-        extension that adds another one gets the ORM path instead."""
+        counts and the next follow-up date (written by the same UPDATE)."""
         partner_model = self.env["res.partner"]
-        dependents = {
-            field
-            for field in self.pool.get_dependent_fields(
-                partner_model._fields["followup_tier_id"]
-            )
-            if field.store
-        }
-        return dependents <= {
-            partner_model._fields["last_cadence_contact_date"],
-            partner_model._fields["next_followup_date"],
-        }
+        return partner_model._followup_only_stored_dependents(
+            [partner_model._fields["followup_tier_id"]],
+            ("last_cadence_contact_date", "next_followup_date"),
+        )
 
     @api.model
     def _write_tier_changes(self, changes):

@@ -191,22 +191,31 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _followup_contact_dates_in_sql(self):
-        """Whether the stored fields that follow the touchpoints are only
-        the three that ``_followup_touchpoints_inserted`` writes: an
-        extension that adds another one gets the ORM path instead."""
-        touchpoint_fields = self.env["customer.touchpoint"]._fields
+    def _followup_only_stored_dependents(self, inputs, written):
+        """Whether the only stored fields computed from the fields ``inputs``
+        are the customer's fields named ``written``, which a set-based
+        statement writes itself: an extension that adds another one gets the
+        ORM path instead."""
         dependents = {
             field
-            for name in ("partner_id", "date", "weight", "direction", "company_id")
-            for field in self.pool.get_dependent_fields(touchpoint_fields[name])
+            for input_field in inputs
+            for field in self.pool.get_dependent_fields(input_field)
             if field.store
         }
-        return dependents <= {
-            self._fields["last_touchpoint_date"],
-            self._fields["last_cadence_contact_date"],
-            self._fields["next_followup_date"],
-        }
+        return dependents <= {self._fields[name] for name in written}
+
+    @api.model
+    def _followup_contact_dates_in_sql(self):
+        """Whether the stored fields that follow the touchpoints are only
+        the three that ``_followup_touchpoints_inserted`` writes."""
+        touchpoint_fields = self.env["customer.touchpoint"]._fields
+        return self._followup_only_stored_dependents(
+            [
+                touchpoint_fields[name]
+                for name in ("partner_id", "date", "weight", "direction", "company_id")
+            ],
+            ("last_touchpoint_date", "last_cadence_contact_date", "next_followup_date"),
+        )
 
     @api.model
     def _followup_touchpoints_inserted(self, touchpoint_ids):
