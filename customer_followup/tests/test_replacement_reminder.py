@@ -117,6 +117,18 @@ class TestReplacementReminder(FollowupCase):
         self.assertEqual(cycle.order_id, other)
         self.assertEqual(str((self._cycles() - cycle).start_date), "2025-06-01")
 
+    def _imported_gasket_order(self, date):
+        """An order of one gasket confirmed without the hook (imported)."""
+        with freeze_time(date):
+            order = self.env["sale.order"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "order_line": [(0, 0, {"product_id": self.gasket.id})],
+                }
+            )
+            order.write({"state": "sale", "date_order": date})
+        return order
+
     def test_one_part_bought_for_two_machines(self):
         """A customer who owns two cookers and buys one gasket has replaced
         one of them: the other cooker's gasket is still reminded, by the
@@ -146,14 +158,7 @@ class TestReplacementReminder(FollowupCase):
         quantity covers that many cycles, once."""
         self._sell(self.customer, self.cooker, date="2024-03-01 10:00:00")
         first, second = self._cycles()
-        with freeze_time("2025-06-01 10:00:00"):
-            other = self.env["sale.order"].create(
-                {
-                    "partner_id": self.customer.id,
-                    "order_line": [(0, 0, {"product_id": self.gasket.id})],
-                }
-            )
-            other.write({"state": "sale", "date_order": "2025-06-01 10:00:00"})
+        other = self._imported_gasket_order("2025-06-01 10:00:00")
         self._run_cron("2026-02-20 06:00:00")
         self.assertEqual(first.state, "ordered")
         self.assertEqual(first.order_id, other)
@@ -165,14 +170,7 @@ class TestReplacementReminder(FollowupCase):
         """Orders confirmed without going through the hook (imported history)
         are found by the cron: no reminder, the cycle is ordered."""
         cycle = self._cycles()
-        with freeze_time("2025-06-01 10:00:00"):
-            other = self.env["sale.order"].create(
-                {
-                    "partner_id": self.customer.id,
-                    "order_line": [(0, 0, {"product_id": self.gasket.id})],
-                }
-            )
-            other.write({"state": "sale", "date_order": "2025-06-01 10:00:00"})
+        other = self._imported_gasket_order("2025-06-01 10:00:00")
         self._run_cron("2025-12-20 06:00:00")
         self.assertEqual(cycle.state, "ordered")
         self.assertEqual(cycle.order_id, other)
