@@ -4,7 +4,7 @@
     "name": "Customer Follow-up: Email Marketing",
     "summary": "Campaign emails of Customer Follow-up sent as Email Marketing "
     "mailings, with their UTM campaign and statistics",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Marketing/Email Marketing",
     "website": "https://github.com/customer-followup/customer_followup",
     "author": "customer_followup contributors",

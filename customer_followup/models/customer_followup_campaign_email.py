@@ -100,8 +100,9 @@ class CustomerFollowupCampaignEmail(models.AbstractModel):
         )._withdraw_emails()
 
     @api.model
-    def _sent_email_piece_ids(self):
-        """The waiting email pieces whose email was sent."""
+    def _sent_email_piece_ids(self, after=0, limit=None):
+        """The waiting email pieces whose email was sent, in their order:
+        those after the piece ``after``, at most ``limit`` of them."""
         return [
             row[0]
             for row in self.env.execute_query(
@@ -111,13 +112,18 @@ class CustomerFollowupCampaignEmail(models.AbstractModel):
                       FROM customer_followup_campaign_piece piece
                      WHERE piece.state = 'planned' AND piece.kind = 'email'
                        AND piece.mail_message_id IS NOT NULL
+                       AND piece.id > %s
                        AND EXISTS (
                             SELECT 1 FROM mail_notification notification
                              WHERE notification.mail_message_id
                                    = piece.mail_message_id
                                AND notification.res_partner_id = piece.partner_id
                                AND notification.notification_status = 'sent')
-                    """
+                  ORDER BY piece.id
+                     LIMIT %s
+                    """,
+                    after,
+                    limit,
                 )
             )
         ]
@@ -125,19 +131,30 @@ class CustomerFollowupCampaignEmail(models.AbstractModel):
     @api.model
     def _log_sent_emails(self, batch_size=EMAIL_BATCH, cron=False):
         """Log the campaigns' emails that were sent, one touchpoint each,
-        set-based, in batches; the pieces another worker holds are left to
-        it. Returns False when the cron's time is used up."""
+        set-based, a batch at a time in the pieces' order; the pieces another
+        worker holds are left to it. Returns False when the cron's time is
+        used up.
+
+        Each batch is looked up after the last one: a call reads what it
+        logs, not every waiting email again (past its time budget the cron
+        is called once per batch)."""
         piece_model = self.env["customer.followup.campaign.piece"].sudo()
-        self.env.flush_all()
-        piece_ids = sorted(set(self._sent_email_piece_ids()))
-        for start in range(0, len(piece_ids), batch_size):
-            batch = piece_ids[start : start + batch_size]
+        after = 0
+        while True:
+            self.env.flush_all()
+            batch = self._sent_email_piece_ids(after=after, limit=batch_size)
+            if not batch:
+                return True
             self.env["ir.cron"]._followup_retrying(
                 lambda batch=batch: piece_model._log_done(piece_model.browse(batch))
             )
-            remaining = max(0, len(piece_ids) - start - len(batch))
+            after = batch[-1]
+            # a full batch may have more sent emails after it: the next
+            # lookup tells
+            more = len(batch) == batch_size
             if cron and not self.env["ir.cron"]._commit_progress(
-                len(batch), remaining=remaining
+                len(batch), remaining=int(more)
             ):
                 return False
-        return True
+            if not more:
+                return True

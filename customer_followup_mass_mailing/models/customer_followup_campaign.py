@@ -175,45 +175,37 @@ class CustomerFollowupCampaign(models.Model):
             cron.sudo()._trigger(now + timedelta(minutes=1))
 
     @api.model
-    def _sent_email_piece_ids(self):
+    def _sent_email_piece_ids(self, after=0, limit=None):
         """The waiting email pieces whose mailing sent the email, besides
-        those of the mail composer."""
-        piece_ids = super()._sent_email_piece_ids()
-        # the waiting emails per mailing (the pieces of campaigns confirmed
-        # before the pieces knew their mailing: the campaign's), then the sent
-        # traces of each mailing: two index scans each, whatever the
-        # database's statistics of the traces just written
-        waiting = self.env.execute_query(
-            SQL(
-                """
-                SELECT COALESCE(piece.mailing_id, campaign.mailing_id),
-                       array_agg(piece.id), array_agg(piece.partner_id)
-                  FROM customer_followup_campaign_piece piece
-                  JOIN customer_followup_campaign campaign
-                    ON campaign.id = piece.campaign_id
-                 WHERE piece.state = 'planned' AND piece.kind = 'email'
-                   AND COALESCE(piece.mailing_id, campaign.mailing_id) IS NOT NULL
-              GROUP BY 1
-                """
-            )
-        )
-        for mailing_id, ids, partner_ids in waiting:
-            sent = {
-                row[0]
-                for row in self.env.execute_query(
-                    SQL(
-                        """
-                        SELECT res_id FROM mailing_trace
-                         WHERE mass_mailing_id = %s AND model = 'res.partner'
-                           AND trace_status IN ('sent', 'open', 'reply')
-                        """,
-                        mailing_id,
-                    )
+        those of the mail composer, in their order. Each piece's trace is
+        one probe of the traces' index by mailing and customer (the pieces
+        of campaigns confirmed before the pieces knew their mailing: the
+        campaign's)."""
+        composer = super()._sent_email_piece_ids(after=after, limit=limit)
+        mailing = [
+            row[0]
+            for row in self.env.execute_query(
+                SQL(
+                    """
+                    SELECT piece.id
+                      FROM customer_followup_campaign_piece piece
+                      JOIN customer_followup_campaign campaign
+                        ON campaign.id = piece.campaign_id
+                     WHERE piece.state = 'planned' AND piece.kind = 'email'
+                       AND piece.id > %s
+                       AND EXISTS (
+                            SELECT 1 FROM mailing_trace trace
+                             WHERE trace.mass_mailing_id
+                                   = COALESCE(piece.mailing_id, campaign.mailing_id)
+                               AND trace.res_id = piece.partner_id
+                               AND trace.model = 'res.partner'
+                               AND trace.trace_status IN ('sent', 'open', 'reply'))
+                  ORDER BY piece.id
+                     LIMIT %s
+                    """,
+                    after,
+                    limit,
                 )
-            }
-            piece_ids += [
-                piece_id
-                for piece_id, partner_id in zip(ids, partner_ids, strict=True)
-                if partner_id in sent
-            ]
-        return piece_ids
+            )
+        ]
+        return sorted(set(composer) | set(mailing))[:limit]

@@ -4,6 +4,11 @@ from odoo import models
 class MailingTrace(models.Model):
     _inherit = "mailing.trace"
 
+    # the campaign cron looks up the trace of each waiting piece by its
+    # mailing and customer (Email Marketing indexes neither the customer nor
+    # the pair)
+    _followup_mailing_res_index = models.Index("(mass_mailing_id, res_id)")
+
     def write(self, vals):
         result = super().write(vals)
         if vals.get("trace_status") == "sent":

@@ -109,6 +109,39 @@ class TestCampaignMailing(MailingCase):
             len(emails),
         )
 
+    def test_sent_emails_logged_a_batch_at_a_time(self):
+        """The campaign cron logs the sent emails a batch at a time, in the
+        pieces' order, past an email not sent yet, which it logs once sent."""
+        with freeze_time(NOW):
+            campaign = self._confirm(self._campaign())
+        emails = self._emails(campaign).sorted("id")
+        self.assertGreaterEqual(len(emails), 3)
+        waiting = emails[1]
+        traces = self.env["mailing.trace"].create(
+            [
+                {
+                    "model": "res.partner",
+                    "res_id": piece.partner_id.id,
+                    "mass_mailing_id": campaign.mailing_id.id,
+                    "email": piece.partner_id.email,
+                    "trace_status": "outgoing" if piece == waiting else "sent",
+                }
+                for piece in emails
+            ]
+        )
+        campaigns = self.env["customer.followup.campaign"]
+        with freeze_time("2026-10-30 09:00:00"):
+            self.assertTrue(campaigns._log_sent_emails(batch_size=1))
+        self.assertEqual(
+            (emails - waiting).mapped("state"), ["done"] * (len(emails) - 1)
+        )
+        self.assertEqual(waiting.state, "planned")
+        traces.filtered(lambda trace: trace.res_id == waiting.partner_id.id).set_sent()
+        with freeze_time("2026-10-30 10:00:00"):
+            campaigns._log_sent_emails(batch_size=2)
+        self.assertEqual(waiting.state, "done")
+        self.assertEqual(len(emails.touchpoint_id), len(emails))
+
     def test_cancel_removes_the_mailing(self):
         with freeze_time(NOW):
             campaign = self._confirm(self._campaign())
