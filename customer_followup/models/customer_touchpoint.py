@@ -150,7 +150,11 @@ class CustomerTouchpoint(models.Model):
         for touchpoint in self:
             parts = [touchpoint.partner_id.name, touchpoint.type_id.name]
             if touchpoint.date:
-                parts.append(fields.Date.to_string(touchpoint.date))
+                # the shop's day of the contact, not UTC's
+                company = touchpoint.company_id or self.env.company
+                parts.append(
+                    fields.Date.to_string(company._followup_date(touchpoint.date))
+                )
             touchpoint.display_name = " - ".join(p for p in parts if p)
 
     @api.onchange("contact_id")

@@ -48,6 +48,8 @@ class TestShopDay(FollowupTierCase):
                 }
             )
             self.assertEqual(customer.next_followup_date, date(2026, 4, 30), hour)
+            touchpoint = customer.touchpoint_ids
+            self.assertTrue(touchpoint.display_name.endswith(" - 2026-03-01"), hour)
 
     def test_first_classification_in_sql_agrees_with_the_orm(self):
         customer = self._customer("First Tier Diner")
