@@ -155,8 +155,8 @@ class CustomerFollowupMyDay(models.Model):
         }
 
     def _sheet_owned(self, partners, late_products=frozenset()):
-        """What each customer owns, with the parts of it due by the horizon.
-        A learned reorder of a product in ``late_products`` ((customer id,
+        """What each customer owns, with the parts of it due by the horizon
+        or reminded of. A learned reorder of a product in ``late_products`` ((customer id,
         product id) pairs) is left to the Late to Reorder column, which says
         it with the customer's rhythm."""
         horizon = partners._followup_horizon_date()
@@ -171,7 +171,11 @@ class CustomerFollowupMyDay(models.Model):
             .search(
                 [
                     ("partner_id", "in", partners.ids),
-                    ("state", "in", ("planned", "reminded")),
+                    # a part the customer was reminded of is due, whenever
+                    "|",
+                    ("state", "=", "reminded"),
+                    "&",
+                    ("state", "=", "planned"),
                     ("due_date", "<=", horizon),
                 ]
             )

@@ -241,6 +241,17 @@ class TestMyDay(FollowupTierCase):
             "a learned reorder not late yet is a part due",
         )
 
+    def test_part_reminded_is_listed_beyond_the_horizon(self):
+        """A part the customer was reminded of is on the call sheet even when
+        its due date is beyond the planner's horizon (a rule reminding long
+        before the due date)."""
+        cycle, _activity = self._remind()
+        cycle.due_date = "2027-02-01"
+        line = self._lines(self.salesman).filtered(
+            lambda line: line.partner_id == self.customer
+        )
+        self.assertIn("Rubber Gasket PC-600 due", line.owned_products)
+
     def test_access(self):
         self._remind()
         salesman_lines = self._lines(self.salesman)
