@@ -156,9 +156,9 @@ class CustomerFollowupMyDay(models.Model):
 
     def _sheet_owned(self, partners, late_products=frozenset()):
         """What each customer owns, with the parts of it due by the horizon
-        or reminded of. A learned reorder of a product in ``late_products`` ((customer id,
-        product id) pairs) is left to the Late to Reorder column, which says
-        it with the customer's rhythm."""
+        or reminded of. A learned reorder of a product in ``late_products``
+        ((customer id, product id) pairs) is left to the Late to Reorder
+        column, which says it with the customer's rhythm."""
         horizon = partners._followup_horizon_date()
         registrations = (
             self.env["customer.product.registration"]

@@ -343,8 +343,12 @@ class CustomerFollowupOverview(models.AbstractModel):
         counts = dict(Replacement._read_group([], ["state"], ["__count"]))
         reminded = counts.get("reminded", 0)
         ordered = counts.get("ordered", 0)
-        expired = counts.get("expired", 0)
-        decided = reminded + ordered + expired
+        # the conversion report's rule: of the cycles reminded, those ordered
+        reminded_cycles = [("reminded_count", "=", 1)]
+        Replacement.flush_model()
+        conversion = self.env["customer.replacement.report"]._read_group(
+            reminded_cycles, [], ["conversion_rate:avg"]
+        )[0][0]
         revenue_domain = [("state", "=", "ordered")]
         revenue = Replacement._read_group(revenue_domain, [], ["order_amount:sum"])[0][
             0
@@ -370,10 +374,11 @@ class CustomerFollowupOverview(models.AbstractModel):
             ),
             self._figure(
                 self.env._("Conversion"),
-                100.0 * ordered / decided if decided else 0.0,
-                "customer.replacement",
-                [("state", "in", ("reminded", "ordered", "expired"))],
+                conversion or 0.0,
+                "customer.replacement.report",
+                reminded_cycles,
                 kind="percent",
+                views=[(False, "pivot"), (False, "graph")],
             ),
             self._figure(
                 self.env._("Revenue of parts"),

@@ -143,6 +143,17 @@ class TestReplacementReminder(FollowupCase):
         self._run_cron("2026-02-20 06:00:00")
         self.assertEqual(second.state, "reminded", "the order covered one cooker")
         self.assertTrue(second.quotation_id)
+        # the overview's conversion is the report's: the one cycle reminded
+        # is not ordered yet (the order came without a reminder)
+        with freeze_time("2026-02-20 06:00:00"):
+            sections = self.env["customer.followup.overview"].get_overview()
+        (pipeline,) = [
+            s["rows"][0]
+            for s in sections["sections"]
+            if s["title"] == "Replacement parts"
+        ]
+        figures = {f["label"]: f["value"] for f in pipeline["figures"]}
+        self.assertEqual(figures["Conversion"], "0 %")
 
         first_next = self._cycles().filtered(lambda c: c.state == "planned")
         two = self._sell(
