@@ -115,6 +115,11 @@ class CustomerFollowupCampaignPiece(models.Model):
         "(campaign_id, partner_id)",
         "A campaign has one piece per customer.",
     )
+    # the campaign cron walks the emails waiting to be logged in their order,
+    # a batch at a time: without it, every piece of every campaign
+    _waiting_email_index = models.Index(
+        "(id) WHERE state = 'planned' AND kind = 'email'"
+    )
 
     @api.depends("campaign_id.send_date")
     def _compute_send_date(self):
