@@ -6,13 +6,9 @@ from odoo.tests import HttpCase, tagged
 from .common import BrowserCase, load_japanese
 
 
-@tagged("post_install", "-at_install")
-class TestMyDayTour(BrowserCase, HttpCase):
-    """My Day on a phone, as the Japanese salesperson: the cards, the
-    phone link, an unanswered call logged from a card."""
-
-    browser_size = "390x844"
-    touch_enabled = True
+class MyDayTourCase(BrowserCase, HttpCase):
+    """The Japanese salesperson's day: a call to make, a customer late to
+    reorder."""
 
     @classmethod
     def setUpClass(cls):
@@ -63,6 +59,15 @@ class TestMyDayTour(BrowserCase, HttpCase):
             }
         )
 
+
+@tagged("post_install", "-at_install")
+class TestMyDayTour(MyDayTourCase):
+    """My Day on a phone: the cards, the phone link, an unanswered call
+    logged from a card."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+
     def test_my_day_on_a_phone(self):
         self.start_tour(
             "/odoo/action-customer_followup.action_customer_followup_my_day",
@@ -80,4 +85,17 @@ class TestMyDayTour(BrowserCase, HttpCase):
         )
         self.assertEqual(
             retry.date_deadline, self.company._followup_today() + timedelta(days=2)
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestMyDayListTour(MyDayTourCase):
+    """My Day as a list on a desktop: a click on a line opens its record."""
+
+    def test_a_line_opens_its_record(self):
+        self.start_tour(
+            "/odoo/action-customer_followup.action_customer_followup_my_day"
+            "?view_type=list",
+            "customer_followup_my_day_list",
+            login="cf_salesman",
         )

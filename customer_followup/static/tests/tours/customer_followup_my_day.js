@@ -34,3 +34,21 @@ registry.category("web_tour.tours").add("customer_followup_my_day_phone", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("customer_followup_my_day_list", {
+    steps: () => [
+        {
+            content: "My Day as a list, the late reorder first",
+            trigger: ".o_list_view .o_data_row:first:contains('Tour Late Cafe')",
+        },
+        {
+            content: "A click on the line opens what it is about",
+            trigger: ".o_data_row:contains('Tour Late Cafe') td[name='partner_id']",
+            run: "click",
+        },
+        {
+            content: "The customer, late to reorder, with My Day behind",
+            trigger: ".o_form_view .o_breadcrumb:contains('Tour Late Cafe')",
+        },
+    ],
+});
