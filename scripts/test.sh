@@ -301,7 +301,7 @@ run_simulation_check() {
     log "simulation with the control group switched off in the planner: must be reported"
     if "$PYTHON" "$ROOT/scripts/simulate.py" --customers 40 --days 2 \
         --start 2026-11-16 --seed 3 --template "$DB" --db "${sim_db}_break" \
-        --no-charts --break control --expect control_group --expect-day 2026-11-16 \
+        --no-charts --break control --expect control_group --expect-day 2026-11-17 \
         --report-dir "$LOG_DIR/simulation-break" >"$break_log" 2>&1; then
         grep -E '^==> expected' "$break_log"
         echo "    broken rule reported: ok in $((SECONDS - start)) s"
