@@ -18,7 +18,7 @@ class CustomerFollowupScore(models.Model):
     _description = "Customer Follow-up Score"
     _log_access = False
     _rec_name = "partner_id"
-    _followup_system_fields = ("partner_id", "score")
+    _followup_system_fields = ("partner_id", "score", "tier_pending")
 
     # free space left in each page for the daily updates (HOT updates)
     _FILLFACTOR = 50
@@ -27,8 +27,16 @@ class CustomerFollowupScore(models.Model):
         "res.partner", string="Customer", required=True, ondelete="cascade"
     )
     score = fields.Float(readonly=True)
+    tier_pending = fields.Boolean(
+        readonly=True,
+        help="The tier this score reaches differs from the customer's and is "
+        "still to be written: the tier cron stopped on its time budget and its "
+        "next call writes it.",
+    )
 
     _partner_unique = models.UniqueIndex("(partner_id)")
+    # what a resumed tier cron call reads instead of every customer
+    _tier_pending_index = models.Index("(partner_id) WHERE tier_pending")
 
     def init(self):
         res = super().init()

@@ -277,8 +277,11 @@ class CustomerFollowupScoring(models.AbstractModel):
         False from ``_first_classification_in_sql``.
         The same statement finds the tier changes of the scored customers
         (unlocked, whose tier differs from the best active tier their new
-        score reaches, as ``_get_followup_tier_changes``), so that the tiers
-        need no second pass over the customers.
+        score reaches, as ``_tier_target_query``), so that the tiers
+        need no second pass over the customers, and marks their score records
+        ``tier_pending`` until ``_write_tier_changes`` writes them (a call of
+        the cron stopped by its time budget leaves the rest to the next call,
+        which reads only the marked ones).
         Returns (scores written, customers classified, [(partner_id, old
         tier id, new tier id)] of the tier changes left to write)."""
         today = today or self.env.company._followup_today()
@@ -329,27 +332,9 @@ class CustomerFollowupScoring(models.AbstractModel):
                        COALESCE(k.found_id, nextval('customer_followup_score_id_seq'))
                            AS score_id
                   FROM k
-            ), updated AS (
-                UPDATE customer_followup_score cs
-                   SET score = n.score
-                  FROM n
-                 WHERE cs.id = n.score_id
-                   AND NOT n.new
-                   AND (n.old_score IS DISTINCT FROM n.score
-                        OR n.linked_id IS NULL)
-             RETURNING cs.id
-            ), inserted AS (
-                INSERT INTO customer_followup_score (id, partner_id, score)
-                SELECT n.score_id, n.id, n.score
-                  FROM n
-                 WHERE n.new
-                 -- sorted: the lookups of n are over before the first insert
-                 -- (a lookup scanning the table while it fills up would make
-                 -- the first classification quadratic)
-              ORDER BY n.score_id
-             RETURNING id
             ), f AS MATERIALIZED (
-                SELECT s.id, s.score_id, s.linked_id, s.old_tier_id,
+                SELECT s.id, s.score_id, s.linked_id, s.old_tier_id, s.score,
+                       s.old_score, s.new,
                        t.id AS tier_id, t.cadence_days,
                        %(first)s AS first,
                        CASE WHEN %(first)s THEN (
@@ -367,6 +352,29 @@ class CustomerFollowupScoring(models.AbstractModel):
                     ON NOT s.locked
                    AND s.score >= t.min_score
                    AND (t.below IS NULL OR s.score < t.below)
+            ), updated AS (
+                UPDATE customer_followup_score cs
+                   SET score = f.score,
+                       tier_pending = (f.change AND NOT f.first) IS TRUE
+                  FROM f
+                 WHERE cs.id = f.score_id
+                   AND NOT f.new
+                   AND (f.old_score IS DISTINCT FROM f.score
+                        OR f.linked_id IS NULL
+                        OR (f.change AND NOT f.first) IS TRUE
+                        OR cs.tier_pending)
+             RETURNING cs.id
+            ), inserted AS (
+                INSERT INTO customer_followup_score (id, partner_id, score,
+                                                     tier_pending)
+                SELECT f.score_id, f.id, f.score, (f.change AND NOT f.first) IS TRUE
+                  FROM f
+                 WHERE f.new
+                 -- sorted: the lookups of n are over before the first insert
+                 -- (a lookup scanning the table while it fills up would make
+                 -- the first classification quadratic)
+              ORDER BY f.score_id
+             RETURNING id
             ), partners AS (
                 UPDATE res_partner p
                    SET followup_score_id = f.score_id,

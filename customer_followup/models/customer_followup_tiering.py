@@ -60,12 +60,22 @@ class CustomerFollowupTiering(models.AbstractModel):
 
     @api.model
     def _get_followup_tier_changes(self):
-        """Return [(partner_id, old tier id, new tier id)] for the scored,
-        unlocked customers whose tier differs from the best tier their
-        score reaches."""
+        """Return [(partner_id, old tier id, new tier id)] of the tier changes
+        the last rescoring left to write (``tier_pending``), as they stand
+        now: a customer whose tier was locked or changed since is left out."""
         self._flush_scoring_inputs()
         rows = self.env.execute_query(
-            SQL("SELECT * FROM (%s) AS c ORDER BY 1", self._tier_target_query())
+            SQL(
+                """
+                SELECT *
+                  FROM (%s) AS c(id, old_tier_id, tier_id, cadence_days)
+                 WHERE c.id IN (SELECT partner_id
+                                  FROM customer_followup_score
+                                 WHERE tier_pending)
+              ORDER BY 1
+                """,
+                self._tier_target_query(),
+            )
         )
         return [(pid, old or False, new or False) for pid, old, new, _cadence in rows]
 
@@ -93,6 +103,17 @@ class CustomerFollowupTiering(models.AbstractModel):
             partner_model.browse(partner_ids).write({"followup_tier_id": tier_id})
         self._log_tier_changes([change for change in changes if change[1]])
         self.env.flush_all()
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE customer_followup_score
+                   SET tier_pending = FALSE
+                 WHERE tier_pending AND partner_id = ANY(%s)
+                """,
+                [change[0] for change in changes],
+            )
+        )
+        self.env["customer.followup.score"].invalidate_model(["tier_pending"])
 
     @api.model
     def _log_tier_changes(self, changes):

@@ -263,6 +263,40 @@ class TestTierScoringCompanies(FollowupTierCase):
         self.assertEqual(self._tiers(), self.EXPECTED_AFTER_CHANGE)
         self.assertEqual(len(self._tier_tracking(self.customers)), 4)
 
+    def _pending(self):
+        """The customers whose tier change a call left to the next one."""
+        return (
+            self.env["customer.followup.score"]
+            .search([("tier_pending", "=", True)])
+            .partner_id
+        )
+
+    def test_resumed_call_writes_what_the_first_left(self):
+        with patch(
+            "odoo.addons.customer_followup.models.customer_followup_tiering"
+            ".SCORE_BATCH_SIZE",
+            1,
+        ):
+            self._trigger_with_tiny_budget(NOW)
+            self._change_many_tiers()
+            self.assertEqual(self._trigger_with_tiny_budget(NOW), (1, 3))
+            left = self._pending()
+            self.assertEqual(len(left), 3)
+            # before the next call, a manager locks one of them: it keeps its
+            # tier, and the calls write the other two
+            locked = left.sorted("id")[-1]
+            tier_before = locked.followup_tier_id
+            locked.followup_tier_locked = True
+            self.assertEqual(self._trigger_with_tiny_budget(NOW), (1, 1))
+            self.assertEqual(self._trigger_with_tiny_budget(NOW), (1, 0))
+            self.assertEqual(self._pending(), locked)
+            self.assertEqual(locked.followup_tier_id, tier_before)
+            # the next run scores again and leaves nothing marked
+            self.assertEqual(self._trigger_with_tiny_budget(NOW), (0, 0))
+        self.assertFalse(self._pending())
+        expected = dict(self.EXPECTED_AFTER_CHANGE, **{locked.name: tier_before.code})
+        self.assertEqual(self._tiers(), expected)
+
     def test_outside_a_cron_nothing_is_committed(self):
         scoring = self.env["customer.followup.scoring"]
         with patch.object(
