@@ -355,7 +355,12 @@ class CustomerFollowupScoring(models.AbstractModel):
             ), updated AS (
                 UPDATE customer_followup_score cs
                    SET score = f.score,
-                       tier_pending = (f.change AND NOT f.first) IS TRUE
+                       -- a value left as it is keeps the update on its page
+                       -- (HOT): the column is in an index's predicate
+                       tier_pending = CASE
+                           WHEN (f.change AND NOT f.first) IS TRUE THEN TRUE
+                           WHEN cs.tier_pending THEN FALSE
+                           ELSE cs.tier_pending END
                   FROM f
                  WHERE cs.id = f.score_id
                    AND NOT f.new
