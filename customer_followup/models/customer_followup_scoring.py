@@ -352,6 +352,9 @@ class CustomerFollowupScoring(models.AbstractModel):
                     ON NOT s.locked
                    AND s.score >= t.min_score
                    AND (t.below IS NULL OR s.score < t.below)
+                -- in the customers' order: the updates below then read and
+                -- write their tables and indexes page after page, not at random
+              ORDER BY s.id
             ), updated AS (
                 UPDATE customer_followup_score cs
                    SET score = f.score,
