@@ -79,7 +79,10 @@ class TestJapanese(FollowupCase):
         self.assertFalse(touchpoint, "the call logs the touchpoint, not the cron")
 
     def test_grouped_reminder_says_the_parts_are_due(self):
-        from .test_migration_ranges import load_migration  # noqa: PLC0415
+        from .test_migration_ranges import (  # noqa: PLC0415
+            load_migration,
+            ship_template_body_as_before,
+        )
 
         template = self.env.ref("customer_followup.mail_template_grouped_reminder")
         module = load_migration("19.0.1.8.0", "post-grouped-reminder-wording")
@@ -87,13 +90,7 @@ class TestJapanese(FollowupCase):
         self.assertIn(module.NEW, body)
         self.assertNotIn(module.OLD, body)
         # a database whose template still has the wording shipped before
-        self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE mail_template SET body_html = replace(body_html::text, %s, %s)"
-            "::jsonb WHERE id = %s",
-            [module.NEW, module.OLD, template.id],
-        )
-        template.invalidate_recordset(["body_html"])
+        ship_template_body_as_before(template, module)
         self.assertIn(module.OLD, template.with_context(lang="ja_JP").body_html)
         module.migrate(self.env.cr, "19.0.1.7.0")
         body = template.with_context(lang="ja_JP").body_html

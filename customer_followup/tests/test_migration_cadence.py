@@ -4,7 +4,7 @@ from odoo import fields
 from odoo.tests import tagged
 
 from .common import FollowupTierCase
-from .test_migration_ranges import load_migration
+from .test_migration_ranges import load_migration, ship_template_body_as_before
 
 
 @tagged("post_install", "-at_install")
@@ -54,13 +54,7 @@ class TestMigrationCadence(FollowupTierCase):
         template = self.env.ref("customer_followup.mail_template_replacement_reminder")
         module = load_migration("19.0.1.3.0", "post-reminder-template")
         # the body as 19.0.1.2.0 shipped it
-        self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE mail_template SET body_html = replace(body_html::text, %s, %s)"
-            "::jsonb WHERE id = %s",
-            [module.NEW, module.OLD, template.id],
-        )
-        template.invalidate_recordset(["body_html"])
+        ship_template_body_as_before(template, module)
         self.assertNotIn(module.NEW, template.body_html)
         for _run in range(2):
             module.migrate(self.env.cr, "19.0.1.2.0")

@@ -16,6 +16,19 @@ def load_migration(version, name):
     return module
 
 
+def ship_template_body_as_before(template, module):
+    """Put back in ``template``'s body, in every language, the text
+    ``module.OLD`` that the migration ``module`` replaces by ``module.NEW``:
+    the body of a database installed before it."""
+    template.env.flush_all()
+    template.env.cr.execute(
+        "UPDATE mail_template SET body_html = replace(body_html::text, %s, %s)"
+        "::jsonb WHERE id = %s",
+        [module.NEW, module.OLD, template.id],
+    )
+    template.invalidate_recordset(["body_html"])
+
+
 @tagged("post_install", "-at_install")
 class TestMigrationRanges(FollowupCase):
     """19.0.1.1.0 brings the values of a database of 19.0.1.0.0 into their new
