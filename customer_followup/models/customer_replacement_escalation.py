@@ -26,14 +26,8 @@ class CustomerReplacement(models.Model):
         today = self.env.company._followup_today()
         steps = {(cycle.quotation_id.id, cycle.reminder_step) for cycle in self}
         cycles = self | self._locked_siblings(
-            self._open_cycle_domain(today)
-            & Domain(
-                [
-                    ("state", "=", "reminded"),
-                    ("next_step_date", "!=", False),
-                    ("quotation_id", "in", self.quotation_id.ids),
-                ]
-            ),
+            self._escalation_domain(today, due_only=False)
+            & Domain([("quotation_id", "in", self.quotation_id.ids)]),
             lambda c: (
                 c.next_step_date and (c.quotation_id.id, c.reminder_step) in steps
             ),

@@ -56,9 +56,16 @@ class CustomerReplacement(models.Model):
         )
 
     @api.model
-    def _escalation_domain(self, today):
+    def _escalation_domain(self, today, due_only=True):
+        """Reminded cycles with a next escalation step: due by ``today``, or
+        any date without ``due_only``."""
         return self._open_cycle_domain(today) & Domain(
-            [("state", "=", "reminded"), ("next_step_date", "<=", today)]
+            [
+                ("state", "=", "reminded"),
+                ("next_step_date", "<=", today)
+                if due_only
+                else ("next_step_date", "!=", False),
+            ]
         )
 
     @api.model
