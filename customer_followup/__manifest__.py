@@ -4,7 +4,7 @@
     "name": "Customer Follow-up",
     "summary": "Touchpoint ledger, ABCD customer tiers, capacity-aware follow-up "
     "planning and replacement-part reminders for repeat customers",
-    "version": "19.0.1.8.0",
+    "version": "19.0.1.9.0",
     "category": "Sales/CRM",
     "website": "https://github.com/customer-followup/customer_followup",
     "author": "customer_followup contributors",

@@ -250,7 +250,7 @@ class TestGroupedReminder(FollowupCase):
                 + mail.subject
                 + str(cycles.quotation_id.order_line.mapped("name")),
             )
-        self.assertIn("まもなく交換・再注文の時期です", mail.subject)
+        self.assertIn("交換・再注文のご案内", mail.subject)
         self.assertIn("Kettle Filter", body)
         section = cycles.quotation_id.order_line.filtered("is_optional")
         self.assertEqual(section.name, "そろそろ再注文の時期の商品（オプション）")

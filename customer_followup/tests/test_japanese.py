@@ -78,6 +78,32 @@ class TestJapanese(FollowupCase):
         )
         self.assertFalse(touchpoint, "the call logs the touchpoint, not the cron")
 
+    def test_grouped_reminder_subject_holds_for_parts_past_due(self):
+        """A database installed before 19.0.1.9.0 titled the grouped
+        reminder "Due soon" (まもなく), also for parts whose day had passed:
+        the migration replaces the subject shipped, in each language, and
+        leaves a subject the shop wrote alone."""
+        from .test_migration_ranges import load_migration  # noqa: PLC0415
+
+        template = self.env.ref("customer_followup.mail_template_grouped_reminder")
+        module = load_migration("19.0.1.9.0", "post-grouped-reminder-subject")
+        for lang, new in module.NEW.items():
+            self.assertEqual(template.with_context(lang=lang).subject, new)
+        template.with_context(lang="en_US").subject = module.OLD["en_US"]
+        template.with_context(lang="ja_JP").subject = module.OLD["ja_JP"]
+        self.env.flush_all()
+        module.migrate(self.env.cr, "19.0.1.8.0")
+        for lang, new in module.NEW.items():
+            self.assertEqual(template.with_context(lang=lang).subject, new)
+        own = "Our reminder: {{ object._grouped_reminder_names() }}"
+        template.with_context(lang="ja_JP").subject = own
+        self.env.flush_all()
+        module.migrate(self.env.cr, "19.0.1.8.0")
+        self.assertEqual(template.with_context(lang="ja_JP").subject, own)
+        self.assertEqual(
+            template.with_context(lang="en_US").subject, module.NEW["en_US"]
+        )
+
     def test_grouped_reminder_says_the_parts_are_due(self):
         from .test_migration_ranges import (  # noqa: PLC0415
             load_migration,
