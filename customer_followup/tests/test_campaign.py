@@ -493,6 +493,28 @@ class TestCampaignAccessAndLanguage(CampaignCase):
         with freeze_time(NOW), self.assertRaises(AccessError):
             campaigns.create({"name": "Mine", "send_date": "2026-12-01"})
 
+    def test_salesperson_is_shown_only_the_buttons_they_may_use(self):
+        """The campaign's form shows a salesperson no button that ends in an
+        access error: the campaign is the managers' to run, the cards to
+        write are the salesperson's."""
+        managers_only = (
+            "action_confirm",
+            "action_print_batch",
+            "action_mark_posted",
+            "action_cancel",
+            "action_plan_next_year",
+            "action_plan_midwinter",
+            "action_draft",
+        )
+        campaigns = self.env["customer.followup.campaign"]
+        for user, shown in ((self.salesman, False), (self.manager, True)):
+            arch = campaigns.with_user(user).get_views([(False, "form")])["views"][
+                "form"
+            ]["arch"]
+            self.assertIn('name="action_print_cards_to_write"', arch)
+            for action in managers_only:
+                self.assertEqual(f'name="{action}"' in arch, shown, (user, action))
+
     def test_printed_message_in_the_customers_language(self):
         load_japanese(self.env)
         japanese = self.customers["TC"][0]
