@@ -1,5 +1,7 @@
-"""Run every scheduled action (ir.cron) of an addon once, and set the admin
-password and language. Used by scripts/run.sh on a freshly created demo database.
+"""Run every scheduled action (ir.cron) of an addon once, set the admin
+password and language, and let every company take online payments with Odoo's
+demo payment provider. Used by scripts/run.sh on a freshly created demo
+database.
 
 Usage: python3 scripts/run_crons.py ODOO_CONFIG DATABASE [ADDON]
 """
@@ -19,6 +21,12 @@ def main(config_path, db_name, addon="customer_followup"):
         # Customers and the salesperson "demo" keep Japanese (the database's
         # default language); the administrator reads the English README.
         env.ref("base.user_admin").write({"password": "admin", "lang": "en_US"})
+        # Odoo copies the demo provider into the other companies disabled: the
+        # Japanese shop's customers sign and pay their quotations too
+        if "payment.provider" in env:
+            env["payment.provider"].search(
+                [("code", "=", "demo"), ("state", "=", "disabled")]
+            ).write({"state": "test", "is_published": True})
         cron_ids = (
             env["ir.model.data"]
             .search([("module", "=", addon), ("model", "=", "ir.cron")])
