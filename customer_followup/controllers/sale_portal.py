@@ -31,6 +31,10 @@ class FollowupSalePortal(sale_portal.CustomerPortal):
             order_sudo = None
         if order_sudo:
             order_sudo._followup_sync_payment()
+            # a visitor of the mail's link has no timezone of their own: the
+            # order's dates are the shop's days, not UTC's
+            if request.env.user._is_public():
+                request.update_context(tz=order_sudo.company_id._followup_tz_name())
         return super().portal_order_page(
             order_id, report_type=report_type, access_token=access_token, **kw
         )

@@ -98,6 +98,18 @@ class TestCustomerPath(BrowserCase, HttpCaseWithUserPortal):
         self.assertEqual(cycle.state, "ordered")
         self.assertEqual(cycle.order_id, quotation)
 
+    def test_link_of_the_mail_shows_the_shops_day(self):
+        """Opened from the mail without logging in, the quotation is dated
+        on the shop's clock: at 05:00 in Tokyo it is still yesterday in UTC."""
+        self._providers_off()
+        _cycle, quotation = self._remind()
+        quotation.company_id.followup_tz = "Asia/Tokyo"
+        quotation.date_order = "2026-03-01 20:00:00"
+        page = self.url_open(urlsplit(quotation._get_followup_short_url()).path)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("03/02/2026", page.text)
+        self.assertNotIn("03/01/2026", page.text)
+
     def test_grouped_quotation_by_short_link_signed_in_one_step(self):
         """The reminder of two parts: the short link opens the one quotation
         with both, and one signature orders both and ends both cycles."""
