@@ -172,7 +172,12 @@ class CustomerFollowupCampaignAllocation(models.AbstractModel):
                 plan_line.reasons.append(
                     self.env._(
                         "no contact for tier %(tier)s in the campaign",
-                        tier=tier.display_name or self.env._("(none)"),
+                        tier=tier.display_name,
+                    )
+                    if tier
+                    else self.env._(
+                        "no tier yet, and the campaign has no contact for "
+                        "customers without one"
                     )
                 )
                 continue

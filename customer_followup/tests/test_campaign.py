@@ -341,6 +341,17 @@ class TestCampaignPlan(CampaignCase):
         )
         self.assertIn("email blacklisted", preview)
         self.assertIn(archived.name, preview)
+        # a customer without a tier yet: said so, not "tier (none)"
+        untiered = self.env["res.partner"].create(
+            {"name": "New Customer", "email": "new@example.com"}
+        )
+        with freeze_time(NOW):
+            campaign.partner_domain = repr([("id", "=", untiered.id)])
+            [line] = campaign._plan()[0]
+        self.assertEqual(
+            line.reasons,
+            ["no tier yet, and the campaign has no contact for customers without one"],
+        )
         # opted out of postal mail: email
         self.assertEqual(by_partner[no_postal].touchpoint_type, self.type_email)
 
