@@ -49,6 +49,7 @@ class ResPartner(models.Model):
         [
             ("on_track", "On Track"),
             ("due_soon", "Due Soon"),
+            ("due_today", "Due Today"),
             ("overdue", "Overdue"),
             ("none", "Not Followed"),
         ],
@@ -329,6 +330,8 @@ class ResPartner(models.Model):
                 partner.followup_status = "none"
             elif date < today:
                 partner.followup_status = "overdue"
+            elif date == today:
+                partner.followup_status = "due_today"
             elif date <= horizon:
                 partner.followup_status = "due_soon"
             else:
@@ -344,8 +347,9 @@ class ResPartner(models.Model):
         )
         domains = {
             "overdue": followed & Domain("next_followup_date", "<", today),
+            "due_today": followed & Domain("next_followup_date", "=", today),
             "due_soon": followed
-            & Domain("next_followup_date", ">=", today)
+            & Domain("next_followup_date", ">", today)
             & Domain("next_followup_date", "<=", horizon),
             "on_track": followed & Domain("next_followup_date", ">", horizon),
             "none": ~followed,

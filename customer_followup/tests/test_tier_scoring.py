@@ -101,7 +101,38 @@ class TestTierScoring(FollowupTierCase):
             self.assertEqual(
                 self.big.next_followup_date, fields.Date.to_date("2026-03-10")
             )
+            # due on the shop's today: said so, as the overview counts it
+            self.assertEqual(self.big.followup_status, "due_today")
+            self.assertEqual(
+                self.env["res.partner"].search(
+                    [("followup_status", "=", "due_today"), ("id", "=", self.big.id)]
+                ),
+                self.big,
+            )
+            self.env["customer.touchpoint"].create(
+                {
+                    "partner_id": self.big.id,
+                    "type_id": self.type_visit.id,
+                    "date": "2026-02-08 10:00:00",
+                }
+            )
+            self.assertEqual(
+                self.big.next_followup_date, fields.Date.to_date("2026-03-10")
+            )
+            self.env["customer.touchpoint"].create(
+                {
+                    "partner_id": self.big.id,
+                    "type_id": self.type_visit.id,
+                    "date": "2026-02-12 10:00:00",
+                }
+            )
             self.assertEqual(self.big.followup_status, "due_soon")
+            self.assertEqual(
+                self.env["res.partner"].search(
+                    [("followup_status", "=", "due_soon"), ("id", "=", self.big.id)]
+                ),
+                self.big,
+            )
             self.env["customer.touchpoint"].create(
                 {
                     "partner_id": self.big.id,
@@ -146,7 +177,7 @@ class TestTierScoring(FollowupTierCase):
             self.assertEqual(
                 Partner.search(
                     [
-                        ("followup_status", "in", ("due_soon", "on_track")),
+                        ("followup_status", "in", ("due_today", "on_track")),
                         ("id", "in", (self.big | self.medium).ids),
                     ]
                 ),
