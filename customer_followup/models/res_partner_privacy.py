@@ -1,6 +1,6 @@
 # One model, one file per concept (see the base model's file).
 # pylint: disable=consider-merging-classes-inherited
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 # The customer's personal data and the analysis the addon adds to it: only
@@ -29,6 +29,20 @@ class ResPartner(models.Model):
     without a salesperson are everybody's, as in the record rules."""
 
     _inherit = "res.partner"
+
+    followup_private_hidden = fields.Boolean(
+        string="Follow-up Data Hidden",
+        compute="_compute_followup_private_hidden",
+        help="Technical: the user does not see this customer's follow-up "
+        "data (the screens say so instead of showing empty values).",
+    )
+
+    @api.depends("user_id", "commercial_partner_id.user_id")
+    @api.depends_context("uid")
+    def _compute_followup_private_hidden(self):
+        hidden = self._followup_private_hidden()
+        for partner in self:
+            partner.followup_private_hidden = partner in hidden
 
     @api.model
     def _followup_private_open(self):

@@ -210,3 +210,27 @@ class TestPartnerPrivacy(FollowupCase):
                         values = Partner.browse(self.theirs.id).web_read(spec)[0]
                         for fname in set(spec) & set(PRIVATE_FIELDS):
                             self.assertFalse(values[fname], fname)
+
+    def test_screens_say_the_data_is_hidden_instead_of_zeros(self):
+        """The follow-up tab and the list do not show a colleague's customer
+        a score of 0 and no next date: they say whose data it is."""
+        with freeze_time(NOW):
+            for user, partner, hidden in (
+                (self.salesman, self.theirs, True),
+                (self.salesman, self.mine, False),
+                (self.all_docs, self.theirs, True),
+                (self.other, self.theirs, False),
+                (self.leader, self.theirs, False),
+                (self.manager, self.theirs, False),
+            ):
+                with self.subTest(user=user.login, partner=partner.name):
+                    self.assertEqual(
+                        partner.with_user(user).followup_private_hidden, hidden
+                    )
+            arch = (
+                self.env["res.partner"]
+                .with_user(self.salesman)
+                .get_views([(False, "form")])["views"]["form"]["arch"]
+            )
+            self.assertIn("see its score, dates and plan", arch)
+            self.assertIn('invisible="followup_private_hidden"', arch)
