@@ -360,8 +360,10 @@ class CustomerFollowupOverview(models.AbstractModel):
                 "customer.replacement",
                 due_domain,
             ),
+            # waiting for the customer: the reminded cycles ordered since
+            # count in "Ordered", with those ordered without a reminder
             self._figure(
-                self.env._("Reminded"),
+                self.env._("Awaiting an Order"),
                 reminded,
                 "customer.replacement",
                 [("state", "=", "reminded")],
@@ -373,7 +375,7 @@ class CustomerFollowupOverview(models.AbstractModel):
                 [("state", "=", "ordered")],
             ),
             self._figure(
-                self.env._("Conversion"),
+                self.env._("Reminders Ordered"),
                 conversion or 0.0,
                 "customer.replacement.report",
                 reminded_cycles,

@@ -153,7 +153,8 @@ class TestReplacementReminder(FollowupCase):
             if s["title"] == "Replacement parts"
         ]
         figures = {f["label"]: f["value"] for f in pipeline["figures"]}
-        self.assertEqual(figures["Conversion"], "0 %")
+        self.assertEqual(figures["Reminders Ordered"], "0 %")
+        self.assertEqual(figures["Awaiting an Order"], "1")
 
         first_next = self._cycles().filtered(lambda c: c.state == "planned")
         two = self._sell(
