@@ -1,6 +1,7 @@
 from datetime import date
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import sql_db
 from odoo.tests import tagged
@@ -103,6 +104,11 @@ class TestReorderReminder(FollowupCase):
         self.assertEqual(report.ordered_count, 1)
         self.assertEqual(report.conversion_rate, 100.0)
         self.assertEqual(report.order_amount, 40.0)
+        # the conversion pivot's rows name it (a learned reorder has no rule)
+        Report = self.env["customer.replacement.report"]
+        arch = Report.get_views([(False, "pivot")])["views"]["pivot"]["arch"]
+        row = etree.fromstring(arch).find(".//field[@type='row']").get("name")
+        self.assertTrue(report[row])
 
         # the next cycle comes from the interval learned with that order:
         # intervals 28, 28, 28, 26 days, median 28: expected on 2026-07-18
