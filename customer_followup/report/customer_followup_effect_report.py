@@ -64,11 +64,13 @@ class CustomerFollowupEffectReport(models.Model):
         readonly=True, aggregator="sum", help="Weight of the contacts."
     )
     customer_count = fields.Integer(
-        "Customers",
+        "Customer-Months",
         readonly=True,
         aggregator="sum",
-        help="Customers contacted (each counted once), or the tier's customers "
-        "not contacted in the month (once per month).",
+        help="Customers contacted, once for each month they were contacted in, "
+        "or the tier's customers not contacted in the month, once for each "
+        "month: the two sides are counted alike, so that their revenue per "
+        "customer compares.",
     )
     order_count = fields.Integer(
         "Orders (Last Contact)",
@@ -127,11 +129,11 @@ class CustomerFollowupEffectReport(models.Model):
         "Revenue per Customer",
         readonly=True,
         aggregator="avg",
-        help="Shared revenue divided by the customers.",
+        help="Shared revenue divided by the customer-months.",
     )
 
     def _read_group_select(self, aggregate_spec, query):
-        """Ratios of sums, and customers counted once whatever the rows."""
+        """Ratios of sums, and customers counted once a month whatever the rows."""
         if aggregate_spec not in (
             "customer_count:sum",
             "revenue_per_point:avg",
@@ -150,10 +152,14 @@ class CustomerFollowupEffectReport(models.Model):
                 column("outcome_count"),
             )
 
+        # customer-months on both sides: a contacted customer once per month
+        # of contact, the rows of customers not contacted count their own
         customers = SQL(
-            "(COUNT(DISTINCT %(partner)s) + COALESCE(SUM(%(count)s) "
+            "(COUNT(DISTINCT (%(partner)s, date_trunc('month', %(date)s))) "
+            "FILTER (WHERE %(partner)s IS NOT NULL) + COALESCE(SUM(%(count)s) "
             "FILTER (WHERE %(partner)s IS NULL), 0))",
             partner=column("partner_id"),
+            date=column("date"),
             count=column("customer_count"),
         )
         if aggregate_spec == "customer_count:sum":

@@ -164,6 +164,36 @@ class TestEffectReport(FollowupTierCase):
         self.assertAlmostEqual(per_point, 1660.0 / 15)
         self.assertAlmostEqual(per_customer, 830.0)
 
+    def test_customers_counted_once_a_month_on_both_sides(self):
+        """Alpha contacted again in March counts in January and in March, as
+        a customer not contacted counts once in each month it was not: the
+        revenue per customer of both sides is per customer-month."""
+        self.env["customer.touchpoint"].create(
+            {
+                "partner_id": self.alpha.id,
+                "type_id": self.type_call.id,
+                "weight": 2.0,
+                "date": "2025-03-18 10:00:00",
+            }
+        )
+        self.Report._refresh()
+        [(customers, revenue, per_customer)] = self.Report._read_group(
+            [("tier_id", "=", self.tier.id), ("contacted", "=", "contacted")],
+            [],
+            ["customer_count:sum", "revenue_share:sum", "revenue_per_customer:avg"],
+        )
+        # Alpha in January and March, Beta in January; March's call takes
+        # the order of 20 March (500)
+        self.assertEqual(customers, 3)
+        self.assertAlmostEqual(revenue, 2160.0)
+        self.assertAlmostEqual(per_customer, 720.0)
+        groups = self.Report._read_group(
+            [("tier_id", "=", self.tier.id), ("contacted", "=", "contacted")],
+            ["date:month"],
+            ["customer_count:sum"],
+        )
+        self.assertEqual([count for _month, count in groups], [2, 1])
+
     def test_tier_customers_not_contacted(self):
         """January: Gamma, the tier's one customer not contacted, and its
         order of the month."""
