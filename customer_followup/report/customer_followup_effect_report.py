@@ -154,10 +154,13 @@ class CustomerFollowupEffectReport(models.Model):
 
         # customer-months on both sides: a contacted customer once per month
         # of contact, the rows of customers not contacted count their own
+        # (one integer per customer and month: distinct integers sort fast,
+        # rows of two columns take four times as long at 100,000 customers)
         customers = SQL(
-            "(COUNT(DISTINCT (%(partner)s, date_trunc('month', %(date)s))) "
-            "FILTER (WHERE %(partner)s IS NOT NULL) + COALESCE(SUM(%(count)s) "
-            "FILTER (WHERE %(partner)s IS NULL), 0))",
+            "(COUNT(DISTINCT %(partner)s::bigint * 100000 + ("
+            "date_part('year', %(date)s) * 12 + date_part('month', %(date)s)"
+            ")::bigint) FILTER (WHERE %(partner)s IS NOT NULL) "
+            "+ COALESCE(SUM(%(count)s) FILTER (WHERE %(partner)s IS NULL), 0))",
             partner=column("partner_id"),
             date=column("date"),
             count=column("customer_count"),
