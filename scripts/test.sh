@@ -272,7 +272,7 @@ if [ -z "${PYTEST_ARGS:-}" ] || [ "${DEMO_CHECK:-0}" = 1 ]; then
             --odoo-extra="logfile=$LOG_DIR/demo-tests.log" \
             --rootdir="$ROOT" -o console_output_style=classic -rA \
             "$TEST_DIR/test_demo_figures.py" >"$DEMO_OUT" 2>&1
-        if [ $? -ne 0 ] || ! grep -Eq '^=+ 1 passed' "$DEMO_OUT"; then
+        if [ $? -ne 0 ] || ! grep -Eq '^=+ 2 passed in ' "$DEMO_OUT"; then
             grep -E -B 2 -A 30 '^(E |FAILED|SKIPPED)' "$DEMO_OUT" | head -n 60
             failures+=("demo: the README's demo figures (var/last-test/demo-pytest.out)")
         else

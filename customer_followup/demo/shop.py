@@ -12,6 +12,7 @@ from .shop_data import (
     DEMO_ADDRESSES,
     DEMO_CUSTOMERS,
     DEMO_MESSAGES_JA,
+    DEMO_NAMES_JA,
     MONTH_DAYS,
     MOURNING,
     NO_POSTAL,
@@ -354,7 +355,7 @@ class DemoShop:
         self._demo_past_campaign(
             dict(
                 common,
-                name="Year-end offer: rice cooker trade-in",
+                name=self._demo_name("Year-end offer: rice cooker trade-in"),
                 occasion="offer",
                 offer_product_id=offer_product.id,
                 message="<p>Trade in your old rice cooker before the New Year "
@@ -368,7 +369,7 @@ class DemoShop:
         anniversary = env["customer.followup.campaign"].create(
             dict(
                 common,
-                name="Thank-you card on the customer's anniversary",
+                name=self._demo_name("Thank-you card on the customer's anniversary"),
                 occasion="birthday",
                 timing="anniversary",
                 anniversary_field="followup_customer_since",
@@ -382,7 +383,18 @@ class DemoShop:
         partners.filtered(lambda p: p.email == f"contact@{MOURNING}.example.com").write(
             {"followup_mourning_date": today - timedelta(days=10)}
         )
-        new_year.action_create_campaign()
+        coming = env["customer.followup.campaign"].browse(
+            new_year.action_create_campaign()["res_id"]
+        )
+        coming.name = self._demo_name(new_year.name, coming.send_date.year)
+
+    def _demo_name(self, name, year=None):
+        """A demo campaign's name in the shop's language, with the year of a
+        template's campaign."""
+        if self.japanese and name in DEMO_NAMES_JA:
+            name = DEMO_NAMES_JA[name]
+            return f"{name}（{year}年）" if year else name
+        return f"{name} {year}" if year else name
 
     def _demo_translate_message(self, campaign):
         """The demo's customers read Japanese: their text of the campaign."""
@@ -407,7 +419,7 @@ class DemoShop:
             vals.get("template_id")
         )
         if template:
-            vals["name"] = f"{template.name} {send_date.year}"
+            vals["name"] = self._demo_name(template.name, send_date.year)
         vals.pop("post_date_start", None)
         vals.pop("post_date_end", None)
         campaign = env["customer.followup.campaign"].create(vals)

@@ -111,9 +111,14 @@ DEMO_MESSAGES_JA = {
     "RC-10.": "年内に古い炊飯器をお下取りに出していただくと、RC-10 を 20% 引きで"
     "ご提供いたします。",
 }
+# The demo campaigns' names in the Japanese shop's language (the demo is
+# loaded before the addon's Japanese terms; a template's campaign is named
+# "<template> (<year>年)" as ja.po says).
 DEMO_NAMES_JA = {
     "Year-end offer: rice cooker trade-in": "年末特典：炊飯器下取りキャンペーン",
     "Thank-you card on the customer's anniversary": "お取引記念日のお礼状",
+    "New Year greeting": "年賀状",
+    "Summer greeting": "暑中見舞い",
 }
 
 # touchpoint summaries in the salesperson's language

@@ -132,3 +132,15 @@ class TestDemoFigures(TransactionCase):
             {label: actual[label] for label in quoted},
             f"README.md's demo figures differ from the demo; the demo: {actual}",
         )
+
+    def test_japanese_shop_names_its_campaigns_in_japanese(self):
+        """The campaigns of the Japanese shop's demo are named in its
+        language, the coming New Year greeting as a template names it."""
+        if not self.env["res.lang"]._get_data(code="ja_JP"):
+            self.skipTest("the demo was loaded without Japanese")
+        names = self.env["customer.followup.campaign"].search([]).mapped("name")
+        self.assertIn("お取引記念日のお礼状", names)
+        self.assertTrue(any(name.startswith("年賀状（") for name in names), names)
+        self.assertFalse(
+            [name for name in names if re.search(r"[A-Za-z]{4}", name)], names
+        )
