@@ -213,7 +213,12 @@ class CustomerReplacementReminder(models.AbstractModel):
                 )
             to_send[template] = to_send.get(template, lead.browse()) | lead
         for template, leads in to_send.items():
-            mails = template.send_mail_batch(leads.ids, force_send=False)
+            # a copy of each mail stays in the leading cycle's chatter once
+            # the mail is sent and deleted, as Email Marketing's "keep message
+            # copy": the salesperson sees what the customer was sent
+            mails = template.send_mail_batch(
+                leads.ids, force_send=False, email_values={"is_notification": True}
+            )
             self.env["customer.followup.optout"]._decorate_mails(mails)
 
     @api.model

@@ -175,7 +175,7 @@ class ReportReplacementHagaki(models.AbstractModel):
                 )
             else:
                 items.append(env._("%(product)s, to reorder around %(date)s", **values))
-        texts = {"title": env._("Due soon for you"), "items": items}
+        texts = {"title": env._("Time to replace or reorder"), "items": items}
         contents = cycles[:1]._grouped_reminder_contents()
         if companions := contents["companions"]:
             texts["part"] = env._(

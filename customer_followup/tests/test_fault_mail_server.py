@@ -3,6 +3,7 @@ from unittest.mock import MagicMock, patch
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..models.customer_followup_optout import OPTOUT_PATH
 from .common import FollowupCase
 
 
@@ -53,3 +54,28 @@ class TestFaultMailServerDown(FollowupCase):
             mail.exists() and mail.state in ("outgoing", "exception"),
             "the mail left the queue",
         )
+
+    def test_sent_reminder_stays_in_the_chatter_of_its_cycle(self):
+        self._sell(self.customer, self.cooker)
+        self._run_cron("2025-12-20 06:00:00")
+        cycle = self._cycles()
+        mail = self._reminder_mails(cycle)
+        subject = mail.subject
+        mail_server_class = type(self.env["ir.mail_server"])
+        with (
+            patch.object(mail_server_class, "_disable_send", return_value=False),
+            patch.object(mail_server_class, "_connect__", return_value=MagicMock()),
+            patch.object(
+                mail_server_class, "send_email", return_value="<reminder@example.com>"
+            ),
+        ):
+            mail.send()
+        self.assertFalse(mail.exists(), "the sent mail is deleted, as its template says")
+        self.env.invalidate_all()
+        sent = cycle.message_ids.filtered(lambda m: m.message_type == "email_outgoing")
+        self.assertEqual(len(sent), 1, "its copy stays in the cycle's chatter")
+        self.assertEqual(sent.subject, subject)
+        body = str(sent.body)
+        self.assertIn("PC-600-GK", body)
+        self.assertIn(cycle.quotation_id.followup_order_code, body)
+        self.assertNotIn(OPTOUT_PATH, body, "the customer's stop link is not copied")

@@ -208,7 +208,7 @@ class TestGroupedReminder(FollowupCase):
         self.assertEqual(set(cycles.mapped("delivery")), {"print"})
         self.assertEqual(len(cycles.quotation_id), 1)
         html = self._hagaki_html(cycles)
-        self.assertEqual(html.count("Due soon for you"), 1, "one card")
+        self.assertEqual(html.count("Time to replace or reorder"), 1, "one card")
         for cycle in parts:
             self.assertIn(cycle.part_product_id.name, html)
         self.assertIn("Coffee Beans 1 kg, to reorder around", html)
@@ -282,7 +282,7 @@ class TestGroupedReminder(FollowupCase):
         self.assertEqual(len(postcard), 1, "one card for both parts")
         self.assertEqual(postcard.type_id, self.type_printed)
         html = self._hagaki_html(gasket_valve)
-        self.assertEqual(html.count("Due soon for you"), 1)
+        self.assertEqual(html.count("Time to replace or reorder"), 1)
 
     def test_grouped_parts_escalate_together(self):
         """The valve's rule waits a week longer for its postcard than the
