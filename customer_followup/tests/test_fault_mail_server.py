@@ -70,7 +70,7 @@ class TestFaultMailServerDown(FollowupCase):
             ),
         ):
             mail.send()
-        self.assertFalse(mail.exists(), "the sent mail is deleted, as its template says")
+        self.assertFalse(mail.exists(), "the sent mail is deleted, as said")
         self.env.invalidate_all()
         sent = cycle.message_ids.filtered(lambda m: m.message_type == "email_outgoing")
         self.assertEqual(len(sent), 1, "its copy stays in the cycle's chatter")
