@@ -35,7 +35,9 @@ class FollowupOptout(http.Controller):
                 "customer_followup.optout_page",
                 {
                     "company": company,
-                    "address": optout._sender_address(company),
+                    "address": optout._sender_address(
+                        company.with_context(lang=partner.lang), partner
+                    ),
                     "done": done,
                     "action": OPTOUT_PATH + token,
                 },

@@ -6,6 +6,8 @@ from markupsafe import Markup
 from odoo import api, models
 from odoo.tools import hash_sign, verify_hash_signed
 
+from ..report.hagaki_layout import one_line_address
+
 # the scope of the signed tokens of the stop links
 OPTOUT_SCOPE = "customer_followup.optout"
 OPTOUT_PATH = "/followup/stop/"
@@ -50,13 +52,8 @@ class CustomerFollowupOptout(models.AbstractModel):
             partner.followup_no_replacement_reminder = True
 
     @api.model
-    def _sender_address(self, company):
-        partner = company.partner_id
-        return ", ".join(
-            line.strip()
-            for line in partner._display_address(without_company=True).splitlines()
-            if line.strip()
-        )
+    def _sender_address(self, company, recipient=None):
+        return one_line_address(company.partner_id, recipient)
 
     @api.model
     def _decorate_mails(self, mails):
@@ -73,7 +70,9 @@ class CustomerFollowupOptout(models.AbstractModel):
                 "customer_followup.mail_footer_optout",
                 {
                     "company": company,
-                    "address": self._sender_address(company),
+                    "address": self._sender_address(
+                        company.with_context(lang=partner.lang), partner
+                    ),
                     "stop_url": url,
                 },
             )

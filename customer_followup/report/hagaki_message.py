@@ -14,9 +14,8 @@ from .hagaki_layout import (
     COLUMN_PITCH,
     PAGE_HEIGHT,
     PAGE_WIDTH,
-    has_japanese_script,
-    japanese_address_lines,
     mm,
+    one_line_address,
     split_columns,
     tategaki,
     text_length,
@@ -245,16 +244,7 @@ class CustomerFollowupHagakiMessage(models.AbstractModel):
     @api.model
     def _shop(self, hagaki, company):
         partner = company.partner_id
-        if has_japanese_script([partner.city or "", partner.street or ""]):
-            address = "".join(japanese_address_lines(partner))
-        else:
-            address = ", ".join(
-                line
-                for line in partner._display_address(without_company=True).split("\n")
-                if line.strip() and line.strip() != partner.zip
-            )
-        if partner.zip:
-            address = f"〒{unicodedata.normalize('NFKC', partner.zip)} {address}"
+        address = one_line_address(partner)
         width = PAGE_WIDTH - 2 * MARGIN
         shop = hagaki._box(
             "card_shop",
@@ -266,7 +256,5 @@ class CustomerFollowupHagakiMessage(models.AbstractModel):
         )
         shop["title"] = company.name
         shop["title_style"] = f"font-size: {mm(SHOP_NAME_SIZE)};"
-        shop["lines"] = [
-            line for line in (address.strip(), partner.phone or "") if line
-        ]
+        shop["lines"] = [line for line in (address, partner.phone or "") if line]
         return [shop]

@@ -94,3 +94,20 @@ class TestMailOptout(FollowupCase, HttpCase):
         url = self._stop_url(mail)
         page = self.url_open(url[url.index("/followup/stop/") :])
         self.assertIn("お知らせの停止", page.text)
+
+    def test_the_shops_address_as_written_in_japan(self):
+        japan = self.env.ref("base.jp")
+        self.company.write(
+            {"country_id": japan.id, "city": "大阪市北区", "street": "梅田2-4-1"}
+        )
+        self.customer.write({"lang": "ja_JP", "country_id": japan.id})
+        body = str(self._reminder().body_html)
+        self.assertIn("〒530-0001 大阪市北区梅田2-4-1", body)
+        self.assertNotIn("日本", body, "no country on a letter within Japan")
+        self.assertNotIn(", 530-0001", body)
+
+    def test_the_shops_address_to_a_customer_abroad(self):
+        self.company.write({"country_id": self.env.ref("base.jp").id})
+        self.customer.write({"country_id": self.env.ref("base.us").id})
+        body = str(self._reminder().body_html)
+        self.assertIn("〒530-0001 Osaka, 2-4-1 Umeda, Japan", body)
