@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from unittest.mock import MagicMock, patch
 
 from odoo.tests import tagged
@@ -9,6 +10,20 @@ from .common import FollowupCase
 
 @tagged("post_install", "-at_install")
 class TestFaultMailServerDown(FollowupCase):
+    @contextmanager
+    def _mail_server_up(self):
+        """The mail server accepts every mail; yields the mock of sending."""
+        mail_server_class = type(self.env["ir.mail_server"])
+        with (
+            # tests never send mails unless told to
+            patch.object(mail_server_class, "_disable_send", return_value=False),
+            patch.object(mail_server_class, "_connect__", return_value=MagicMock()),
+            patch.object(
+                mail_server_class, "send_email", return_value="<reminder@example.com>"
+            ) as send_email,
+        ):
+            yield send_email
+
     def test_refused_connection_keeps_mails_queued_and_cycles_reminded_once(self):
         self._sell(self.customer, self.cooker)
         self._run_cron("2025-12-20 06:00:00")
@@ -39,15 +54,7 @@ class TestFaultMailServerDown(FollowupCase):
 
         # the server is back: "Retry" puts the mail back in the queue, it goes out
         mail.mark_outgoing()
-        mail_server_class = type(self.env["ir.mail_server"])
-        with (
-            # tests never send mails unless told to
-            patch.object(mail_server_class, "_disable_send", return_value=False),
-            patch.object(mail_server_class, "_connect__", return_value=MagicMock()),
-            patch.object(
-                mail_server_class, "send_email", return_value="<reminder@example.com>"
-            ) as send_email,
-        ):
+        with self._mail_server_up() as send_email:
             mail.send()
         self.assertEqual(send_email.call_count, 1)
         self.assertFalse(
@@ -61,14 +68,7 @@ class TestFaultMailServerDown(FollowupCase):
         cycle = self._cycles()
         mail = self._reminder_mails(cycle)
         subject = mail.subject
-        mail_server_class = type(self.env["ir.mail_server"])
-        with (
-            patch.object(mail_server_class, "_disable_send", return_value=False),
-            patch.object(mail_server_class, "_connect__", return_value=MagicMock()),
-            patch.object(
-                mail_server_class, "send_email", return_value="<reminder@example.com>"
-            ),
-        ):
+        with self._mail_server_up():
             mail.send()
         self.assertFalse(mail.exists(), "the sent mail is deleted, as said")
         self.env.invalidate_all()
