@@ -6,7 +6,7 @@ from markupsafe import Markup
 from odoo import api, models
 from odoo.tools import hash_sign, verify_hash_signed
 
-from ..report.hagaki_layout import one_line_address
+from .postal_address import one_line_address
 
 # the scope of the signed tokens of the stop links
 OPTOUT_SCOPE = "customer_followup.optout"

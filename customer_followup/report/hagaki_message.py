@@ -10,12 +10,12 @@ import unicodedata
 from odoo import api, models
 from odoo.tools import format_date, html2plaintext
 
+from ..models.postal_address import one_line_address
 from .hagaki_layout import (
     COLUMN_PITCH,
     PAGE_HEIGHT,
     PAGE_WIDTH,
     mm,
-    one_line_address,
     split_columns,
     tategaki,
     text_length,
