@@ -173,18 +173,23 @@ def campaign_shots(page, base, out, sfx):
 
 
 def portal_shots(browser, page, base, out, sfx):
-    """The customer's side: "My products" of the portal user (Joel Willis),
-    and his reminder quotation opened from his mail by an English browser."""
-    portal_page = browser.new_page(viewport={"width": 1200, "height": 860})
+    """The customer's side: "My products" of the portal user (山田 陽子) in
+    her Japanese browser, and her reminder quotation opened from her mail by
+    an English browser."""
+    japanese = browser.new_context(
+        locale="ja-JP", viewport={"width": 1200, "height": 860}
+    )
+    portal_page = japanese.new_page()
     login(portal_page, base, "portal", "portal")
     portal_page.goto(f"{base}/my/products")
     portal_page.wait_for_timeout(1500)
     portal_page.screenshot(path=str(out / f"portal_products{sfx}.png"))
     print("saved", out / f"portal_products{sfx}.png")
+    japanese.close()
 
-    # Joel Willis's reminder quotation, opened from the link of his mail by
-    # a browser that asks for English: the portal answers in his language.
-    joel = rpc(
+    # her reminder quotation, opened from the link of her mail by a browser
+    # that asks for English: the portal answers in her language.
+    customer = rpc(
         page,
         base,
         "res.users",
@@ -192,13 +197,13 @@ def portal_shots(browser, page, base, out, sfx):
         [["login", "=", "portal"]],
         ["partner_id"],
     )
-    cycles = joel and rpc(
+    cycles = customer and rpc(
         page,
         base,
         "customer.replacement",
         "search_read",
         [
-            ["partner_id", "=", joel[0]["partner_id"][0]],
+            ["partner_id", "=", customer[0]["partner_id"][0]],
             ["quotation_id", "!=", False],
             ["state", "=", "reminded"],
         ],
