@@ -219,7 +219,18 @@ class CustomerReplacementReminder(models.AbstractModel):
             mails = template.send_mail_batch(
                 leads.ids, force_send=False, email_values={"is_notification": True}
             )
+            # the copy is signed by whom the mail is from, not by the cron
+            for author, author_mails in mails.grouped(
+                lambda mail: self._sender(cycles.browse(mail.res_id))
+            ).items():
+                author_mails.mail_message_id.author_id = author
             self.env["customer.followup.optout"]._decorate_mails(mails)
+
+    @api.model
+    def _sender(self, cycle):
+        """Whom the reminder of ``cycle`` is from, as its mail's sender
+        says: the customer's salesperson, else the company."""
+        return cycle.partner_id.user_id.partner_id or cycle.company_id.partner_id
 
     @api.model
     def _schedule_activities(self, cycles):

@@ -75,6 +75,7 @@ class TestFaultMailServerDown(FollowupCase):
         sent = cycle.message_ids.filtered(lambda m: m.message_type == "email_outgoing")
         self.assertEqual(len(sent), 1, "its copy stays in the cycle's chatter")
         self.assertEqual(sent.subject, subject)
+        self.assertEqual(sent.author_id, self.salesman.partner_id, "from the sender")
         body = str(sent.body)
         self.assertIn("PC-600-GK", body)
         self.assertIn(cycle.quotation_id.followup_order_code, body)
