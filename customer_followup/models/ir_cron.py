@@ -47,6 +47,33 @@ class IrCron(models.Model):
             kind = "warning"
         return Slipping._slipping_notification(message, kind) or result
 
+    def _callback(self, cron_name, server_action_id):
+        """Odoo runs a scheduled action without a language: what it reads
+        comes in English (a model's name, a tier's name) while what it
+        translates falls back to its user's language, so that a Japanese
+        shop's chatter read "Replacement Cycle を作成しました". The addon's
+        scheduled actions run in their user's language: one language per
+        line."""
+        if self.env.context.get("lang") or not self._followup_is_addon_cron():
+            return super()._callback(cron_name, server_action_id)
+        return super(IrCron, self.with_context(lang=self.env.user.lang))._callback(
+            cron_name, server_action_id
+        )
+
+    def _followup_is_addon_cron(self):
+        return bool(
+            self.env["ir.model.data"]
+            .sudo()
+            .search_count(
+                [
+                    ("model", "=", "ir.cron"),
+                    ("res_id", "=", self.id),
+                    ("module", "=like", "customer_followup%"),
+                ],
+                limit=1,
+            )
+        )
+
     @api.model
     def _followup_left_over(self):
         """What the previous call of the running cron left to do (the

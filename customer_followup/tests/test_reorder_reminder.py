@@ -7,7 +7,7 @@ from odoo import sql_db
 from odoo.tests import tagged
 
 from ..models.customer_replacement_generator import LEARNED_PLANNING_LOCK
-from .common import FollowupCase
+from .common import FollowupCase, load_japanese
 
 INTERVALS_CRON = "customer_followup.ir_cron_reorder_intervals"
 # every 28 days; the last purchase on 2026-05-25: expected on 2026-06-22,
@@ -121,6 +121,20 @@ class TestReorderReminder(FollowupCase):
         self.assertEqual(cycles[1].due_date, date(2026, 7, 18))
         self.assertEqual(cycles[1].cycle, 2)
         self.assertEqual(cycles[1].state, "reminded")
+
+    def test_the_scheduled_actions_write_in_one_language(self):
+        """Odoo runs scheduled actions without a language: the learned
+        cycle's chatter said "Replacement Cycle を作成しました" in a
+        Japanese shop (the model's name read in English, the text translated
+        in the scheduled action's user's language)."""
+        load_japanese(self.env)
+        self.env["ir.module.module"]._load_module_terms(
+            ["mail"], ["ja_JP"], overwrite=True
+        )
+        self.env.ref("base.user_root").lang = "ja_JP"
+        self._run_both("2026-06-15 03:00:00")
+        created = self._learned().message_ids.sorted("id")[:1]
+        self.assertEqual(str(created.body), "<p>交換サイクル を作成しました</p>")
 
     def test_order_without_reminder_closes_cycle(self):
         """An order placed before the reminder (the nightly job has not
