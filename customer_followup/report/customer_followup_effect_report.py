@@ -58,7 +58,9 @@ class CustomerFollowupEffectReport(models.Model):
     touchpoint_type_id = fields.Many2one(
         "customer.touchpoint.type", "Contact", readonly=True
     )
-    channel = fields.Selection(CHANNELS, readonly=True)
+    # the customers not contacted are under a channel of their own, not
+    # "None"
+    channel = fields.Selection(CHANNELS + [("none", "No contact")], readonly=True)
     contact_count = fields.Integer("Contacts", readonly=True, aggregator="sum")
     points = fields.Float(
         readonly=True, aggregator="sum", help="Weight of the contacts."
@@ -311,7 +313,7 @@ class CustomerFollowupEffectReport(models.Model):
                    NULL AS contact_user_id,
                    tier_group.company_id,
                    NULL AS touchpoint_type_id,
-                   NULL AS channel,
+                   'none' AS channel,
                    0 AS contact_count,
                    0.0 AS points,
                    tier_group.customers - COALESCE(month_group.contacted, 0)

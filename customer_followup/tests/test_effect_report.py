@@ -140,6 +140,13 @@ class TestEffectReport(FollowupTierCase):
         )
         by_channel = {group[0]: group[1:] for group in groups}
         self.assertEqual(set(by_channel), {"letter", "visit", "call"})
+        # the customers not contacted have a row that says so, not "None"
+        [(channel,)] = self.Report._read_group(
+            [("tier_id", "=", self.tier.id), ("contacted", "=", "not_contacted")],
+            ["channel"],
+        )
+        labels = dict(self.Report._fields["channel"]._description_selection(self.env))
+        self.assertEqual(labels[channel], "No contact")
         contacts, points, customers, revenue, per_point, per_customer = by_channel[
             "visit"
         ]
