@@ -30,9 +30,17 @@ class DemoShop(DemoShopCampaigns):
 
     def __init__(self, env):
         company = env.ref("customer_followup.demo_company_jp")
-        # everything the story creates belongs to the Japanese shop
-        self.env = env(context=dict(env.context, allowed_company_ids=[company.id]))
         self.japanese = bool(env["res.lang"]._get_data(code="ja_JP"))
+        # everything the story creates belongs to the Japanese shop, and is
+        # created in its language: a record's first chatter line then reads
+        # in one language ("連絡先 を作成しました", not "Contact を作成しました")
+        self.env = env(
+            context=dict(
+                env.context,
+                allowed_company_ids=[company.id],
+                lang="ja_JP" if self.japanese else "en_US",
+            )
+        )
 
     def _lang(self, lang):
         return lang if lang == "en_US" or self.japanese else "en_US"

@@ -111,7 +111,9 @@ class DemoShopCampaigns:
         coming = env["customer.followup.campaign"].browse(
             new_year.action_create_campaign()["res_id"]
         )
-        coming.name = self._demo_name(new_year.name, coming.send_date.year)
+        coming.name = self._demo_name(
+            new_year.with_context(lang="en_US").name, coming.send_date.year
+        )
 
     def _demo_name(self, name, year=None):
         """A demo campaign's name in the shop's language, with the year of a
@@ -144,7 +146,9 @@ class DemoShopCampaigns:
             vals.get("template_id")
         )
         if template:
-            vals["name"] = self._demo_name(template.name, send_date.year)
+            vals["name"] = self._demo_name(
+                template.with_context(lang="en_US").name, send_date.year
+            )
         vals.pop("post_date_start", None)
         vals.pop("post_date_end", None)
         campaign = env["customer.followup.campaign"].create(vals)
