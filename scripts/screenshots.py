@@ -52,7 +52,14 @@ def rpc(page, base, model, method, *args, **kwargs):
     return answer["result"]
 
 
-def backend_shot(page, base, path, out, wait=".o_action_manager .o_action", click=None):
+def backend_shot(
+    page, base, path, out, wait=".o_action_manager .o_action", click=None, height=None
+):
+    """``path`` of the backend as the logged-in user sees it; ``height``: a
+    taller window, for a form whose content scrolls inside the page."""
+    size = page.viewport_size
+    if height:
+        page.set_viewport_size({"width": size["width"], "height": height})
     page.goto(f"{base}{path}")
     page.wait_for_selector(wait, timeout=60000)
     if click:
@@ -60,6 +67,7 @@ def backend_shot(page, base, path, out, wait=".o_action_manager .o_action", clic
     page.wait_for_timeout(1500)
     page.screenshot(path=str(out))
     print("saved", out)
+    page.set_viewport_size(size)
 
 
 def caught_mail_shot(page, mail_catcher, path, wanted):
@@ -220,6 +228,8 @@ def campaign_shots(page, base, out, sfx):
             out / f"campaign_preview{sfx}.png",
             wait=".o_form_view",
             click=".o_notebook a[name='preview']",
+            # the budgets and the customers left out, below the tab
+            height=1900,
         )
 
 
