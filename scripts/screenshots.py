@@ -90,9 +90,9 @@ def caught_mail_shot(page, mail_catcher, path, wanted):
     return True
 
 
-def reminder_shot(page, base, out, sfx, mail_catcher):
-    """The first reminder mail of one part (one cycle, one quotation), found
-    in the mail catcher by the subject of its copy in the cycle's chatter."""
+def reminders_by_quotation(page, base):
+    """The reminded cycles (id, quotation, source), one list per quotation:
+    a reminder of several parts is one quotation."""
     cycles = rpc(
         page,
         base,
@@ -105,9 +105,15 @@ def reminder_shot(page, base, out, sfx, mail_catcher):
     per_quotation = {}
     for cycle in cycles:
         per_quotation.setdefault(cycle["quotation_id"][0], []).append(cycle)
+    return list(per_quotation.values())
+
+
+def reminder_shot(page, base, out, sfx, mail_catcher):
+    """The first reminder mail of one part (one cycle, one quotation), found
+    in the mail catcher by the subject of its copy in the cycle's chatter."""
     alone = [
         group[0]["id"]
-        for group in per_quotation.values()
+        for group in reminders_by_quotation(page, base)
         if len(group) == 1 and group[0]["source"] == "rule"
     ]
     copies = alone and rpc(
@@ -135,19 +141,11 @@ def reminder_shot(page, base, out, sfx, mail_catcher):
 def grouped_reminder_shot(page, base, out, sfx, mail_catcher):
     """The reminder mail of a customer with several parts due (one mail, one
     quotation naming each part)."""
-    cycles = rpc(
-        page,
-        base,
-        "customer.replacement",
-        "search_read",
-        [["quotation_id", "!=", False], ["reminded_date", "!=", False]],
-        fields=["quotation_id"],
-        order="id",
-    )
-    by_quotation = {}
-    for cycle in cycles:
-        by_quotation.setdefault(cycle["quotation_id"][0], []).append(cycle["id"])
-    grouped = [ids for ids in by_quotation.values() if len(ids) > 1]
+    grouped = [
+        [cycle["id"] for cycle in group]
+        for group in reminders_by_quotation(page, base)
+        if len(group) > 1
+    ]
     if not grouped:
         print("no grouped reminder in this database")
         return
