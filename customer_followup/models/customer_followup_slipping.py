@@ -45,9 +45,13 @@ class CustomerFollowupSlipping(models.AbstractModel):
 
     @api.model
     def _tier_dropped_partner_ids(self, today):
-        """Ids of the customers whose tier dropped within the last
-        ``SLIPPING_DAYS`` days: the tier before the first change of the
-        period against the current one."""
+        return list(self._tier_drops(today))
+
+    @api.model
+    def _tier_drops(self, today):
+        """{customer id: tier before} of the customers whose tier dropped
+        within the last ``SLIPPING_DAYS`` days: the tier before the first
+        change of the period against the current one."""
         field = self.env["ir.model.fields"]._get("res.partner", "followup_tier_id")
         self.env["mail.tracking.value"].flush_model()
         self.env["mail.message"].flush_model(["model", "res_id", "date"])
@@ -65,7 +69,7 @@ class CustomerFollowupSlipping(models.AbstractModel):
                        AND m.date >= %(since)s
                   ORDER BY m.res_id, m.date, v.id
                 )
-                SELECT p.id
+                SELECT p.id, o.id
                   FROM first_change c
                   JOIN customer_tier o ON o.id = c.old_tier
                   JOIN res_partner p ON p.id = c.partner_id
@@ -78,7 +82,7 @@ class CustomerFollowupSlipping(models.AbstractModel):
                 ),
             )
         )
-        return [row[0] for row in rows]
+        return dict(rows)
 
     @api.model
     def _slipping_lists(self, today):
@@ -150,9 +154,15 @@ class CustomerFollowupSlipping(models.AbstractModel):
         return Domain(path, "=", user.id)
 
     @api.model
-    def _row_detail(self, key, record):
+    def _row_detail(self, key, record, tiers_before=None):
         if key == "tier_dropped":
-            return record.followup_tier_id.name or self.env._("No tier")
+            tier_id = (tiers_before or {}).get(record.id)
+            before = self.env["customer.tier"].browse(tier_id)
+            return self.env._(
+                "%(before)s → %(now)s",
+                before=before.name or "?",
+                now=record.followup_tier_id.name or self.env._("No tier"),
+            )
         if key == "cadence":
             return self.env._(
                 "%(tier)s · last contact %(date)s",
@@ -187,12 +197,14 @@ class CustomerFollowupSlipping(models.AbstractModel):
             scoped = domain & self._scope_domain(partner_field, user)
             count = Model.search_count(scoped)
             rows = []
+            # the tier each customer dropped from, in one query per reader
+            tiers_before = self._tier_drops(today) if key == "tier_dropped" else {}
             for record in Model.search(scoped, order=order, limit=SLIPPING_MAIL_ROWS):
                 partner = record if partner_field == "id" else record[partner_field]
                 rows.append(
                     {
                         "name": partner.display_name,
-                        "detail": self._row_detail(key, record),
+                        "detail": self._row_detail(key, record, tiers_before),
                         "url": f"{base_url}/odoo/res.partner/{partner.id}",
                     }
                 )

@@ -85,6 +85,11 @@ class TestSlipping(FollowupTierCase):
         self.assertEqual(self.cycle.expiry_date, date(2026, 6, 12))
         lists = self._lists(self.salesman)
         self.assertEqual(self._names(lists["tier_dropped"]), ["Dropped Diner"])
+        self.assertEqual(
+            lists["tier_dropped"]["rows"][0]["detail"],
+            f"{self.tier_a.name} → {self.tier_b.name}",
+            "the tier it dropped from, and the tier now",
+        )
         self.assertEqual(self._names(lists["cadence"]), ["Silent Sushi"])
         self.assertEqual(lists["reorder"]["count"], 0, "not her customer")
         self.assertEqual(self._names(lists["parts"]), ["Cooker Owner"])
