@@ -44,10 +44,6 @@ class CustomerFollowupSlipping(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _tier_dropped_partner_ids(self, today):
-        return list(self._tier_drops(today))
-
-    @api.model
     def _tier_drops(self, today):
         """{customer id: tier before} of the customers whose tier dropped
         within the last ``SLIPPING_DAYS`` days: the tier before the first
@@ -85,10 +81,13 @@ class CustomerFollowupSlipping(models.AbstractModel):
         return dict(rows)
 
     @api.model
-    def _slipping_lists(self, today):
+    def _slipping_lists(self, today, tier_drops=None):
         """The four lists: [(key, title, model, domain, order, partner field)],
         for every customer (the reader's record rules and scope are added by
-        the caller)."""
+        the caller); ``tier_drops``: ``_tier_drops(today)`` if the caller has
+        it already."""
+        if tier_drops is None:
+            tier_drops = self._tier_drops(today)
         tiers = self.env["customer.tier"].search([("cadence_days", ">", 0)])
         cadence_domain = Domain.OR(
             [
@@ -112,7 +111,7 @@ class CustomerFollowupSlipping(models.AbstractModel):
                 "tier_dropped",
                 self.env._("Tier dropped this week"),
                 "res.partner",
-                Domain("id", "in", self._tier_dropped_partner_ids(today)),
+                Domain("id", "in", list(tier_drops)),
                 "followup_score desc, id",
                 "id",
             ),
@@ -189,16 +188,16 @@ class CustomerFollowupSlipping(models.AbstractModel):
         or of all (``user`` empty), each list with its count and its first
         ``SLIPPING_MAIL_ROWS`` rows (customer, detail, link)."""
         base_url = self.get_base_url()
+        # the tier each customer dropped from (its row says so)
+        tiers_before = self._tier_drops(today)
         sections = []
         for key, title, model, domain, order, partner_field in (
-            lists or self._slipping_lists(today)
+            lists or self._slipping_lists(today, tiers_before)
         ):
             Model = self.env[model].sudo().with_context(active_test=False)
             scoped = domain & self._scope_domain(partner_field, user)
             count = Model.search_count(scoped)
             rows = []
-            # the tier each customer dropped from, in one query per reader
-            tiers_before = self._tier_drops(today) if key == "tier_dropped" else {}
             for record in Model.search(scoped, order=order, limit=SLIPPING_MAIL_ROWS):
                 partner = record if partner_field == "id" else record[partner_field]
                 rows.append(
